@@ -1,0 +1,69 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Atelier: datasets, preprocessing, neural networks, analysis and figures in Swift on Linux.
+// Layering (lower targets never import higher ones):
+//   C shims -> TensorCore -> Datasets, Preprocessing, Metrics -> FeatureSelection, Clustering,
+//   Embedding, NeuralNet, Plotting -> Fraud -> Reports -> atelier (CLI)
+let package = Package(
+    name: "Atelier",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Atelier", targets: [
+            "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection",
+            "Clustering", "Embedding", "NeuralNet", "Plotting", "Fraud", "Reports",
+        ]),
+        .executable(name: "atelier", targets: ["atelier"]),
+        .executable(name: "atelier-bench", targets: ["AtelierBenchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims: the only targets that see C headers.
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
+
+        .target(name: "TensorCore", dependencies: ["CBLAS"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
+        .target(name: "Preprocessing", dependencies: ["TensorCore"]),
+        .target(name: "Metrics", dependencies: ["TensorCore"]),
+        .target(name: "FeatureSelection", dependencies: ["TensorCore", "Datasets", "Metrics"]),
+        .target(name: "Clustering", dependencies: ["TensorCore", "Metrics"]),
+        .target(name: "Embedding", dependencies: ["TensorCore", "Clustering"]),
+        .target(name: "NeuralNet", dependencies: ["TensorCore", "Datasets", "Metrics"]),
+        .target(name: "Plotting", dependencies: ["TensorCore", "CCairo", "CPNG", "CZlib"]),
+        .target(name: "Fraud", dependencies: [
+            "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection", "NeuralNet", "Plotting",
+        ]),
+        .target(name: "Reports", dependencies: [
+            "TensorCore", "Datasets", "Preprocessing", "Metrics", "Clustering", "Embedding",
+            "NeuralNet", "Plotting", "Fraud",
+        ]),
+        .executableTarget(name: "atelier", dependencies: [
+            "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection", "Clustering",
+            "Embedding", "NeuralNet", "Plotting", "Fraud", "Reports",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "AtelierBenchmarks", dependencies: [
+            "TensorCore", "CBLAS", "Datasets", "Preprocessing", "Metrics", "FeatureSelection",
+            "Clustering", "Embedding", "NeuralNet", "Plotting", "Fraud",
+        ], path: "Benchmarks/AtelierBenchmarks"),
+
+        .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "TestSupport"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "TestSupport"]),
+        .testTarget(name: "PreprocessingTests", dependencies: ["Preprocessing", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
+        .testTarget(name: "FeatureSelectionTests", dependencies: ["FeatureSelection", "TestSupport"]),
+        .testTarget(name: "ClusteringTests", dependencies: ["Clustering", "TestSupport"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Datasets", "TestSupport"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
+        .testTarget(name: "FraudTests", dependencies: ["Fraud", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ]
+)

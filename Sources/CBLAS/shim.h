@@ -1,0 +1,13 @@
+#ifndef ATELIER_CBLAS_SHIM_H
+#define ATELIER_CBLAS_SHIM_H
+#include <cblas.h>
+
+/* LAPACK routines carried by Debian's libopenblas (Fortran calling convention, no LAPACKE). */
+void ssyevd_(const char *jobz, const char *uplo, const int *n, float *a, const int *lda, float *w,
+             float *work, const int *lwork, int *iwork, const int *liwork, int *info);
+void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w,
+             double *work, const int *lwork, int *iwork, const int *liwork, int *info);
+void sgesdd_(const char *jobz, const int *m, const int *n, float *a, const int *lda, float *s,
+             float *u, const int *ldu, float *vt, const int *ldvt, float *work, const int *lwork,
+             int *iwork, int *info);
+#endif

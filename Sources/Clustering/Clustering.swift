@@ -1,0 +1,1 @@
+// Clustering module of Atelier.

@@ -1,0 +1,71 @@
+import Foundation
+import TensorCore
+
+/// What `atelier dataset info` prints about one file.
+public struct DataFileSummary: Codable, Sendable, Equatable {
+    public var path: String
+    /// "idx-images", "idx-labels", "idx" or "csv"; with "+gzip" when compressed.
+    public var format: String
+    public var records: Int
+    /// Shape of the whole content, e.g. `[60000, 28, 28]` or `[284807, 31]`.
+    public var shape: [Int]
+    /// Count per label value, for label files and CSV label columns.
+    public var labelHistogram: [String: Int]?
+    public var minimum: Double
+    public var maximum: Double
+    /// CSV column names.
+    public var columns: [String]?
+
+    /// Reads `path` (IDX, raw or gzip, or numeric CSV, told apart by content) and summarises it.
+    public static func describe(_ path: String, labelColumn: String? = nil) throws -> DataFileSummary {
+        let raw = try FileIO.read(path)
+        let compressed = Gzip.isGzip(raw)
+        let data = compressed ? try Gzip.decompress(raw, path: path) : raw
+        let suffix = compressed ? "+gzip" : ""
+        let looksIDX = data.count >= 4 && data[data.startIndex] == 0 && data[data.startIndex + 1] == 0
+        if looksIDX {
+            let file = try IDX.parse(data, path: path)
+            let kind = file.magic == IDX.imagesMagic ? "idx-images" : file.magic == IDX.labelsMagic ? "idx-labels" : "idx"
+            var histogram: [String: Int]?
+            if file.magic == IDX.labelsMagic {
+                var counts: [String: Int] = [:]
+                for b in file.bytes { counts[String(b), default: 0] += 1 }
+                histogram = counts
+            }
+            return DataFileSummary(path: path, format: kind + suffix, records: file.dimensions[0], shape: file.dimensions,
+                                   labelHistogram: histogram, minimum: Double(file.bytes.min() ?? 0),
+                                   maximum: Double(file.bytes.max() ?? 0), columns: nil)
+        }
+        let table = try CSV.parseNumeric(data, path: path)
+        var histogram: [String: Int]?
+        if let labelColumn {
+            var counts: [String: Int] = [:]
+            for v in try table.column(labelColumn) { counts[CSV.format(v), default: 0] += 1 }
+            histogram = counts
+        }
+        let finite = table.values.elements.filter { $0.isFinite }
+        return DataFileSummary(path: path, format: "csv" + suffix, records: table.rowCount, shape: table.values.shape,
+                               labelHistogram: histogram, minimum: Double(finite.min() ?? .nan),
+                               maximum: Double(finite.max() ?? .nan), columns: table.columnNames)
+    }
+
+    /// A few human-readable lines.
+    public var text: String {
+        var lines = ["\(path)", "  format: \(format)", "  records: \(records)",
+                     "  shape: \(shape.map(String.init).joined(separator: " x "))",
+                     "  value range: \(CSV.format(Float(minimum))) .. \(CSV.format(Float(maximum)))"]
+        if let columns { lines.append("  columns: \(columns.joined(separator: ", "))") }
+        if let labelHistogram {
+            let keys = labelHistogram.keys.sorted { (Double($0) ?? 0) < (Double($1) ?? 0) }
+            lines.append("  labels: " + keys.map { "\($0): \(labelHistogram[$0]!)" }.joined(separator: ", "))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Dataset {
+    /// The folder holding the MNIST files, found as `mnist(_:)` finds it.
+    public static func locateMNIST(directory: String? = nil) throws -> String {
+        try locate("mnist", explicit: directory, environment: "ATELIER_MNIST_DIR", systemFallback: nil)
+    }
+}

@@ -1,0 +1,101 @@
+import CZlib
+import Foundation
+
+/// gzip decoding through zlib, detected by content (the 0x1f 0x8b magic), not by file name.
+public enum Gzip {
+    /// True when `data` starts with the gzip magic bytes.
+    public static func isGzip(_ data: Data) -> Bool {
+        data.count >= 2 && data[data.startIndex] == 0x1f && data[data.startIndex + 1] == 0x8b
+    }
+
+    /// Inflates a whole gzip file (all members) into memory.
+    ///
+    /// The output buffer is presized from the ISIZE trailer (uncompressed size mod 2^32), so a
+    /// single-member file inflates without reallocation. A stream cut short, a bad CRC or garbage
+    /// after the last member are reported with the compressed offset where zlib stopped.
+    public static func decompress(_ data: Data, path: String) throws -> Data {
+        guard data.count >= 18 else {
+            throw DatasetError.corruptGzip(path: path, offset: data.count, reason: "only \(data.count) bytes; a gzip member needs at least 18")
+        }
+        let trailerSize = data.suffix(4).withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+        var capacity = max(trailerSize, data.count * 2, 1024)
+        var output = Data(count: capacity)
+        var produced = 0
+        var consumed = 0
+        var stream = z_stream()
+        // 16 + MAX_WBITS: expect a gzip wrapper.
+        guard atelier_inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK else {
+            throw DatasetError.corruptGzip(path: path, offset: 0, reason: "zlib could not initialise")
+        }
+        defer { inflateEnd(&stream) }
+        try data.withUnsafeBytes { (input: UnsafeRawBufferPointer) in
+            let base = input.bindMemory(to: UInt8.self).baseAddress!
+            while true {
+                if produced == capacity {
+                    capacity *= 2
+                    output.count = capacity
+                }
+                let status: Int32 = output.withUnsafeMutableBytes { out in
+                    stream.next_in = UnsafeMutablePointer(mutating: base + consumed)
+                    stream.avail_in = UInt32(min(input.count - consumed, Int(UInt32.max)))
+                    stream.next_out = out.bindMemory(to: UInt8.self).baseAddress! + produced
+                    stream.avail_out = UInt32(min(capacity - produced, Int(UInt32.max)))
+                    let before = (Int(stream.avail_in), Int(stream.avail_out))
+                    let status = inflate(&stream, Z_NO_FLUSH)
+                    consumed += before.0 - Int(stream.avail_in)
+                    produced += before.1 - Int(stream.avail_out)
+                    return status
+                }
+                switch status {
+                case Z_OK:
+                    continue
+                case Z_STREAM_END:
+                    if consumed == input.count { return }
+                    // Another gzip member may follow (concatenated gzip files are valid).
+                    if input.count - consumed >= 2 && base[consumed] == 0x1f && base[consumed + 1] == 0x8b {
+                        inflateReset(&stream)
+                        continue
+                    }
+                    throw DatasetError.corruptGzip(path: path, offset: consumed,
+                                                   reason: "\(input.count - consumed) bytes of trailing garbage after the gzip stream")
+                case Z_BUF_ERROR where consumed == input.count:
+                    throw DatasetError.corruptGzip(path: path, offset: consumed,
+                                                   reason: "the stream is cut short (inflated \(produced) bytes before the data ended)")
+                case Z_BUF_ERROR:
+                    continue
+                default:
+                    let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                    throw DatasetError.corruptGzip(path: path, offset: consumed, reason: message)
+                }
+            }
+        }
+        output.count = produced
+        return output
+    }
+
+    /// Compresses `data` as a single gzip member (used to write test fixtures and IDX.gz files).
+    public static func compress(_ data: Data, level: Int32 = 6) throws -> Data {
+        var stream = z_stream()
+        guard atelier_deflateInit2(&stream, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
+            throw DatasetError.invalidArgument("zlib deflateInit2 failed")
+        }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, UInt(data.count))) + 32
+        var output = Data(count: bound)
+        var produced = 0
+        let status: Int32 = data.withUnsafeBytes { input in
+            output.withUnsafeMutableBytes { out in
+                stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: UInt8.self).baseAddress)
+                stream.avail_in = UInt32(input.count)
+                stream.next_out = out.bindMemory(to: UInt8.self).baseAddress
+                stream.avail_out = UInt32(bound)
+                let status = deflate(&stream, Z_FINISH)
+                produced = bound - Int(stream.avail_out)
+                return status
+            }
+        }
+        guard status == Z_STREAM_END else { throw DatasetError.invalidArgument("zlib deflate failed with status \(status)") }
+        output.count = produced
+        return output
+    }
+}

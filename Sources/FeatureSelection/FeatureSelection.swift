@@ -1,0 +1,1 @@
+// FeatureSelection module of Atelier.

@@ -1,0 +1,1 @@
+// Fraud module of Atelier.

@@ -1,0 +1,1 @@
+// Metrics module of Atelier.

@@ -1,0 +1,1 @@
+// Plotting module of Atelier.

@@ -1,0 +1,1 @@
+// Preprocessing module of Atelier.

@@ -1,0 +1,3 @@
+import Testing
+
+// Tests of the CLI target live in this folder.

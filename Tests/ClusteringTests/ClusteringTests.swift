@@ -1,0 +1,3 @@
+import Testing
+
+// Tests of the Clustering target live in this folder.

@@ -1,0 +1,3 @@
+import Testing
+
+// Tests of the Datasets target live in this folder.

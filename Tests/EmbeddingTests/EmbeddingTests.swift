@@ -1,0 +1,3 @@
+import Testing
+
+// Tests of the Embedding target live in this folder.

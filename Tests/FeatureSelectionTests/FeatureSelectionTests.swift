@@ -1,0 +1,3 @@
+import Testing
+
+// Tests of the FeatureSelection target live in this folder.

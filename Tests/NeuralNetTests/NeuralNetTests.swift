@@ -1,0 +1,3 @@
+import Testing
+
+// Tests of the NeuralNet target live in this folder.

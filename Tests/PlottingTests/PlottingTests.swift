@@ -1,0 +1,3 @@
+import Testing
+
+// Tests of the Plotting target live in this folder.

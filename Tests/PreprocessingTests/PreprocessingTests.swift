@@ -1,0 +1,3 @@
+import Testing
+
+// Tests of the Preprocessing target live in this folder.

@@ -1,0 +1,3 @@
+import Testing
+
+// Tests of the Reports target live in this folder.

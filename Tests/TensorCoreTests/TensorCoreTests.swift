@@ -1,0 +1,3 @@
+import Testing
+
+// Tests of the TensorCore target live in this folder.
