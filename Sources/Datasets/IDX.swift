@@ -89,7 +89,15 @@ public enum IDX {
             throw DatasetError.truncated(path: path, expectedBytes: headerSize, foundBytes: raw.count)
         }
         let dimensions = (1...rank).map { Int(word($0)) }
-        let expected = headerSize + dimensions.reduce(1, *)
+        var elementCount = 1
+        for extent in dimensions {
+            let (product, overflow) = elementCount.multipliedReportingOverflow(by: extent)
+            guard !overflow, product < Int(UInt32.max) * 256 else {
+                throw DatasetError.invalidHeader(path: path, offset: 4, reason: "dimensions \(dimensions) announce more data than any IDX file holds")
+            }
+            elementCount = product
+        }
+        let expected = headerSize + elementCount
         if raw.count < expected { throw DatasetError.truncated(path: path, expectedBytes: expected, foundBytes: raw.count) }
         if raw.count > expected { throw DatasetError.trailingBytes(path: path, expectedBytes: expected, foundBytes: raw.count) }
         return (magic, dimensions, headerSize)
