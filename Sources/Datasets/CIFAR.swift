@@ -46,7 +46,7 @@ public struct ColorImageDataset: Sendable {
 
     /// The images as a `[count, channels * height * width]` Float32 matrix, divided by 255 when `scaled`.
     public func images(scaled: Bool = true) -> Tensor {
-        Tensor(shape: [count, featureCount], elements: ByteConversion.floats(pixels, scale: scaled ? 1 / 255 : 1))
+        Tensor(shape: [count, featureCount], elements: ByteConversion.floats(pixels, divisor: scaled ? 255 : 1))
     }
 
     /// The images as a `[count, channels, height, width]` tensor.

@@ -23,7 +23,7 @@ public struct IDXFile: Sendable, Equatable {
     /// The elements as a Float32 tensor of shape `dimensions`, divided by 255 when `scaled` so
     /// that pixels land in [0, 1]. Conversion is split over the cores.
     public func tensor(scaled: Bool = true) -> Tensor {
-        Tensor(shape: dimensions, elements: ByteConversion.floats(bytes, scale: scaled ? 1 / 255 : 1))
+        Tensor(shape: dimensions, elements: ByteConversion.floats(bytes, divisor: scaled ? 255 : 1))
     }
 }
 
@@ -51,7 +51,7 @@ public enum IDX {
         let bytes = Gzip.isGzip(raw) ? try Gzip.decompressBytes(raw, path: path) : [UInt8](raw)
         return try bytes.withUnsafeBufferPointer { buffer in
             let header = try parseHeader(UnsafeRawBufferPointer(buffer), path: path, expectedMagic: expectedMagic)
-            let elements = ByteConversion.floats(UnsafeBufferPointer(rebasing: buffer[header.size...]), scale: scaled ? 1 / 255 : 1)
+            let elements = ByteConversion.floats(UnsafeBufferPointer(rebasing: buffer[header.size...]), divisor: scaled ? 255 : 1)
             return Tensor(shape: header.dimensions, elements: elements)
         }
     }

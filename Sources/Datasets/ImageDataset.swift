@@ -37,7 +37,7 @@ public struct ImageDataset: Sendable {
     /// The images as a `[count, height * width]` Float32 matrix, divided by 255 when `scaled`.
     /// Conversion is split over the cores.
     public func images(scaled: Bool = true) -> Tensor {
-        Tensor(shape: [count, featureCount], elements: ByteConversion.floats(pixels, scale: scaled ? 1 / 255 : 1))
+        Tensor(shape: [count, featureCount], elements: ByteConversion.floats(pixels, divisor: scaled ? 255 : 1))
     }
 
     /// The images as a `[count, 1, height, width]` tensor, for convolutional models.
