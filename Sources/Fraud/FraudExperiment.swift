@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import Metrics
+import Preprocessing
 import TensorCore
 
 /// A named list of feature columns, e.g. "all 30" or "top 10 by ANOVA F".
@@ -104,10 +105,11 @@ public struct FraudExperiment: Sendable {
         var evaluations: [ModelEvaluation] = []
         for set in featureSets {
             let table = try data.features.selecting(set.features)
-            let standardization = FeatureStandardization(fitting: table.values.rows(at: parts[0]))
-            let train = standardization.transform(table.values.rows(at: parts[0]))
-            let validation = standardization.transform(table.values.rows(at: parts[1]))
-            let test = standardization.transform(table.values.rows(at: parts[2]))
+            // Standardisation fitted on the training rows only: nothing of validation or test leaks in.
+            let scaler = try StandardScaler().fit(table.values.rows(at: parts[0]))
+            let train = try scaler.transform(table.values.rows(at: parts[0]))
+            let validation = try scaler.transform(table.values.rows(at: parts[1]))
+            let test = try scaler.transform(table.values.rows(at: parts[2]))
             let balanced = balancing.apply(labels: trainLabels, seed: seed &+ 1)
             let fitX = balanced.indices.count == trainLabels.count ? train : train.rows(at: balanced.indices)
             let fitLabels = balanced.indices.map { trainLabels[$0] }

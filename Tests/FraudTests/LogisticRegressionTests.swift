@@ -32,14 +32,6 @@ import Testing
         #expect(under.weights == nil)
     }
 
-    @Test func standardizationUsesTrainingStatistics() {
-        let s = FeatureStandardization(fitting: Tensor(shape: [4, 2], elements: [1, 5, 3, 5, 5, 5, 7, 5]))
-        #expect(s.means == [4, 5])
-        #expect(abs(s.scales[0] - 5.0.squareRoot()) < 1e-12)
-        #expect(s.scales[1] == 1)   // constant column
-        #expect(s.transform(Tensor(shape: [1, 2], elements: [4, 6])).elements == [0, 1])
-    }
-
     /// End to end on small synthetic data: stratified splits, a threshold from validation,
     /// test metrics consistent with the confusion counts, and a table that says "SYNTHETIC".
     @Test func experimentOnSyntheticData() throws {
