@@ -1,3 +1,4 @@
+import Preprocessing
 import TensorCore
 
 /// How training compensates for the rare fraud class (0.17 % of rows).
@@ -17,20 +18,18 @@ public enum ClassBalancing: Sendable, Equatable, Codable, CustomStringConvertibl
         }
     }
 
-    /// Sample weights `n / (2 n_c)` for 0/1 labels.
-    public static func balancedWeights(_ labels: [Int]) -> [Float] {
-        let positives = labels.reduce(0, +), n = labels.count
-        let weights = [Float(n) / Float(2 * max(n - positives, 1)), Float(n) / Float(2 * max(positives, 1))]
-        return labels.map { weights[$0] }
+    /// Sample weights `n / (2 n_c)` for 0/1 labels (`Preprocessing.ClassWeights`, balanced).
+    public static func balancedWeights(_ labels: [Int]) throws -> [Float] {
+        try ClassWeights(balancedFrom: labels).sampleWeights(for: labels)
     }
 
     /// Training row indices (into `labels`) and their sample weights after balancing.
-    public func apply(labels: [Int], seed: UInt64) -> (indices: [Int], weights: [Float]?) {
+    public func apply(labels: [Int], seed: UInt64) throws -> (indices: [Int], weights: [Float]?) {
         switch self {
         case .none:
             return (Array(labels.indices), nil)
         case .balancedWeights:
-            return (Array(labels.indices), ClassBalancing.balancedWeights(labels))
+            return (Array(labels.indices), try ClassBalancing.balancedWeights(labels))
         case let .undersample(ratio):
             let frauds = labels.indices.filter { labels[$0] == 1 }
             var legit = labels.indices.filter { labels[$0] == 0 }

@@ -110,7 +110,7 @@ public struct FraudExperiment: Sendable {
             let train = try scaler.transform(table.values.rows(at: parts[0]))
             let validation = try scaler.transform(table.values.rows(at: parts[1]))
             let test = try scaler.transform(table.values.rows(at: parts[2]))
-            let balanced = balancing.apply(labels: trainLabels, seed: seed &+ 1)
+            let balanced = try balancing.apply(labels: trainLabels, seed: seed &+ 1)
             let fitX = balanced.indices.count == trainLabels.count ? train : train.rows(at: balanced.indices)
             let fitLabels = balanced.indices.map { trainLabels[$0] }
             var model = FittedLogisticRegression(weights: [], bias: 0, iterations: 0, loss: 0)

@@ -22,11 +22,11 @@ import Testing
         #expect(abs(Double(model.bias) - 0.24747599960779906) < 1e-4)
     }
 
-    @Test func balancedWeightsByHand() {
+    @Test func balancedWeightsByHand() throws {
         // n / (2 n_c): 4 / 6 for the three 0s, 4 / 2 for the single 1.
-        let weights = ClassBalancing.balancedWeights([0, 0, 0, 1])
+        let weights = try ClassBalancing.balancedWeights([0, 0, 0, 1])
         #expect(zip(weights, [Float(2.0 / 3), 2 / 3, 2 / 3, 2]).allSatisfy { abs($0 - $1) < 1e-6 })
-        let under = ClassBalancing.undersample(legitPerFraud: 2).apply(labels: [0, 0, 0, 0, 0, 1, 0, 1], seed: 0)
+        let under = try ClassBalancing.undersample(legitPerFraud: 2).apply(labels: [0, 0, 0, 0, 0, 1, 0, 1], seed: 0)
         #expect(under.indices.filter { [5, 7].contains($0) }.count == 2)
         #expect(under.indices.count == 6)
         #expect(under.weights == nil)
