@@ -104,21 +104,30 @@ public enum CSV {
             let base = SendableRawPointer(UnsafeRawPointer(bytes.baseAddress!))
             let results = ChunkResults(count: chunkCount)
             DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
-                let buffer = UnsafeBufferPointer(start: base.base.assumingMemoryBound(to: UInt8.self), count: chunkBounds[chunkCount])
-                results.set(c, parseChunk(buffer, from: chunkBounds[c], to: chunkBounds[c + 1], columns: columns))
+                results.set(c, parseChunk(base.base.assumingMemoryBound(to: UInt8.self), from: chunkBounds[c], to: chunkBounds[c + 1], columns: columns))
             }
             // Line numbers: count the lines of earlier chunks to report errors exactly.
-            var values: [Float] = []
-            values.reserveCapacity(results.total)
             var lineOffset = 1
+            var total = 0
             for c in 0..<chunkCount {
                 let result = results.get(c)
                 if let failure = result.failure {
                     throw DatasetError.malformed(path: path, line: lineOffset + failure.line, column: failure.column,
                                                  reason: failure.reason(names))
                 }
-                values.append(contentsOf: result.values)
+                total += result.values.count
                 lineOffset += result.lines
+            }
+            // One copy of each chunk's cells into the final storage.
+            let values = [Float](unsafeUninitializedCapacity: total) { target, initialized in
+                var offset = 0
+                for c in 0..<chunkCount {
+                    results.get(c).values.withUnsafeBufferPointer { source in
+                        if let from = source.baseAddress, let to = target.baseAddress { (to + offset).update(from: from, count: source.count) }
+                        offset += source.count
+                    }
+                }
+                initialized = total
             }
             return NumericTable(columnNames: names, values: Tensor(shape: [values.count / columns, columns], elements: values))
         }
@@ -201,111 +210,155 @@ public enum CSV {
         var total: Int { lock.lock(); defer { lock.unlock() }; return storage.reduce(0) { $0 + $1.values.count } }
     }
 
-    /// Parses lines in `start..<end`. Line numbers in a failure are relative to the chunk (1-based).
-    static func parseChunk(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, columns: Int) -> ChunkResult {
+    /// Parses lines in `start..<end` in one pass over the bytes, writing cells straight into the
+    /// chunk's storage. Line numbers in a failure are relative to the chunk (1-based).
+    ///
+    /// Fast path per cell: optional surrounding spaces and quotes, sign, up to 19 significant
+    /// digits, a fraction, an exponent; the value is computed in Double and rounded to Float (see
+    /// `makeFloat`). Anything else (empty cells, `nan`/`inf` words, text) takes a slow path that
+    /// finds the cell's end and either parses a special value or reports the cell.
+    static func parseChunk(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, columns: Int) -> ChunkResult {
         var result = ChunkResult()
-        result.values.reserveCapacity((end - start) / 4)
-        var position = start
+        var failure: Failure?
         var line = 0
-        while position < end {
-            line += 1
-            var lineEnd = position
-            while lineEnd < end && bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            var contentEnd = lineEnd
-            if contentEnd > position && bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-            defer { position = lineEnd + 1 }
-            if contentEnd == position { continue } // blank lines (e.g. a final newline) are skipped
-            var cell = 0
-            var cellStart = position
-            var i = position
-            while true {
-                if i == contentEnd || bytes[i] == 0x2C {
-                    cell += 1
-                    if cell > columns { break }
-                    var a = cellStart, b = i
-                    while a < b && (bytes[a] == 0x20 || bytes[a] == 0x22) { a += 1 }
-                    while b > a && (bytes[b - 1] == 0x20 || bytes[b - 1] == 0x22) { b -= 1 }
-                    if a == b {
-                        result.failure = Failure(line: line, column: cell, kind: .empty)
-                        result.lines = line
-                        return result
+        // A cell takes at least one byte plus a separator: an upper bound that costs only address space.
+        let capacity = (end - start + 1) / 2 + columns
+        result.values = [Float](unsafeUninitializedCapacity: capacity) { out, initialized in
+            var written = 0
+            var i = start
+            powersOfTen.withUnsafeBufferPointer { powers in
+                rows: while i < end {
+                    line += 1
+                    if bytes[i] == 0x0A { i += 1; continue }   // blank lines (e.g. a final newline) are skipped
+                    if bytes[i] == 0x0D && (i + 1 == end || bytes[i + 1] == 0x0A) { i += 2; continue }
+                    let rowStart = i
+                    var cell = 0
+                    while true {
+                        while i < end && (bytes[i] == 0x20 || bytes[i] == 0x22) { i += 1 }
+                        let cellStart = i
+                        var negative = false
+                        if i < end && (bytes[i] == 0x2D || bytes[i] == 0x2B) { negative = bytes[i] == 0x2D; i += 1 }
+                        var mantissa: UInt64 = 0
+                        var digits = 0, exponent = 0
+                        var sawDigit = false
+                        while i < end {
+                            let d = bytes[i] &- 0x30
+                            if d >= 10 { break }
+                            if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(d); if mantissa > 0 { digits += 1 } } else { exponent += 1 }
+                            sawDigit = true; i += 1
+                        }
+                        if i < end && bytes[i] == 0x2E {
+                            i += 1
+                            while i < end {
+                                let d = bytes[i] &- 0x30
+                                if d >= 10 { break }
+                                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(d); exponent -= 1; if mantissa > 0 { digits += 1 } }
+                                sawDigit = true; i += 1
+                            }
+                        }
+                        var valid = sawDigit
+                        if valid && i < end && (bytes[i] | 0x20) == 0x65 {
+                            i += 1
+                            var exponentNegative = false
+                            if i < end && (bytes[i] == 0x2D || bytes[i] == 0x2B) { exponentNegative = bytes[i] == 0x2D; i += 1 }
+                            var e = 0
+                            var sawExponentDigit = false
+                            while i < end, bytes[i] &- 0x30 < 10 { e = min(e * 10 + Int(bytes[i] &- 0x30), 100_000); sawExponentDigit = true; i += 1 }
+                            valid = sawExponentDigit
+                            exponent += exponentNegative ? -e : e
+                        }
+                        let numberEnd = i
+                        while i < end && (bytes[i] == 0x20 || bytes[i] == 0x22) { i += 1 }
+                        var terminator: UInt8 = i < end ? bytes[i] : 0x0A
+                        let atCellEnd = terminator == 0x2C || terminator == 0x0A || (terminator == 0x0D && (i + 1 >= end || bytes[i + 1] == 0x0A))
+                        var value: Float = 0
+                        if valid && atCellEnd {
+                            value = makeFloat(mantissa: mantissa, exponent: exponent, negative: negative, powers: powers)
+                                ?? parseWithStrtof(bytes, cellStart, numberEnd) ?? .nan
+                        } else {
+                            // Slow path: the whole cell, trimmed.
+                            var j = cellStart
+                            while j < end && bytes[j] != 0x2C && bytes[j] != 0x0A { j += 1 }
+                            var b = j
+                            while b > cellStart && (bytes[b - 1] == 0x20 || bytes[b - 1] == 0x22 || bytes[b - 1] == 0x0D) { b -= 1 }
+                            if b == cellStart {
+                                failure = Failure(line: line, column: cell + 1, kind: .empty)
+                                break rows
+                            }
+                            guard let special = parseSpecial(UnsafeBufferPointer(start: bytes, count: end), cellStart, b) else {
+                                let text = String(decoding: UnsafeBufferPointer(start: bytes + cellStart, count: min(b - cellStart, 40)), as: UTF8.self)
+                                failure = Failure(line: line, column: cell + 1, kind: .notNumeric(text))
+                                break rows
+                            }
+                            value = special
+                            i = j
+                            terminator = i < end ? bytes[i] : 0x0A
+                        }
+                        cell += 1
+                        if cell <= columns { out[written] = value; written += 1 }
+                        if terminator == 0x2C { i += 1; continue }
+                        if i < end && bytes[i] == 0x0D { i += 1 }
+                        if i < end && bytes[i] == 0x0A { i += 1 }
+                        break
                     }
-                    guard let value = parseFloat(bytes, a, b) else {
-                        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<min(b, a + 40)]), as: UTF8.self)
-                        result.failure = Failure(line: line, column: cell, kind: .notNumeric(text))
-                        result.lines = line
-                        return result
+                    if cell != columns {
+                        var found = 1
+                        var k = rowStart
+                        while k < end && bytes[k] != 0x0A { if bytes[k] == 0x2C { found += 1 }; k += 1 }
+                        failure = Failure(line: line, column: nil, kind: .cellCount(found))
+                        break rows
                     }
-                    result.values.append(value)
-                    if i == contentEnd { break }
-                    cellStart = i + 1
                 }
-                i += 1
             }
-            if cell != columns {
-                var found = 1
-                for k in position..<contentEnd where bytes[k] == 0x2C { found += 1 }
-                result.failure = Failure(line: line, column: nil, kind: .cellCount(found))
-                result.lines = line
-                return result
-            }
+            initialized = written
         }
         result.lines = line
+        result.failure = failure
         return result
     }
 
     private static let powersOfTen: [Double] = (0...22).map { Foundation.pow(10, Double($0)) }
 
-    /// Parses a decimal number. Up to 15 significant digits with a small exponent are computed
-    /// exactly in Double (then rounded once to Float); anything else falls back to `strtod`.
+    /// `(-1)^negative * mantissa * 10^exponent` rounded to Float, or nil when the fast path cannot
+    /// guarantee the correctly rounded result.
+    ///
+    /// The value is formed in Double (one rounding for the mantissa beyond 2^53, one for the
+    /// scaling by an exact power of ten, so within 2 Double ulps of the true value) and then
+    /// rounded to Float. That is the correctly rounded Float unless the Double lies within a few
+    /// Double ulps of a midpoint between two Floats; those rare cells (about 1 in 10^8) and
+    /// exponents beyond 10^±22 go to `strtof`.
     @inline(__always)
-    static func parseFloat(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
-        var i = start
-        var negative = false
-        if bytes[i] == 0x2D { negative = true; i += 1 } else if bytes[i] == 0x2B { i += 1 }
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var exponent = 0
-        var sawDigit = false
-        while i < end, bytes[i] &- 0x30 < 10 {
-            if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30); if mantissa > 0 { digits += 1 } } else { exponent += 1 }
-            sawDigit = true; i += 1
-        }
-        if i < end && bytes[i] == 0x2E {
-            i += 1
-            while i < end, bytes[i] &- 0x30 < 10 {
-                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30); exponent -= 1; if mantissa > 0 { digits += 1 } }
-                sawDigit = true; i += 1
-            }
-        }
-        if !sawDigit { return parseSpecial(bytes, start, end) }
-        if i < end && (bytes[i] == 0x65 || bytes[i] == 0x45) {
-            i += 1
-            var expNegative = false
-            if i < end && (bytes[i] == 0x2D || bytes[i] == 0x2B) { expNegative = bytes[i] == 0x2D; i += 1 }
-            var e = 0
-            var sawExpDigit = false
-            while i < end, bytes[i] &- 0x30 < 10 { e = min(e * 10 + Int(bytes[i] &- 0x30), 100_000); sawExpDigit = true; i += 1 }
-            if !sawExpDigit { return nil }
-            exponent += expNegative ? -e : e
-        }
-        if i != end { return nil }
-        if digits <= 15 && abs(exponent) <= 22 {
-            var value = Double(mantissa)
-            value = exponent < 0 ? value / powersOfTen[-exponent] : value * powersOfTen[exponent]
-            return Float(negative ? -value : value)
-        }
-        return parseWithStrtod(bytes, start, end)
+    static func makeFloat(mantissa: UInt64, exponent: Int, negative: Bool, powers: UnsafeBufferPointer<Double>) -> Float? {
+        guard exponent >= -22 && exponent <= 22 else { return nil }
+        if mantissa == 0 { return negative ? -0.0 : 0 }
+        var d = Double(mantissa)
+        d = exponent < 0 ? d / powers[-exponent] : d * powers[exponent]
+        let f = Float(d)
+        guard f.isFinite, f != 0 else { return nil }
+        let distance = abs(d - Double(f))
+        let halfGap = Double(f.ulp) / 2
+        let tolerance = 4 * d.ulp
+        // Midpoints above and below f (below is half as far when f is a power of two).
+        if abs(distance - halfGap) <= tolerance || abs(distance - halfGap / 2) <= tolerance { return nil }
+        return negative ? -f : f
     }
 
-    static func parseWithStrtod(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
-        var text = [CChar](repeating: 0, count: end - start + 1)
-        for k in start..<end { text[k - start] = CChar(bitPattern: bytes[k]) }
-        return text.withUnsafeBufferPointer { p -> Float? in
+    /// Parses a decimal number (used outside the chunk parser).
+    static func parseFloat(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        return Float(text) ?? parseSpecial(bytes, start, end)
+    }
+
+    /// Correctly rounded Float of the bytes `start..<end` by C's `strtof`, nil unless they are one number.
+    static func parseWithStrtof(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
+        let length = end - start
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { text -> Float? in
+            for k in 0..<length { text[k] = CChar(bitPattern: bytes[start + k]) }
+            text[length] = 0
             var endPointer: UnsafeMutablePointer<CChar>?
-            let value = strtod(p.baseAddress!, &endPointer)
-            guard let endPointer, endPointer - UnsafeMutablePointer(mutating: p.baseAddress!) == end - start else { return nil }
-            return Float(value)
+            let value = strtof(text.baseAddress!, &endPointer)
+            guard let endPointer, endPointer - text.baseAddress! == length else { return nil }
+            return value
         }
     }
 
