@@ -34,3 +34,8 @@ try:
     print(f"pandas read_csv engine=pyarrow: {seconds_arrow:.4f} s")
 except ImportError:
     print("pyarrow not installed: engine=pyarrow not measured")
+
+cpu_start = time.process_time()
+for _ in range(repetitions):
+    pd.read_csv(path)
+print(f"pandas read_csv CPU time: {(time.process_time() - cpu_start) / repetitions:.4f} s per read (mean of {repetitions})")
