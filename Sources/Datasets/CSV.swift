@@ -102,13 +102,20 @@ public enum CSV {
             boundaries.append(bytes.count)
             let chunkBounds = boundaries
             let base = SendableRawPointer(UnsafeRawPointer(bytes.baseAddress!))
+            let byteCount = bytes.count
             // Pass 1: a chunk holds at most as many rows as newlines (+1 for a last line without one),
             // so every chunk gets a fixed slot of the final storage and writes its cells in place.
             let bounds = ChunkResults(count: chunkCount)
             DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
                 let pointer = base.base.assumingMemoryBound(to: UInt8.self)
+                // memchr is vectorised by the C library: one call per line.
                 var newlines = 0
-                for k in chunkBounds[c]..<chunkBounds[c + 1] { newlines &+= pointer[k] == 0x0A ? 1 : 0 }
+                var position = pointer + chunkBounds[c]
+                let chunkEnd = pointer + chunkBounds[c + 1]
+                while position < chunkEnd, let found = memchr(position, 0x0A, chunkEnd - position) {
+                    newlines += 1
+                    position = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
+                }
                 bounds.set(c, ChunkResult(written: 0, lines: newlines + (c == chunkCount - 1 ? 1 : 0), failure: nil))
             }
             var offsets = [0]
@@ -124,7 +131,8 @@ public enum CSV {
                 let output = SendablePointer(targetBase)
                 DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
                     results.set(c, parseChunk(base.base.assumingMemoryBound(to: UInt8.self), from: chunkBounds[c], to: chunkBounds[c + 1],
-                                              columns: columns, into: output.base + slotOffsets[c], capacity: slotOffsets[c + 1] - slotOffsets[c]))
+                                              columns: columns, into: output.base + slotOffsets[c], capacity: slotOffsets[c + 1] - slotOffsets[c],
+                                              limit: byteCount))
                 }
                 // Line numbers: count the lines of earlier chunks to report errors exactly. Slots
                 // left partly empty by blank lines are closed up.
@@ -233,7 +241,7 @@ public enum CSV {
     /// `makeFloat`). Anything else (empty cells, `nan`/`inf` words, text) takes a slow path that
     /// finds the cell's end and either parses a special value or reports the cell.
     static func parseChunk(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, columns: Int,
-                           into out: UnsafeMutablePointer<Float>, capacity: Int) -> ChunkResult {
+                           into out: UnsafeMutablePointer<Float>, capacity: Int, limit: Int) -> ChunkResult {
         var result = ChunkResult()
         var failure: Failure?
         var line = 0
@@ -252,24 +260,19 @@ public enum CSV {
                         let cellStart = i
                         var negative = false
                         if i < end && (bytes[i] == 0x2D || bytes[i] == 0x2B) { negative = bytes[i] == 0x2D; i += 1 }
+                        // Digits accumulate without per-digit bookkeeping; more than 18 of them
+                        // (leading zeros included) could overflow Int64 and go to strtof below.
                         var mantissa: Int64 = 0
-                        var digits = 0, exponent = 0
-                        var sawDigit = false
-                        while i < end {
-                            let d = bytes[i] &- 0x30
-                            if d >= 10 { break }
-                            if digits < 18 { mantissa = mantissa &* 10 &+ Int64(d); if mantissa > 0 { digits += 1 } } else { exponent += 1 }
-                            sawDigit = true; i += 1
-                        }
+                        var exponent = 0
+                        var digits = scanDigits(bytes, &i, end: end, limit: limit, into: &mantissa)
                         if i < end && bytes[i] == 0x2E {
                             i += 1
-                            while i < end {
-                                let d = bytes[i] &- 0x30
-                                if d >= 10 { break }
-                                if digits < 18 { mantissa = mantissa &* 10 &+ Int64(d); exponent -= 1; if mantissa > 0 { digits += 1 } }
-                                sawDigit = true; i += 1
-                            }
+                            let fractionDigits = scanDigits(bytes, &i, end: end, limit: limit, into: &mantissa)
+                            exponent = -fractionDigits
+                            digits += fractionDigits
                         }
+                        let sawDigit = digits > 0
+                        let tooManyDigits = digits > 18
                         var valid = sawDigit
                         if valid && i < end && (bytes[i] | 0x20) == 0x65 {
                             i += 1
@@ -287,7 +290,7 @@ public enum CSV {
                         let atCellEnd = terminator == 0x2C || terminator == 0x0A || (terminator == 0x0D && (i + 1 >= end || bytes[i + 1] == 0x0A))
                         var value: Float = 0
                         if valid && atCellEnd {
-                            value = makeFloat(mantissa: mantissa, exponent: exponent, negative: negative, powers: powers)
+                            value = (tooManyDigits ? nil : makeFloat(mantissa: mantissa, exponent: exponent, negative: negative, powers: powers))
                                 ?? parseWithStrtof(bytes, cellStart, numberEnd) ?? .nan
                         } else {
                             // Slow path: the whole cell, trimmed.
@@ -329,6 +332,47 @@ public enum CSV {
         result.lines = line
         result.failure = failure
         return result
+    }
+
+    /// Powers of ten as Int64, `10^0 ... 10^8`, for appending a block of digits to a mantissa.
+    private static let integerPowersOfTen: [Int64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
+
+    /// Appends the decimal digits at `i` to `mantissa` (wrapping on overflow; callers treat more
+    /// than 18 digits separately) and returns how many there were. Eight bytes are examined at a
+    /// time (SWAR) while `i + 8 <= limit`, the end of the whole buffer, so the load never leaves
+    /// it; digits never run past a chunk's `end` because chunks end after a newline.
+    ///
+    /// A byte is a digit iff `b - '0'` is below 10: `x - 0x30...` has the high bit set for bytes
+    /// below '0' and `x - 0x30... + 0x76...` for bytes above '9'; borrows and carries only start at
+    /// a non-digit, so the bytes before the first one are exact. The leading digits are shifted to
+    /// the top of the word and combined pairwise (the multiply-shift steps of simdjson's
+    /// `parse_eight_digits_unrolled`).
+    @inline(__always)
+    static func scanDigits(_ bytes: UnsafePointer<UInt8>, _ i: inout Int, end: Int, limit: Int, into mantissa: inout Int64) -> Int {
+        var count = 0
+        while i + 8 <= limit {
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
+            let shifted = word &- 0x3030_3030_3030_3030
+            let nonDigit = (shifted | (shifted &+ 0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080
+            let n = nonDigit == 0 ? 8 : nonDigit.trailingZeroBitCount >> 3
+            if n == 0 { return count }
+            var v = n == 8 ? shifted : shifted &<< UInt64(64 - 8 * n)
+            v = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
+            v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+            v = ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
+            mantissa = mantissa &* integerPowersOfTen[n] &+ Int64(truncatingIfNeeded: v)
+            i += n
+            count += n
+            if n < 8 { return count }
+        }
+        while i < end {
+            let d = bytes[i] &- 0x30
+            if d >= 10 { break }
+            mantissa = mantissa &* 10 &+ Int64(d)
+            i += 1
+            count += 1
+        }
+        return count
     }
 
     /// `10^k` for k in 0...22 (exact in Double) followed by `10^-k` for k in 1...22 (rounded).

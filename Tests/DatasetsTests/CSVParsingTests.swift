@@ -24,6 +24,8 @@ import TensorCore
         let one: Float = 1
         texts.append(String(format: "%.30f", Double(one) + Double(one.ulp) / 2))
         texts.append(String(format: "%.30f", Double(one) + 3 * Double(one.ulp) / 2))
+        texts.append("1234567890123456789012e-1000")     // many digits with a cancelling exponent
+        texts.append("000000000000000000000000.5")
         texts.append("1.0000000596046447753906250001")   // just above the midpoint: rounds up
         texts.append("1.0000000596046447753906249999")   // just below: rounds down
         texts.append("0.99999997019767761230468750")     // midpoint below 1 (half the gap): ties to even
