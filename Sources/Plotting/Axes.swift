@@ -50,8 +50,9 @@ public struct Axes: Sendable {
     /// - Parameters:
     ///   - width: line width in points (matplotlib's default 1.5).
     ///   - marker: a marker at every point (`markerSize` points wide).
-    public mutating func line(x: [Double], y: [Double], label: String? = nil, color: Color? = nil, width: Double = 1.5,
-                              dash: Dash = .solid, marker: Marker = .none, markerSize: Double = 6) throws {
+    public mutating func line<X: Collection, Y: Collection>(x: X, y: Y, label: String? = nil, color: Color? = nil, width: Double = 1.5,
+                              dash: Dash = .solid, marker: Marker = .none, markerSize: Double = 6) throws where X.Element: BinaryFloatingPoint, Y.Element: BinaryFloatingPoint {
+        let x = x.map { Double($0) }, y = y.map { Double($0) }
         let what = describe("line", label)
         guard x.count == y.count else { throw PlotError.lengthMismatch("\(what): x and y", expected: x.count, found: y.count) }
         let finite = zip(x, y).filter { $0.0.isFinite && $0.1.isFinite }.count
@@ -63,14 +64,10 @@ public struct Axes: Sendable {
     }
 
     /// A line through y[i] at x = 0, 1, 2, ... (or `xStart`, `xStart + 1`, ...).
-    public mutating func line(_ y: [Double], xStart: Double = 0, label: String? = nil, color: Color? = nil, width: Double = 1.5,
-                              dash: Dash = .solid, marker: Marker = .none) throws {
+    public mutating func line<Y: Collection>(_ y: Y, xStart: Double = 0, label: String? = nil, color: Color? = nil, width: Double = 1.5,
+                              dash: Dash = .solid, marker: Marker = .none) throws where Y.Element: BinaryFloatingPoint {
+        let y = y.map { Double($0) }
         try line(x: y.indices.map { xStart + Double($0) }, y: y, label: label, color: color, width: width, dash: dash, marker: marker)
-    }
-
-    public mutating func line(x: [Float], y: [Float], label: String? = nil, color: Color? = nil, width: Double = 1.5,
-                              dash: Dash = .solid, marker: Marker = .none) throws {
-        try line(x: x.map(Double.init), y: y.map(Double.init), label: label, color: color, width: width, dash: dash, marker: marker)
     }
 
     /// A vertical line across the plot at `x` (e.g. the early-stopping epoch), dashed by default.
@@ -93,9 +90,9 @@ public struct Axes: Sendable {
     // MARK: Scatter
 
     /// Points in one colour. `size` is the marker diameter in points; `alpha` its opacity.
-    public mutating func scatter(x: [Double], y: [Double], label: String? = nil, color: Color? = nil, size: Double = 5,
-                                 alpha: Double = 1, marker: Marker = .circle) throws {
-        let kept = try finitePoints(x: x, y: y, extra: nil, what: describe("scatter", label))
+    public mutating func scatter<X: Collection, Y: Collection>(x: X, y: Y, label: String? = nil, color: Color? = nil, size: Double = 5,
+                                 alpha: Double = 1, marker: Marker = .circle) throws where X.Element: BinaryFloatingPoint, Y.Element: BinaryFloatingPoint {
+        let kept = try finitePoints(x: x.map { Double($0) }, y: y.map { Double($0) }, extra: nil, what: describe("scatter", label))
         series.append(.scatter(ScatterSeries(x: kept.x, y: kept.y, coloring: .single(color ?? nextColor()), label: label,
                                              size: size, alpha: alpha, marker: marker)))
     }
@@ -105,8 +102,9 @@ public struct Axes: Sendable {
     ///   - categories: per point index in 0..<names.count (or any non-negative index when `names` is nil).
     ///   - names: legend text per category; nil uses the indices.
     ///   - colormap: a categorical palette (tab10 up to 10 categories, tab20 up to 20).
-    public mutating func scatter(x: [Double], y: [Double], categories: [Int], names: [String]? = nil,
-                                 colormap: Colormap? = nil, size: Double = 5, alpha: Double = 1) throws {
+    public mutating func scatter<X: Collection, Y: Collection>(x: X, y: Y, categories: [Int], names: [String]? = nil,
+                                 colormap: Colormap? = nil, size: Double = 5, alpha: Double = 1) throws where X.Element: BinaryFloatingPoint, Y.Element: BinaryFloatingPoint {
+        let x = x.map { Double($0) }, y = y.map { Double($0) }
         let what = "scatter by category"
         guard categories.count == x.count else { throw PlotError.lengthMismatch("\(what): categories and x", expected: x.count, found: categories.count) }
         if let bad = categories.first(where: { $0 < 0 || (names != nil && $0 >= names!.count) }) {
@@ -121,19 +119,16 @@ public struct Axes: Sendable {
     }
 
     /// Points coloured by a continuous value through `colormap`, explained by a colorbar.
-    public mutating func scatter(x: [Double], y: [Double], values: [Double], colormap: Colormap = .viridis,
-                                 range: ClosedRange<Double>? = nil, colorbarLabel: String? = nil, size: Double = 5, alpha: Double = 1) throws {
+    public mutating func scatter<X: Collection, Y: Collection, V: Collection>(x: X, y: Y, values: V, colormap: Colormap = .viridis,
+                                 range: ClosedRange<Double>? = nil, colorbarLabel: String? = nil, size: Double = 5, alpha: Double = 1) throws
+        where X.Element: BinaryFloatingPoint, Y.Element: BinaryFloatingPoint, V.Element: BinaryFloatingPoint {
+        let x = x.map { Double($0) }, y = y.map { Double($0) }, values = values.map { Double($0) }
         let what = "scatter by value"
         guard values.count == x.count else { throw PlotError.lengthMismatch("\(what): values and x", expected: x.count, found: values.count) }
         let kept = try finitePoints(x: x, y: y, extra: values, what: what)
         let resolved = range ?? (kept.extra.min()!...kept.extra.max()!)
         series.append(.scatter(ScatterSeries(x: kept.x, y: kept.y, coloring: .values(kept.extra, colormap: colormap, range: resolved),
                                              label: colorbarLabel, size: size, alpha: alpha, marker: .circle)))
-    }
-
-    public mutating func scatter(x: [Float], y: [Float], categories: [Int], names: [String]? = nil,
-                                 colormap: Colormap? = nil, size: Double = 5, alpha: Double = 1) throws {
-        try scatter(x: x.map(Double.init), y: y.map(Double.init), categories: categories, names: names, colormap: colormap, size: size, alpha: alpha)
     }
 
     /// Drops points where x, y (or the extra per-point value) is not finite, counting them.
@@ -185,10 +180,11 @@ public struct Axes: Sendable {
     ///   - alpha: opacity; nil is opaque alone and 0.55 when several histograms share the axes.
     /// - Returns: the bin edges used, to reuse for another histogram on the same axes.
     @discardableResult
-    public mutating func histogram(_ values: [Double], bins: Bins = .count(10), range: ClosedRange<Double>? = nil,
-                                   density: Bool = false, label: String? = nil, color: Color? = nil, alpha: Double? = nil) throws -> [Double] {
+    public mutating func histogram<Values: Collection>(_ values: Values, bins: Bins = .count(10), range: ClosedRange<Double>? = nil,
+                                   density: Bool = false, label: String? = nil, color: Color? = nil, alpha: Double? = nil) throws -> [Double]
+        where Values.Element: BinaryFloatingPoint {
         let what = describe("histogram", label)
-        let finite = values.filter { $0.isFinite }
+        let finite = values.map { Double($0) }.filter { $0.isFinite }
         guard !finite.isEmpty else { throw PlotError.emptySeries(what) }
         skippedValueCount += values.count - finite.count
         let result = try Histogram.compute(finite, bins: bins, range: range, density: density, what: what)
@@ -196,11 +192,6 @@ public struct Axes: Sendable {
                                       values: result.heights, label: label, color: color ?? nextColor(), alpha: alpha,
                                       horizontal: false, isHistogram: true, categories: [])))
         return result.edges
-    }
-
-    public mutating func histogram(_ values: [Float], bins: Bins = .count(10), range: ClosedRange<Double>? = nil,
-                                   density: Bool = false, label: String? = nil, color: Color? = nil, alpha: Double? = nil) throws {
-        try histogram(values.map(Double.init), bins: bins, range: range, density: density, label: label, color: color, alpha: alpha)
     }
 
     // MARK: Matrices and images

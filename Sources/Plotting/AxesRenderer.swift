@@ -211,10 +211,14 @@ struct AxesRenderer {
         var result: Layout! = nil
         for _ in 0..<3 {
             // Ticks for the current plot size.
-            let xTicks = makeTicks(horizontal: true, limits: xLimits, length: plot.width, em: em)
-            let yTicks = makeTicks(horizontal: false, limits: yLimits, length: plot.height, em: em)
+            var xTicks = makeTicks(horizontal: true, limits: xLimits, length: plot.width, em: em)
+            var yTicks = makeTicks(horizontal: false, limits: yLimits, length: plot.height, em: em)
             let showX = !picture && !hidesXTickLabels
             let showY = !picture && !hidesYTickLabels
+            // Category names longer than a third of the cell are shortened with an ellipsis.
+            let maximumRotated = max(em * 3, cell.height * 0.3 / 0.7071 - tickMetrics.height)
+            xTicks.labels = xTicks.labels.map { TickLabel(text: canvas.fit($0.text, size: sizes.tick, maximumWidth: maximumRotated, minimumSize: sizes.tick).text, position: $0.position) }
+            yTicks.labels = yTicks.labels.map { TickLabel(text: canvas.fit($0.text, size: sizes.tick, maximumWidth: max(em * 3, cell.width * 0.3), minimumSize: sizes.tick).text, position: $0.position) }
             let yTickWidth = showY ? (yTicks.labels.map { canvas.textWidth($0.text, size: sizes.tick) }.max() ?? 0) : 0
             let xWidths = xTicks.labels.map { canvas.textWidth($0.text, size: sizes.tick) }
             // Rotate category names that would collide.
@@ -250,11 +254,18 @@ struct AxesRenderer {
                 right = max(right, outerPad) + colorbarWidth
             }
             // Legend: inside unless asked outside or too large for the plot.
+            // Legend: inside unless asked outside or too large for the plot; an outside legend takes at most
+            // 40 % of the cell's width, and fits its height.
             var outside = axes.legend == .outsideRight
-            if var box = legend {
-                box.fit(maximumHeight: cell.height - 2 * outerPad, canvas: canvas)
+            if let original = legend {
+                var box = original
+                box.fit(maximumWidth: plot.width * 0.9, maximumHeight: plot.height * 0.92, canvas: canvas)
+                if box.fontSize < original.fontSize * 0.75 || outside {
+                    var outsideBox = original
+                    outsideBox.fit(maximumWidth: cell.width * 0.4, maximumHeight: cell.height - 2 * outerPad, canvas: canvas)
+                    if outsideBox.fontSize >= box.fontSize || outside { box = outsideBox; outside = true }
+                }
                 legend = box
-                if box.height > plot.height * 0.92 || box.width > plot.width * 0.55 { outside = true }
                 if outside { right += box.width + em * 0.8 }
             }
             left += extraLeft; right += extraRight; top += extraTop; bottom += extraBottom

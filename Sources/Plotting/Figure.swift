@@ -52,18 +52,52 @@ public struct Figure: Renderable {
     }
 
     public func draw(on canvas: Canvas) throws {
+        for (renderer, cell) in try panels(on: canvas) { renderer.draw(in: cell) }
+    }
+
+    /// The layout of every panel (nil for blank ones), as drawn on a raster canvas: for tests and for
+    /// callers that need to know where the plot areas ended up.
+    func layouts() throws -> [AxesRenderer.Layout?] {
+        let canvas = try Canvas(rasterWidth: width, height: height, dpi: dpi)
+        let panels = try self.panels(on: canvas)
+        var result = [AxesRenderer.Layout?](repeating: nil, count: axes.count)
+        for (renderer, cell) in panels {
+            if let index = axes.indices.first(where: { cellRect($0, canvas: canvas) == cell }) { result[index] = renderer.layout(in: cell) }
+        }
+        return result
+    }
+
+    private func contentRect(canvas: Canvas) -> (Rect, titleHeight: Double) {
+        let full = Rect(x: 0, y: 0, width: Double(canvas.width), height: Double(canvas.height))
+        guard let title else { return (full, 0) }
+        let sizes = TextSizes(base: fontSize)
+        let pad = sizes.tick * canvas.pixelsPerPoint * 0.8
+        let fitted = canvas.fit(title, size: sizes.figureTitle, bold: true, maximumWidth: full.width - 2 * pad)
+        let height = pad + canvas.metrics(size: fitted.size, bold: true).height
+        return (full.inset(top: height), height)
+    }
+
+    private func cellRect(_ index: Int, canvas: Canvas) -> Rect {
+        let content = contentRect(canvas: canvas).0
+        let row = index / columns, column = index % columns
+        let cellWidth = content.width / Double(columns), cellHeight = content.height / Double(rows)
+        return Rect(x: content.minX + Double(column) * cellWidth, y: content.minY + Double(row) * cellHeight, width: cellWidth, height: cellHeight)
+    }
+
+    /// Paints the background and title, and returns a renderer and cell for every non-blank panel.
+    private func panels(on canvas: Canvas) throws -> [(AxesRenderer, Rect)] {
         guard dpi > 0, dpi.isFinite else { throw PlotError.invalidArgument("figure dpi \(dpi): expected a positive number") }
         guard fontSize > 0 else { throw PlotError.invalidArgument("figure font size \(fontSize): expected a positive number") }
-        canvas.fill(Rect(x: 0, y: 0, width: Double(canvas.width), height: Double(canvas.height)), background)
-        let sizes = TextSizes(base: fontSize)
+        guard axes.count == rows * columns else {
+            throw PlotError.lengthMismatch("figure panels for \(rows) x \(columns)", expected: rows * columns, found: axes.count)
+        }
         let full = Rect(x: 0, y: 0, width: Double(canvas.width), height: Double(canvas.height))
-        var content = full
+        canvas.fill(full, background)
+        let sizes = TextSizes(base: fontSize)
         if let title {
             let pad = sizes.tick * canvas.pixelsPerPoint * 0.8
             let fitted = canvas.fit(title, size: sizes.figureTitle, bold: true, maximumWidth: full.width - 2 * pad)
-            let metrics = canvas.metrics(size: fitted.size, bold: true)
             canvas.text(fitted.text, x: full.midX, y: pad, size: fitted.size, bold: true, horizontal: .center, vertical: .top)
-            content = full.inset(top: pad + metrics.height)
         }
         // Shared limits: the union of every panel's automatic limits.
         var sharedX: ClosedRange<Double>? = nil, sharedY: ClosedRange<Double>? = nil
@@ -76,7 +110,7 @@ public struct Figure: Renderable {
                 sharedY = all.dropFirst().reduce(first.y) { min($0.lowerBound, $1.y.lowerBound)...max($0.upperBound, $1.y.upperBound) }
             }
         }
-        let cellWidth = content.width / Double(columns), cellHeight = content.height / Double(rows)
+        var result: [(AxesRenderer, Rect)] = []
         for row in 0..<rows {
             for column in 0..<columns {
                 let panel = axes[row * columns + column]
@@ -86,9 +120,9 @@ public struct Figure: Renderable {
                 renderer.sharedYLimits = sharedY
                 renderer.hidesXTickLabels = sharesX && row < rows - 1
                 renderer.hidesYTickLabels = sharesY && column > 0
-                renderer.draw(in: Rect(x: content.minX + Double(column) * cellWidth, y: content.minY + Double(row) * cellHeight,
-                                       width: cellWidth, height: cellHeight))
+                result.append((renderer, cellRect(row * columns + column, canvas: canvas)))
             }
         }
+        return result
     }
 }

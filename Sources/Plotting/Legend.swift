@@ -29,10 +29,20 @@ struct LegendBox {
         measure(canvas)
     }
 
-    /// Shrinks the font until the box is at most `maximumHeight` tall (never below 5 pt).
-    mutating func fit(maximumHeight: Double, canvas: Canvas) {
-        while height > maximumHeight && fontSize > 5 {
+    /// Shrinks the font until the box fits `maximumWidth` x `maximumHeight` (never below 5 pt); labels still
+    /// too wide at 5 pt are shortened with an ellipsis.
+    mutating func fit(maximumWidth: Double, maximumHeight: Double, canvas: Canvas) {
+        while (height > maximumHeight || width > maximumWidth) && fontSize > 5 {
             fontSize = max(5, fontSize * 0.9)
+            measure(canvas)
+        }
+        if width > maximumWidth {
+            let pixels = fontSize * canvas.pixelsPerPoint
+            let room = maximumWidth - padding * 2 - handleLength - pixels * 0.6
+            for index in entries.indices {
+                entries[index].label = canvas.fit(entries[index].label, size: fontSize, maximumWidth: max(pixels, room), minimumSize: fontSize).text
+            }
+            if let title { self.title = canvas.fit(title, size: fontSize, bold: true, maximumWidth: max(pixels, maximumWidth - padding * 2), minimumSize: fontSize).text }
             measure(canvas)
         }
     }
