@@ -74,16 +74,16 @@ public struct ConfusionMatrix: Sendable, Equatable, Codable {
     /// The matrix as aligned text with per-class recall and precision, labelled with `classNames`.
     public func table(classNames: [String]? = nil) -> String {
         let names = (0..<classCount).map { c in classNames.flatMap { c < $0.count ? $0[c] : nil } ?? String(c) }
-        let width = Swift.max(5, names.map(\.count).max() ?? 0, String(counts.flatMap { $0 }.max() ?? 0).count)
+        let width = Swift.max(5, String(counts.flatMap { $0 }.max() ?? 0).count, names.map(\.count).max() ?? 0)
+        let labelWidth = Swift.max(9, names.map(\.count).max() ?? 0)
         func cell(_ text: String) -> String { String(repeating: " ", count: Swift.max(0, width - text.count)) + text }
-        var lines = ["true \\ predicted".padding(toLength: width + 2, withPad: " ", startingAt: 0)
-                     + names.map(cell).joined(separator: " ") + "  recall"]
+        func label(_ text: String) -> String { text.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  " }
+        var lines = [label("true\\pred") + names.map(cell).joined(separator: " ") + "  recall"]
         for c in 0..<classCount {
-            lines.append(cell(names[c]) + "  " + counts[c].map { cell(String($0)) }.joined(separator: " ")
+            lines.append(label(names[c]) + counts[c].map { cell(String($0)) }.joined(separator: " ")
                          + String(format: "  %.4f", recall(c)))
         }
-        lines.append("precision".padding(toLength: width + 2, withPad: " ", startingAt: 0)
-                     + (0..<classCount).map { cell(String(format: "%.3f", precision($0))) }.joined(separator: " "))
+        lines.append(label("precision") + (0..<classCount).map { cell(String(format: "%.3f", precision($0))) }.joined(separator: " "))
         lines.append(String(format: "accuracy %.4f (%d samples)", accuracy, total))
         return lines.joined(separator: "\n")
     }
