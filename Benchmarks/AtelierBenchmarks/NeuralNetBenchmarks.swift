@@ -6,7 +6,7 @@ import TensorCore
 /// Training speed and accuracy of the seeds' models on MNIST, side by side with
 /// `Benchmarks/python/torch_reference.py` (same models, batches, optimizers, PyTorch init).
 /// `ATELIER_NN_EPOCHS` (default 1) sets the epochs; every epoch's seconds and the test metric
-/// after it are printed.
+/// after it are printed. Threads: OpenBLAS' default (both cores) plus the layers' own split.
 extension BenchmarkRegistry {
     static let neuralNet: [Benchmark] = [
         Benchmark(name: "nn-shallow") { NeuralNetBenchmark.train("shallow", batch: 32, optimizer: SGD(learningRate: 0.01)) },
@@ -24,10 +24,12 @@ extension BenchmarkRegistry {
 
 enum NeuralNetBenchmark {
     static var epochs: Int { Int(ProcessInfo.processInfo.environment["ATELIER_NN_EPOCHS"] ?? "") ?? 1 }
+    /// `ATELIER_NN_LIMIT` trains on the first N images only (for profiling).
+    static var limit: Int? { Int(ProcessInfo.processInfo.environment["ATELIER_NN_LIMIT"] ?? "") }
 
     static func load(_ dataset: String, model: Sequential) -> (Tensor, [Int], Tensor, [Int]) {
         do {
-            let train = try Dataset.named(dataset, split: .train)
+            let train = try Dataset.named(dataset, split: .train).prefix(limit)
             let test = try Dataset.named(dataset, split: .test)
             let shape = model.inputShape ?? [train.featureCount]
             return (train.images().reshaped([train.count] + shape), train.labels,

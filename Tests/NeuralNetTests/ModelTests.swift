@@ -103,3 +103,19 @@ struct ModelTests {
         #expect(g == y)
     }
 }
+
+@Suite("Convolution at inference")
+struct ConvolutionInferenceTests {
+    @Test func blockedInferenceEqualsWholeBatch() {
+        // Inference runs the batch in blocks of 64 samples; the result must not depend on it.
+        var generator = RandomGenerator(seed: 11)
+        let x = Tensor.uniform([130, 2, 6, 6], low: -1, high: 1, generator: &generator)
+        let conv = Conv2D(2, 3, kernel: 3, padding: 1)
+        let whole = conv.forward(x, training: true)
+        let blocked = conv.forward(x, training: false)
+        #expect(whole == blocked)
+        let conv1 = Conv1D(2, 4, kernel: 3, stride: 2)
+        let sequence = x.reshaped([130, 2, 36])
+        #expect(conv1.forward(sequence, training: true) == conv1.forward(sequence, training: false))
+    }
+}

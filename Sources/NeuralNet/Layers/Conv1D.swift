@@ -64,8 +64,8 @@ public final class Conv1D: Layer {
         let sampleShape = Array(input.shape.dropFirst())
         guard let g = geometry(for: sampleShape) else { preconditionFailure("\(description): input shape \(input.shape)") }
         if engine?.geometry != g { engine = ConvolutionEngine(geometry: g, outputChannels: outputChannels) }
-        inputSampleShape = sampleShape
-        return engine!.forward(input, weight: weight.value, bias: bias.value, outputShape: [outputChannels, g.outputWidth])
+        if training { inputSampleShape = sampleShape }
+        return engine!.forward(input, weight: weight.value, bias: bias.value, outputShape: [outputChannels, g.outputWidth], training: training)
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {

@@ -65,9 +65,9 @@ public final class Conv2D: Layer {
         let sampleShape = Array(input.shape.dropFirst())
         guard let g = geometry(for: sampleShape) else { preconditionFailure("\(description): input shape \(input.shape)") }
         if engine?.geometry != g { engine = ConvolutionEngine(geometry: g, outputChannels: outputChannels) }
-        inputSampleShape = sampleShape
+        if training { inputSampleShape = sampleShape }
         return engine!.forward(input, weight: weight.value, bias: bias.value,
-                               outputShape: [outputChannels, g.outputHeight, g.outputWidth])
+                               outputShape: [outputChannels, g.outputHeight, g.outputWidth], training: training)
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {

@@ -51,43 +51,54 @@ final class ConvolutionEngine {
         self.outputChannels = outputChannels
     }
 
-    func forward(_ input: Tensor, weight: Tensor, bias: Tensor, outputShape: [Int]) -> Tensor {
+    /// Samples per im2col block at inference, where nothing is kept for backward: small enough
+    /// for the column block to stay in cache, large enough for an efficient `sgemm`.
+    static let inferenceChunk = 64
+
+    /// The convolution of a batch. In training the columns of the whole batch are kept for
+    /// `backward`; at inference the batch runs in cache-sized blocks.
+    func forward(_ input: Tensor, weight: Tensor, bias: Tensor, outputShape: [Int], training: Bool = true) -> Tensor {
         let g = geometry
         let batch = input.rowCount
-        self.batch = batch
-        let width = batch * g.outputPlane
-        ensureCapacity(&columns, g.patchSize * width)
-        ensureCapacity(&product, outputChannels * width)
-        input.withUnsafeBufferPointer { x in
-            columns.withUnsafeMutableBufferPointer { c in
-                ConvolutionEngine.im2col(x.baseAddress!, batch: batch, geometry: g, into: c.baseAddress!)
-            }
-        }
-        columns.withUnsafeBufferPointer { c in
-            product.withUnsafeMutableBufferPointer { p in
-                weight.withUnsafeBufferPointer { w in
-                    BLAS.sgemm(transposeA: false, transposeB: false, m: outputChannels, n: width, k: g.patchSize,
-                               a: w.baseAddress!, leadingA: g.patchSize, b: c.baseAddress!, leadingB: width,
-                               c: p.baseAddress!, leadingC: width)
-                }
-            }
-        }
-        // [out, batch, plane] + bias -> [batch, out, plane]
+        let chunk = training ? Swift.max(batch, 1) : Swift.min(Swift.max(batch, 1), ConvolutionEngine.inferenceChunk)
+        if training { self.batch = batch }
+        ensureCapacity(&columns, g.patchSize * chunk * g.outputPlane)
+        ensureCapacity(&product, outputChannels * chunk * g.outputPlane)
         let plane = g.outputPlane
         let channels = outputChannels
+        let imageSize = g.channels * g.inputPlane
         return Tensor.filled([batch] + outputShape) { out in
-            product.withUnsafeBufferPointer { p in
-                bias.withUnsafeBufferPointer { b in
-                    let source = SendablePointer(UnsafeMutablePointer(mutating: p.baseAddress!))
-                    let biases = SendablePointer(UnsafeMutablePointer(mutating: b.baseAddress!))
-                    let target = SendablePointer(out)
-                    Parallel.forEachChunk(batch, minimumChunk: Swift.max(1, 8192 / Swift.max(1, channels * plane))) { range in
-                        for n in range {
-                            for o in 0..<channels {
-                                let from = source.base + o * width + n * plane
-                                let to = target.base + (n * channels + o) * plane
-                                let shift = biases[o]
-                                for i in 0..<plane { to[i] = from[i] + shift }
+            input.withUnsafeBufferPointer { x in
+                for start in stride(from: 0, to: batch, by: chunk) {
+                    let count = Swift.min(chunk, batch - start)
+                    let width = count * plane
+                    columns.withUnsafeMutableBufferPointer { c in
+                        ConvolutionEngine.im2col(x.baseAddress! + start * imageSize, batch: count, geometry: g, into: c.baseAddress!)
+                    }
+                    columns.withUnsafeBufferPointer { c in
+                        product.withUnsafeMutableBufferPointer { p in
+                            weight.withUnsafeBufferPointer { w in
+                                BLAS.sgemm(transposeA: false, transposeB: false, m: channels, n: width, k: g.patchSize,
+                                           a: w.baseAddress!, leadingA: g.patchSize, b: c.baseAddress!, leadingB: width,
+                                           c: p.baseAddress!, leadingC: width)
+                            }
+                        }
+                    }
+                    // [out, count, plane] + bias -> [count, out, plane]
+                    product.withUnsafeBufferPointer { p in
+                        bias.withUnsafeBufferPointer { b in
+                            let source = SendablePointer(UnsafeMutablePointer(mutating: p.baseAddress!))
+                            let biases = SendablePointer(UnsafeMutablePointer(mutating: b.baseAddress!))
+                            let target = SendablePointer(out + start * channels * plane)
+                            Parallel.forEachChunk(count, minimumChunk: Swift.max(1, 8192 / Swift.max(1, channels * plane))) { range in
+                                for n in range {
+                                    for o in 0..<channels {
+                                        let from = source.base + o * width + n * plane
+                                        let to = target.base + (n * channels + o) * plane
+                                        let shift = biases[o]
+                                        for i in 0..<plane { to[i] = from[i] + shift }
+                                    }
+                                }
                             }
                         }
                     }

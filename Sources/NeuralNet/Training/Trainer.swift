@@ -51,6 +51,7 @@ public struct Trainer {
             throw NeuralNetError.invalidArgument("epochs must be >= 0 and batch size > 0 (got \(epochs), \(batchSize))")
         }
         try check(model, inputs: inputs, targets: targets, role: "training")
+        AllocatorTuning.keepLargeBlocksInHeap()
         if let validation { try check(model, inputs: validation.inputs, targets: validation.targets, role: "validation") }
 
         var history = TrainingHistory()
