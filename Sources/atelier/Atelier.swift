@@ -11,6 +11,7 @@ struct Atelier: ParsableCommand {
 
     /// Every subcommand. Each lives in its own file under `Commands/`.
     static var commands: [ParsableCommand.Type] {
-        [DatasetCommand.self, PlotCommand.self, GalleryCommand.self]
+        [DatasetCommand.self, PlotCommand.self, GalleryCommand.self,
+         TrainCommand.self, EvaluateCommand.self, EncodeCommand.self]
     }
 }
