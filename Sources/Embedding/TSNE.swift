@@ -30,6 +30,8 @@ public struct TSNE: Sendable {
         case exact
         /// Barnes-Hut quadtree, O(n log n).
         case barnesHut = "barnes-hut"
+        /// FFT-accelerated interpolation on a grid, O(n + grid log grid).
+        case fft
     }
 
     /// How the embedding starts.
@@ -58,6 +60,10 @@ public struct TSNE: Sendable {
     public var seed: UInt64
     /// Progress line on stderr: `nil` shows it when stderr is a terminal.
     public var showsProgress: Bool?
+    /// Smallest FFT grid (boxes per side); lowered only by tests to keep debug builds fast.
+    var fftMinimumBoxes = 50
+    /// FFT grid boxes per unit of embedding length; lowered only by tests.
+    var fftBoxesPerUnit = 1.0
 
     public init(perplexity: Double = 30, method: Method = .automatic, theta: Double = 0.5, iterations: Int = 1000,
                 exaggerationIterations: Int = 250, earlyExaggeration: Double = 12, learningRate: Double? = nil,
@@ -78,7 +84,7 @@ public struct TSNE: Sendable {
     public func resolvedMethod(pointCount n: Int) -> Method {
         guard method == .automatic else { return method }
         if n <= TSNE.exactLimit { return .exact }
-        return .barnesHut
+        return n <= TSNE.barnesHutLimit ? .barnesHut : .fft
     }
 
     /// Embeds the rows of `data` (`[samples, features]`) in 2-D.
@@ -116,6 +122,7 @@ public struct TSNE: Sendable {
         switch method {
         case .exact, .automatic: repulsion = ExactRepulsion()
         case .barnesHut: repulsion = BarnesHutRepulsion(theta: theta)
+        case .fft: repulsion = FFTRepulsion(minimumBoxes: fftMinimumBoxes, boxesPerUnit: fftBoxesPerUnit)
         }
         let optimizer = TSNEOptimizer(affinities: affinities, learningRate: rate, iterations: iterations,
                                       exaggerationIterations: exaggerationIterations, earlyExaggeration: earlyExaggeration)
