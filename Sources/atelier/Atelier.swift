@@ -11,6 +11,6 @@ struct Atelier: ParsableCommand {
 
     /// Every subcommand. Each lives in its own file under `Commands/`.
     static var commands: [ParsableCommand.Type] {
-        [DatasetCommand.self]
+        [DatasetCommand.self, ClusterCommand.self, PCACommand.self, TSNECommand.self]
     }
 }
