@@ -1,6 +1,7 @@
 import Foundation
 import TensorCore
 import CBLAS
+import Datasets
 
 extension BenchmarkRegistry {
     static let foundation: [Benchmark] = [
@@ -26,5 +27,6 @@ extension BenchmarkRegistry {
             report("sgemm 1024^3 direct cblas_sgemm", flops / direct / 1e9, "GFLOP/s")
             report("sgemm Tensor / direct", direct / viaTensor * 100, "%")
         },
+        Benchmark(name: "mnist-load") { MNISTLoadBenchmark.run() },
     ]
 }
