@@ -78,13 +78,16 @@ public struct FraudExperiment: Sendable {
     public var seed: UInt64
     public var balancing: ClassBalancing
     public var logisticRegression: LogisticRegression
+    /// The MLP trained next to logistic regression on every feature set; nil skips it.
+    public var mlp: MLPClassifier?
 
     public init(fractions: [Double] = [0.6, 0.2, 0.2], seed: UInt64 = 0, balancing: ClassBalancing = .balancedWeights,
-                logisticRegression: LogisticRegression = LogisticRegression()) {
+                logisticRegression: LogisticRegression = LogisticRegression(), mlp: MLPClassifier? = MLPClassifier()) {
         self.fractions = fractions
         self.seed = seed
         self.balancing = balancing
         self.logisticRegression = logisticRegression
+        self.mlp = mlp
     }
 
     /// The stratified split indices (train, validation, test) of `data`.
@@ -97,7 +100,7 @@ public struct FraudExperiment: Sendable {
         return parts
     }
 
-    /// Trains logistic regression on each feature set and evaluates it.
+    /// Trains logistic regression (and the MLP unless nil) on each feature set and evaluates them.
     public func run(_ data: CreditCardData, featureSets: [FeatureSet]) throws -> FraudExperimentResult {
         let parts = try split(data)
         let labelsOf = { (indices: [Int]) in indices.map { data.labels[$0] } }
@@ -118,6 +121,19 @@ public struct FraudExperiment: Sendable {
             evaluations.append(evaluate(model: "logistic regression", featureSet: set, trainingRows: fitLabels.count, seconds: elapsed,
                                         validationScores: model.decisionValues(validation), validationLabels: validationLabels,
                                         testScores: model.decisionValues(test), testLabels: testLabels))
+            if let mlp {
+                // Balanced weights enter the loss per class; undersampling already balanced the rows.
+                var classWeights: [Float]?
+                if balancing == .balancedWeights {
+                    let frauds = Float(fitLabels.reduce(0, +)), n = Float(fitLabels.count)
+                    classWeights = [n / (2 * (n - frauds)), n / (2 * frauds)]
+                }
+                var network: FittedMLPClassifier?
+                let seconds = try Self.seconds { network = try mlp.fit(fitX, labels: fitLabels, classWeights: classWeights) }
+                evaluations.append(evaluate(model: mlp.name(inputs: set.features.count), featureSet: set, trainingRows: fitLabels.count,
+                                            seconds: seconds, validationScores: network!.decisionValues(validation),
+                                            validationLabels: validationLabels, testScores: network!.decisionValues(test), testLabels: testLabels))
+            }
         }
         return FraudExperimentResult(source: data.source.label, isSynthetic: data.source.isSynthetic, balancing: balancing.description,
                                      splitRows: parts.map(\.count), splitFrauds: [trainLabels, validationLabels, testLabels].map { $0.reduce(0, +) },

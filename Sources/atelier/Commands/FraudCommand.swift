@@ -54,7 +54,7 @@ struct FraudCommand: ParsableCommand {
     /// `atelier fraud explore --input FILE --out DIR`.
     struct Explore: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Class balance, per-class summary statistics, per-feature histograms and correlations, as CSV files."
+            abstract: "Class balance, per-class summary statistics, per-feature histograms and correlations: CSV files and PNG figures."
         )
 
         @Option(help: "creditcard.csv (real or synthetic).") var input: String
@@ -69,7 +69,7 @@ struct FraudCommand: ParsableCommand {
         func run() throws {
             let data = try CreditCardData.load(input)
             let exploration = FraudExploration(data, binCount: bins)
-            let written = try exploration.write(to: out)
+            let written = try exploration.write(to: out) + FraudFigures.writeExploration(exploration, to: out)
             struct Report: Encodable { var source: String; var synthetic: Bool; var rows: Int; var frauds: Int; var fraudPercent: Double; var files: [String] }
             let report = Report(source: data.source.label, synthetic: data.source.isSynthetic, rows: data.rowCount, frauds: data.fraudCount,
                                 fraudPercent: 100 * Double(data.fraudCount) / Double(data.rowCount), files: written)
@@ -90,7 +90,7 @@ struct FraudCommand: ParsableCommand {
         @Option(help: "Features to keep.") var k = 10
         @Option(help: "Score to rank by: anova-f, mutual-information (mi), ks, roc-auc (auc), point-biserial (r).") var score = "anova-f"
         @Option(help: "Seed of the mutual-information tie-breaking noise.") var seed: UInt64 = 0
-        @Option(help: "Write the ranking as CSV to this path.") var csv: String?
+        @Option(help: "Directory for ranking.csv and the score bar chart scores.png.") var out: String?
         @Flag(help: "Print machine-readable JSON.") var json = false
 
         func validate() throws {
@@ -105,17 +105,26 @@ struct FraudCommand: ParsableCommand {
             let kind = try RelevanceScore(name: score)
             let selection = try SelectKBest(k: k, score: kind, analysis: FeatureRelevanceAnalysis(rankBy: kind, seed: seed))
                 .fit(data.features, labels: data.labels)
-            if let csv { try FileIO.writeAtomically(FraudExploration.rankingCSV(selection.ranking, source: data.source), to: csv) }
+            var files: [String] = []
+            if let out {
+                let csvPath = (out as NSString).appendingPathComponent("ranking.csv")
+                try FileIO.writeAtomically(FraudExploration.rankingCSV(selection.ranking, source: data.source), to: csvPath)
+                let pngPath = (out as NSString).appendingPathComponent("scores.png")
+                try FraudFigures.scoreBars(selection.ranking, selected: selection.names, source: data.source).save(pngPath)
+                files = [csvPath, pngPath]
+            }
             struct Report: Encodable {
                 var source: String; var synthetic: Bool; var rankedBy: String; var k: Int; var selected: [String]; var features: [FeatureRelevance]
+                var files: [String]
             }
             if json {
                 try Output.json(Report(source: data.source.label, synthetic: data.source.isSynthetic, rankedBy: kind.rawValue, k: k,
-                                       selected: selection.names, features: selection.ranking.features))
+                                       selected: selection.names, features: selection.ranking.features, files: files))
             } else {
                 let title = "Feature relevance for Class on \(data.source.label)\(data.source.isSynthetic ? " — SYNTHETIC data" : "")"
                 print(selection.ranking.table(title: title))
                 print("selected (top \(k) by \(kind.title)): \(selection.names.joined(separator: ","))")
+                for file in files { print("wrote \(file)") }
             }
         }
     }
@@ -134,7 +143,9 @@ struct FraudCommand: ParsableCommand {
         @Option(help: "Legit rows per fraud kept by --balancing undersample.") var legitPerFraud = 10.0
         @Option(help: "L2 penalty of logistic regression.") var l2 = 1e-4
         @Option(help: "Seed of the split and undersampling.") var seed: UInt64 = 0
-        @Option(help: "Directory for ROC and precision-recall curve CSVs.") var out: String?
+        @Option(help: "Epochs of the MLP (0 skips it).") var mlpEpochs = 10
+        @Option(help: "Hidden layer sizes of the MLP, comma-separated.") var mlpHidden = "32,16"
+        @Option(help: "Directory for the ROC and precision-recall curves (CSV and curves.png).") var out: String?
         @Flag(help: "Print machine-readable JSON.") var json = false
 
         func validate() throws {
@@ -143,6 +154,10 @@ struct FraudCommand: ParsableCommand {
             }
             guard legitPerFraud > 0 else { throw ValidationError("--legit-per-fraud must be positive") }
             guard l2 >= 0 else { throw ValidationError("--l2 must not be negative") }
+            guard mlpEpochs >= 0 else { throw ValidationError("--mlp-epochs must not be negative") }
+            guard !hiddenSizes.isEmpty, hiddenSizes.allSatisfy({ $0 > 0 }) else {
+                throw ValidationError("--mlp-hidden must be positive integers separated by commas, got '\(mlpHidden)'")
+            }
             guard k >= 1 && k <= CreditCardSchema.featureNames.count else {
                 throw ValidationError("--k must be in 1...\(CreditCardSchema.featureNames.count), got \(k)")
             }
@@ -158,7 +173,8 @@ struct FraudCommand: ParsableCommand {
 
         func run() throws {
             let data = try CreditCardData.load(input)
-            let experiment = FraudExperiment(seed: seed, balancing: balancingChoice, logisticRegression: LogisticRegression(l2Penalty: l2))
+            let mlp = mlpEpochs > 0 ? MLPClassifier(hiddenSizes: hiddenSizes, epochs: mlpEpochs, seed: seed) : nil
+            let experiment = FraudExperiment(seed: seed, balancing: balancingChoice, logisticRegression: LogisticRegression(l2Penalty: l2), mlp: mlp)
             let selected: FeatureSet
             if let features {
                 let names = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -174,7 +190,12 @@ struct FraudCommand: ParsableCommand {
             let all = FeatureSet(name: "all \(CreditCardSchema.featureNames.count)", features: CreditCardSchema.featureNames)
             let result = try experiment.run(data, featureSets: [all, selected])
             var files: [String] = []
-            if let out { files = try FraudExploration.writeCurves(result, to: out) }
+            if let out {
+                files = try FraudExploration.writeCurves(result, to: out)
+                let png = (out as NSString).appendingPathComponent("curves.png")
+                try FraudFigures.curves(result).save(png)
+                files.append(png)
+            }
             if json {
                 try Output.json(TrainReport(result, files: files))
             } else {
@@ -182,6 +203,10 @@ struct FraudCommand: ParsableCommand {
                 print("selected features: \(selected.features.joined(separator: ","))")
                 for file in files { print("wrote \(file)") }
             }
+        }
+
+        var hiddenSizes: [Int] {
+            mlpHidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) ?? -1 }
         }
 
         var balancingChoice: ClassBalancing {
