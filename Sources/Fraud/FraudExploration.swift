@@ -25,8 +25,9 @@ public struct FraudExploration: Sendable {
     /// Pearson correlations of the 30 features (`[30 * 30]`, table order).
     public var correlation: [Double]
 
-    /// Bins each feature into `binCount` equal bins spanning the pooled 0.1 %...99.9 % quantiles
-    /// (values outside fall in the edge bins, so one outlier cannot squash the plot). Amount is
+    /// Bins each feature into `binCount` equal bins spanning the union of each class's
+    /// 0.5 %...99.5 % quantiles (per class, so the frauds' much wider spread is not cut off by the
+    /// legit rows' range; values outside fall in the edge bins, so a few outliers cannot squash the plot). Amount is
     /// binned as `log10(1 + Amount)` (it spans 0...25,691 with a median of 22) and Time in hours.
     public init(_ data: CreditCardData, binCount: Int = 40) {
         self.data = data
@@ -46,9 +47,14 @@ public struct FraudExploration: Sendable {
                 default: transform = { $0 }; axis = name
                 }
                 let values = (0..<data.rowCount).map { transform(Double(v[$0 * p + j])) }
-                let sorted = values.sorted()
-                var low = ClassSummary.quantile(sorted, 0.001), high = ClassSummary.quantile(sorted, 0.999)
-                if high <= low { low = sorted.first! - 0.5; high = sorted.last! + 0.5 }
+                var low = Double.infinity, high = -Double.infinity
+                for label in 0...1 {
+                    let sorted = values.indices.filter { data.labels[$0] == label }.map { values[$0] }.sorted()
+                    guard !sorted.isEmpty else { continue }
+                    low = min(low, ClassSummary.quantile(sorted, 0.005))
+                    high = max(high, ClassSummary.quantile(sorted, 0.995))
+                }
+                if !(high > low) { low = (values.min() ?? 0) - 0.5; high = (values.max() ?? 0) + 0.5 }
                 let width = (high - low) / Double(binCount)
                 var legit = [Double](repeating: 0, count: binCount), fraud = [Double](repeating: 0, count: binCount)
                 for (i, x) in values.enumerated() {

@@ -15,7 +15,7 @@ public enum FraudFigures {
 
     /// Class balance on a log scale (492 vs 284,315 would be a sliver on a linear one).
     public static func classBalance(_ data: CreditCardData) throws -> Figure {
-        var figure = Figure(width: 900, height: 650, dpi: 110, title: "Class balance: \(sourceNote(data.source))")
+        var figure = Figure(width: 1400, height: 700, dpi: 110, title: "Class balance: \(sourceNote(data.source))")
         let frauds = data.fraudCount, legit = data.rowCount - frauds
         try figure[0].bar(categories: ["legit (0)", "fraud (1)"], values: [Double(legit), Double(frauds)], label: nil, color: legitColor)
         figure[0].yScale = .logarithmic

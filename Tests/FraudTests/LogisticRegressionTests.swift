@@ -2,6 +2,7 @@ import Datasets
 import Foundation
 import Fraud
 import Metrics
+import Plotting
 import TensorCore
 import TestSupport
 import Testing
@@ -52,5 +53,37 @@ import Testing
             let recomputed = BinaryOutcomeCounts(labels: result.testLabels, scores: evaluation.testScores, threshold: evaluation.threshold)
             #expect(recomputed == evaluation.test.counts)
         }
+    }
+}
+
+/// The figures render, say "SYNTHETIC" in their data, and colour what they should.
+@Suite struct FraudFigureTests {
+    @Test func explorationAndCurveFiguresRender() throws {
+        let stats = try PublishedStatistics.load(TestSupport.repositoryRoot.appendingPathComponent("datasets/creditcard/creditcard_stats.csv").path)
+        let data = try SyntheticCreditCard(rows: 2000, fraudRows: 100, seed: 3).generate(statistics: stats)
+        let exploration = FraudExploration(data, binCount: 20)
+        #expect(exploration.histograms.count == 30)
+        for histogram in exploration.histograms {
+            // Each class's density integrates to 1 over the shared bins.
+            let width = histogram.edges[1] - histogram.edges[0]
+            #expect(abs(histogram.legitDensity.reduce(0, +) * width - 1) < 1e-9)
+            #expect(abs(histogram.fraudDensity.reduce(0, +) * width - 1) < 1e-9)
+        }
+        #expect(exploration.classBalanceCSV.contains("synthetic"))
+        #expect(exploration.summary.csv.split(separator: "\n").count == 1 + 60)
+        let directory = TestSupport.temporaryDirectory("fraud-figures").path
+        let written = try FraudFigures.writeExploration(exploration, to: directory)
+        #expect(written.count == 4)
+        for path in written { #expect(FileManager.default.fileExists(atPath: path)) }
+        let balance = try FraudFigures.classBalance(data).rasterized()
+        #expect(balance.width == 1400 && balance.height == 700)
+        // The legit bar (tab blue) fills the middle of the left half.
+        let bar = balance.color(x: balance.width / 4, y: balance.height / 2)
+        #expect(bar.blue > bar.red && bar.blue > 0.5)
+
+        let result = try FraudExperiment(seed: 0, mlp: MLPClassifier(epochs: 2)).run(data, featureSets: [FeatureSet(name: "four", features: ["V17", "V14", "V12", "V10"])])
+        #expect(result.evaluations.map(\.model) == ["logistic regression", "MLP 4-32-16-1"])
+        let curves = try FraudFigures.curves(result).rasterized()
+        #expect(curves.width == 1800)
     }
 }
