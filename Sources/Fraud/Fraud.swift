@@ -1,1 +1,10 @@
-// Fraud module of Atelier.
+// Fraud module of Atelier: the credit-card fraud workflow of the seeds (document 003).
+//
+// - Data: `CreditCardSchema`, `CreditCardData.load` (Kaggle creditcard.csv, checked),
+//   `PublishedStatistics` + `SyntheticCreditCard` (a seeded stand-in; everything from it says
+//   "synthetic"), `ClassSummary`.
+// - Exploration: `FraudExploration` (CSV) and `FraudFigures` (PNG through Plotting).
+// - Classifiers: `LogisticRegression` (L-BFGS, weighted BCE, BLAS), `MLPClassifier` (NeuralNet
+//   trainer), `ClassBalancing`, `FraudExperiment` (stratified split, StandardScaler on train,
+//   threshold by max F1 on validation, test precision/recall/F1/ROC-AUC/AUPRC).
+// Feature relevance lives in FeatureSelection; the binary metrics in Metrics.
