@@ -15,14 +15,26 @@ public struct MLPClassifier: Sendable {
     public var batchSize: Int
     public var learningRate: Float
     public var seed: UInt64
+    /// Epochs are raised until training makes at least this many Adam steps, so that a small
+    /// (e.g. undersampled) training set is not left after a few dozen updates. 0 disables it.
+    public var minimumSteps: Int
 
-    /// Defaults: two hidden layers of 32 and 16, 10 epochs of batches of 512, Adam 1e-3.
-    public init(hiddenSizes: [Int] = [32, 16], epochs: Int = 10, batchSize: Int = 512, learningRate: Float = 1e-3, seed: UInt64 = 0) {
+    /// Defaults: two hidden layers of 32 and 16, 10 epochs of batches of 512 (at least 1,000
+    /// steps), Adam 1e-3.
+    public init(hiddenSizes: [Int] = [32, 16], epochs: Int = 10, batchSize: Int = 512, learningRate: Float = 1e-3, seed: UInt64 = 0,
+                minimumSteps: Int = 1_000) {
         self.hiddenSizes = hiddenSizes
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.seed = seed
+        self.minimumSteps = minimumSteps
+    }
+
+    /// The epochs `fit` runs on `rows` training rows: `epochs`, raised to reach `minimumSteps`.
+    public func effectiveEpochs(rows: Int) -> Int {
+        let batchesPerEpoch = max(1, (rows + batchSize - 1) / batchSize)
+        return max(epochs, (minimumSteps + batchesPerEpoch - 1) / batchesPerEpoch)
     }
 
     /// A short description, e.g. "MLP 30-32-16-1".
@@ -44,7 +56,7 @@ public struct MLPClassifier: Sendable {
         let model = Sequential(name: name(inputs: inputs), inputShape: [inputs], layers: layers)
         var generator = RandomGenerator(seed: seed)
         model.resetParameters(using: &generator)
-        let trainer = Trainer(epochs: epochs, batchSize: batchSize, loss: BinaryCrossEntropy(classWeights: classWeights),
+        let trainer = Trainer(epochs: effectiveEpochs(rows: x.rowCount), batchSize: batchSize, loss: BinaryCrossEntropy(classWeights: classWeights),
                               optimizer: Adam(learningRate: learningRate), seed: seed, showsProgress: false)
         let history = try trainer.fit(model, inputs: x, targets: Tensor(shape: [labels.count, 1], elements: labels.map { Float($0) }))
         return FittedMLPClassifier(model: model, finalLoss: history.records.last?.trainingLoss ?? .nan)

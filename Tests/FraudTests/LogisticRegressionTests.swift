@@ -38,7 +38,7 @@ import Testing
     @Test func experimentOnSyntheticData() throws {
         let stats = try PublishedStatistics.load(TestSupport.repositoryRoot.appendingPathComponent("datasets/creditcard/creditcard_stats.csv").path)
         let data = try SyntheticCreditCard(rows: 6000, fraudRows: 300, seed: 2).generate(statistics: stats)
-        let experiment = FraudExperiment(seed: 0)
+        let experiment = FraudExperiment(seed: 0, mlp: MLPClassifier(minimumSteps: 200))
         let result = try experiment.run(data, featureSets: [FeatureSet(name: "all 30", features: CreditCardSchema.featureNames),
                                                             FeatureSet(name: "four", features: ["V17", "V14", "V12", "V10"])])
         #expect(result.splitRows == [3600, 1200, 1200])
@@ -81,7 +81,9 @@ import Testing
         let bar = balance.color(x: balance.width / 4, y: balance.height / 2)
         #expect(bar.blue > bar.red && bar.blue > 0.5)
 
-        let result = try FraudExperiment(seed: 0, mlp: MLPClassifier(epochs: 2)).run(data, featureSets: [FeatureSet(name: "four", features: ["V17", "V14", "V12", "V10"])])
+        #expect(MLPClassifier(epochs: 2, batchSize: 100).effectiveEpochs(rows: 1000) == 100)   // 10 batches per epoch
+        #expect(MLPClassifier(epochs: 12, batchSize: 512, minimumSteps: 1000).effectiveEpochs(rows: 170_000) == 12)
+        let result = try FraudExperiment(seed: 0, mlp: MLPClassifier(epochs: 2, minimumSteps: 0)).run(data, featureSets: [FeatureSet(name: "four", features: ["V17", "V14", "V12", "V10"])])
         #expect(result.evaluations.map(\.model) == ["logistic regression", "MLP 4-32-16-1"])
         let curves = try FraudFigures.curves(result).rasterized()
         #expect(curves.width == 1800)

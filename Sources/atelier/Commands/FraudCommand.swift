@@ -143,7 +143,7 @@ struct FraudCommand: ParsableCommand {
         @Option(help: "Legit rows per fraud kept by --balancing undersample.") var legitPerFraud = 10.0
         @Option(help: "L2 penalty of logistic regression.") var l2 = 1e-4
         @Option(help: "Seed of the split and undersampling.") var seed: UInt64 = 0
-        @Option(help: "Epochs of the MLP (0 skips it).") var mlpEpochs = 10
+        @Option(help: "Epochs of the MLP, raised to make at least 1,000 Adam steps (0 skips the MLP).") var mlpEpochs = 10
         @Option(help: "Hidden layer sizes of the MLP, comma-separated.") var mlpHidden = "32,16"
         @Option(help: "Directory for the ROC and precision-recall curves (CSV and curves.png).") var out: String?
         @Flag(help: "Print machine-readable JSON.") var json = false
