@@ -139,6 +139,21 @@ public enum FraudFigures {
         return figure
     }
 
+    /// The test confusion matrix of every evaluation at its validation-chosen threshold.
+    public static func confusionMatrices(_ result: FraudExperimentResult) throws -> Figure {
+        let count = result.evaluations.count
+        let columns = min(count, 2), rows = (count + 1) / 2
+        var figure = Figure(width: 700 * columns, height: 600 * rows + 80, dpi: 110, rows: rows, columns: columns,
+                            title: "Test confusion matrices (threshold: max F1 on validation): \(result.source)\(result.isSynthetic ? " — SYNTHETIC" : "")")
+        for (index, evaluation) in result.evaluations.enumerated() {
+            let c = evaluation.test.counts
+            try figure[index].confusionMatrix([[c.trueNegatives, c.falsePositives], [c.falseNegatives, c.truePositives]],
+                                              classNames: ["legit", "fraud"])
+            figure[index].title = "\(evaluation.model), \(evaluation.featureSet)"
+        }
+        return figure
+    }
+
     /// Writes the exploration figures into `directory`; returns the paths.
     public static func writeExploration(_ exploration: FraudExploration, to directory: String) throws -> [String] {
         let figures: [(String, Figure)] = [

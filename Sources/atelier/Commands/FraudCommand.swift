@@ -194,7 +194,9 @@ struct FraudCommand: ParsableCommand {
                 files = try FraudExploration.writeCurves(result, to: out)
                 let png = (out as NSString).appendingPathComponent("curves.png")
                 try FraudFigures.curves(result).save(png)
-                files.append(png)
+                let confusion = (out as NSString).appendingPathComponent("confusion_matrices.png")
+                try FraudFigures.confusionMatrices(result).save(confusion)
+                files += [png, confusion]
             }
             if json {
                 try Output.json(TrainReport(result, files: files))
