@@ -53,6 +53,24 @@ extension BenchmarkRegistry {
                    String(format: "explained variance %.4f", pca!.explainedVarianceRatio.reduce(0, +)))
             report("PCA to 50 dims, 70k (fit + transform)", fitTime + transformTime, "s")
         },
+        Benchmark(name: "pca-parts") {
+            let (data, _) = AnalysisData.all()
+            var centered = data
+            report("PCA part: centring 70k x 784", medianSeconds(repetitions: 3) { centered = Centering.centered(data).0 }, "s")
+            var gram = [Float](repeating: 0, count: 784 * 784)
+            report("PCA part: ssyrk 784 x 70k", medianSeconds(repetitions: 3) {
+                centered.withUnsafeBufferPointer { x in gram.withUnsafeMutableBufferPointer { g in
+                    BLAS.syrkTransposed(n: 784, k: 70_000, a: x.baseAddress!, leadingA: 784, c: g.baseAddress!, leadingC: 784)
+                } }
+            }, "s")
+            var product = Tensor.zeros([784, 784])
+            report("PCA part: sgemm Xt X 784 x 70k", medianSeconds(repetitions: 3) {
+                Tensor.gemm(centered, transposeA: true, centered, into: &product)
+            }, "s")
+            var symmetric = [Double](repeating: 0, count: 784 * 784)
+            for i in 0..<784 { for j in 0..<784 { symmetric[i * 784 + j] = Double(product[min(i, j), max(i, j)]) / 70_000 } }
+            report("PCA part: dsyevd 784", medianSeconds(repetitions: 3) { _ = try! LAPACK.symmetricEigen(symmetric, dimension: 784) }, "s")
+        },
         Benchmark(name: "tsne-10k") { AnalysisData.tsne(limit: 10_000, methods: [.barnesHut, .fft]) },
         Benchmark(name: "tsne-10k-bh") { AnalysisData.tsne(limit: 10_000, methods: [.barnesHut]) },
         Benchmark(name: "tsne-10k-fft") { AnalysisData.tsne(limit: 10_000, methods: [.fft]) },
