@@ -8,6 +8,27 @@ public enum Centering {
     /// variances. Sums are accumulated in Double, per worker, over row chunks of both cores.
     public static func centered(_ data: Tensor) -> (Tensor, [Double], Double) {
         let rows = data.shape[0], columns = data.shape[1]
+        let (means, variances) = columnStatistics(data)
+        let varianceTotal = variances.reduce(0, +)
+        var centered = data
+        let floatMeans = means.map { Float($0) }
+        centered.withUnsafeMutableBufferPointer { p in
+            let target = SendablePointer(p.baseAddress!)
+            Parallel.forEachChunk(rows, minimumChunk: 256) { range in
+                floatMeans.withUnsafeBufferPointer { m in
+                    for r in range {
+                        let row = target.base + r * columns
+                        for c in 0..<columns { row[c] -= m[c] }
+                    }
+                }
+            }
+        }
+        return (centered, means, varianceTotal / Double(columns))
+    }
+
+    /// Column means and population variances (Double accumulation, both cores), without copying.
+    public static func columnStatistics(_ data: Tensor) -> (means: [Double], variances: [Double]) {
+        let rows = data.shape[0], columns = data.shape[1]
         let workers = Parallel.workerCount
         let chunk = (rows + workers - 1) / workers
         var partial = [Double](repeating: 0, count: workers * 2 * columns)
@@ -27,26 +48,13 @@ public enum Centering {
             }
         }
         var means = [Double](repeating: 0, count: columns)
-        var varianceTotal = 0.0
+        var variances = [Double](repeating: 0, count: columns)
         for c in 0..<columns {
             var sum = 0.0, square = 0.0
             for w in 0..<workers { sum += partial[w * 2 * columns + c]; square += partial[w * 2 * columns + columns + c] }
             means[c] = sum / Double(rows)
-            varianceTotal += max(0, square / Double(rows) - means[c] * means[c])
+            variances[c] = max(0, square / Double(rows) - means[c] * means[c])
         }
-        var centered = data
-        let floatMeans = means.map { Float($0) }
-        centered.withUnsafeMutableBufferPointer { p in
-            let target = SendablePointer(p.baseAddress!)
-            Parallel.forEachChunk(rows, minimumChunk: 256) { range in
-                floatMeans.withUnsafeBufferPointer { m in
-                    for r in range {
-                        let row = target.base + r * columns
-                        for c in 0..<columns { row[c] -= m[c] }
-                    }
-                }
-            }
-        }
-        return (centered, means, varianceTotal / Double(columns))
+        return (means, variances)
     }
 }
