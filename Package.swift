@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "Clustering", dependencies: ["TensorCore", "Metrics"]),
         .target(name: "Embedding", dependencies: ["TensorCore", "Clustering"]),
         .target(name: "NeuralNet", dependencies: ["TensorCore", "Datasets", "Metrics"]),
-        .target(name: "Plotting", dependencies: ["TensorCore", "CCairo", "CPNG", "CZlib"]),
+        .target(name: "Plotting", dependencies: ["TensorCore", "CCairo", "CPNG", "CZlib"], exclude: ["README.md"]),
         .target(name: "Fraud", dependencies: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection", "NeuralNet", "Plotting",
         ]),

@@ -2,8 +2,10 @@
 """Reference for atelier-bench mnist-load: MNIST train images, gzip -> float32 in [0, 1].
 
 The way the seeds load MNIST: Python's gzip, then np.frombuffer(...).astype(np.float32) / 255.
-Prints every run and the median of 5 (after one warm-up run, as the Swift side does).
-Usage: python3 Benchmarks/python/mnist_load.py [path/to/train-images-idx3-ubyte.gz]
+Prints every run and the median (after one warm-up run, as the Swift side does).
+Usage: python3 Benchmarks/python/mnist_load.py [path/to/train-images-idx3-ubyte.gz] [runs, default 5]
+atelier-bench mnist-load calls it with runs=1 once per round, alternating with the Swift loader,
+so that both see the same machine load.
 """
 import gzip
 import statistics
@@ -13,6 +15,7 @@ import time
 import numpy as np
 
 path = sys.argv[1] if len(sys.argv) > 1 else "datasets/mnist/train-images-idx3-ubyte.gz"
+runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 
 
 def load():
@@ -25,7 +28,7 @@ def load():
 images = load()  # warm-up (page cache)
 assert images.shape == (60000, 784), images.shape
 times = []
-for _ in range(5):
+for _ in range(runs):
     start = time.perf_counter()
     load()
     times.append(time.perf_counter() - start)

@@ -82,8 +82,8 @@ public enum Gzip {
         guard data.count >= 18 else {
             throw DatasetError.corruptGzip(path: path, offset: data.count, reason: "only \(data.count) bytes; a gzip member needs at least 18")
         }
-        let trailerSize = data.suffix(4).withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
-        var capacity = max(trailerSize, data.count * 2, 1024)
+        // A cut-short file's last four bytes are not a size: trust them only when plausible.
+        var capacity = max(plausibleSize(data) ?? 0, data.count * 2, 1024)
         var output = Data(count: capacity)
         var produced = 0
         var consumed = 0

@@ -81,3 +81,16 @@ struct NPYTests {
         #expect(keyReason.contains("missing key 'shape'"))
     }
 }
+
+@Suite("Data file summaries")
+struct DataFileSummaryTests {
+    @Test("dataset info describes .npy files by content")
+    func npySummary() throws {
+        let directory = TestSupport.temporaryDirectory("atelier-summary")
+        let path = directory.appendingPathComponent("weights.bin").path
+        try NPY.write(Tensor(rows: [[1, -2], [3, 0.5], [7, 4]]), to: path)
+        let summary = try DataFileSummary.describe(path)
+        #expect(summary.format == "npy-<f4" && summary.records == 3 && summary.shape == [3, 2])
+        #expect(summary.minimum == -2 && summary.maximum == 7)
+    }
+}

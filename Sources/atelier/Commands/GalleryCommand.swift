@@ -1,0 +1,47 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Plotting
+
+/// `atelier gallery`: a grid of dataset images (the seeds' `plot_gallery`).
+struct GalleryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gallery",
+        abstract: "Draw a rows x columns grid of MNIST or Fashion-MNIST images, captioned with their labels."
+    )
+
+    @Option(help: "mnist or fashion-mnist.") var dataset: String = "mnist"
+    @Option(help: "train or test.") var split: String = "train"
+    @Option(help: "Rows of images.") var rows: Int = 8
+    @Option(help: "Columns of images.") var cols: Int = 18
+    @Option(help: "Index of the first image.") var start: Int = 0
+    @Option(help: "Colormap (gray: white on black as matplotlib's plot_gallery; gray_r: dark on white).") var colormap: String = "gray"
+    @Flag(help: "Write each image's class name under it.") var captions = false
+    @Option(help: "Output file: .png, .svg or .pdf.") var out: String
+    @Flag(help: "Print machine-readable JSON.") var json = false
+
+    func validate() throws {
+        guard rows > 0, cols > 0, rows * cols <= 10_000 else { throw ValidationError("--rows and --cols must be positive with at most 10,000 images, found \(rows)x\(cols)") }
+        guard start >= 0 else { throw ValidationError("--start must be >= 0, found \(start)") }
+        guard Split(rawValue: split) != nil else { throw ValidationError("--split must be train or test, found '\(split)'") }
+        do { _ = try OutputFormat(path: out) } catch { throw ValidationError("\(error)") }
+    }
+
+    struct Summary: Codable { var output: String; var dataset: String; var images: Int; var width: Int; var height: Int; var seconds: Double }
+
+    func run() throws {
+        let started = Date()
+        let data = try Dataset.named(dataset, split: Split(rawValue: split)!)
+        guard start < data.count else { throw ValidationError("--start \(start) is past the \(data.count) images of \(dataset) \(split)") }
+        let subset = data.subset(start..<min(data.count, start + rows * cols))
+        let images = subset.images()
+        let names = subset.labels.map { $0 < subset.classNames.count ? subset.classNames[$0] : String($0) }
+        var gallery = try ImageGallery(images: images, imageWidth: subset.width, imageHeight: subset.height, columns: cols,
+                                       width: 180 * cols, height: 240 * rows, captions: captions ? names : nil)
+        gallery.colormap = try Colormap(named: colormap)
+        try gallery.save(out)
+        let summary = Summary(output: out, dataset: "\(dataset) \(split)", images: subset.count, width: gallery.width, height: gallery.height,
+                              seconds: Date().timeIntervalSince(started))
+        if json { try Output.json(summary) } else { print("wrote \(out): \(subset.count) \(dataset) \(split) images, \(gallery.width)x\(gallery.height)") }
+    }
+}

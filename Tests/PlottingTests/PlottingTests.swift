@@ -1,3 +1,0 @@
-import Testing
-
-// Tests of the Plotting target live in this folder.
