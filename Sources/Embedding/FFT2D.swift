@@ -128,68 +128,112 @@ struct FFT2D: Sendable {
 
     /// One Stockham (decimation in frequency) stage on rows of 32 values:
     /// `y[s (r p + k) + q] = w^(p k) sum_j x[s (p + j m) + q] omega_r^(j k)`, with q < stride.
-    @inline(__always)
     static func apply(_ stage: Stage, inverse: Bool, _ xr: UnsafeMutablePointer<Float>, _ xi: UnsafeMutablePointer<Float>,
                       _ yr: UnsafeMutablePointer<Float>, _ yi: UnsafeMutablePointer<Float>) {
         let w = FFT2D.stripe
         let radix = stage.radix, m = stage.length / radix, s = stage.stride
         let sign: Float = inverse ? -1 : 1
+        let inputStep = s * m * w          // distance between the radix inputs
+        let outputStep = s * w             // distance between the radix outputs
         stage.twiddleReal.withUnsafeBufferPointer { twR in
             stage.twiddleImaginary.withUnsafeBufferPointer { twI in
-                for p in 0..<m {
-                    for q in 0..<s {
-                        @inline(__always) func input(_ j: Int) -> Int { (s * (p + j * m) + q) * w }
-                        @inline(__always) func output(_ k: Int) -> Int { (s * (radix * p + k) + q) * w }
-                        @inline(__always) func twiddle(_ k: Int) -> (Float, Float) {
-                            (twR[p * (radix - 1) + k - 1], sign * twI[p * (radix - 1) + k - 1])
+                switch radix {
+                case 2:
+                    for p in 0..<m {
+                        let c1 = twR[p], s1 = sign * twI[p]
+                        for q in 0..<s {
+                            let a = (s * p + q) * w, o = (s * 2 * p + q) * w
+                            let ar = xr + a, ai = xi + a, br = xr + a + inputStep, bi = xi + a + inputStep
+                            let y0r = yr + o, y0i = yi + o, y1r = yr + o + outputStep, y1i = yi + o + outputStep
+                            for c in 0..<w {
+                                let dr = ar[c] - br[c], di = ai[c] - bi[c]
+                                y0r[c] = ar[c] + br[c]; y0i[c] = ai[c] + bi[c]
+                                y1r[c] = dr * c1 - di * s1; y1i[c] = dr * s1 + di * c1
+                            }
                         }
-                        switch radix {
-                        case 2:
-                            let a = input(0), b = input(1), o0 = output(0), o1 = output(1)
-                            let (c1, s1) = twiddle(1)
+                    }
+                case 4:
+                    for p in 0..<m {
+                        let c1 = twR[3 * p], s1 = sign * twI[3 * p]
+                        let c2 = twR[3 * p + 1], s2 = sign * twI[3 * p + 1]
+                        let c3 = twR[3 * p + 2], s3 = sign * twI[3 * p + 2]
+                        for q in 0..<s {
+                            let a = (s * p + q) * w, o = (s * 4 * p + q) * w
+                            let x0r = xr + a, x0i = xi + a
+                            let x1r = x0r + inputStep, x1i = x0i + inputStep
+                            let x2r = x1r + inputStep, x2i = x1i + inputStep
+                            let x3r = x2r + inputStep, x3i = x2i + inputStep
+                            let y0r = yr + o, y0i = yi + o
+                            let y1r = y0r + outputStep, y1i = y0i + outputStep
+                            let y2r = y1r + outputStep, y2i = y1i + outputStep
+                            let y3r = y2r + outputStep, y3i = y2i + outputStep
                             for c in 0..<w {
-                                let ar = xr[a + c], ai = xi[a + c], br = xr[b + c], bi = xi[b + c]
-                                yr[o0 + c] = ar + br; yi[o0 + c] = ai + bi
-                                let dr = ar - br, di = ai - bi
-                                yr[o1 + c] = dr * c1 - di * s1; yi[o1 + c] = dr * s1 + di * c1
+                                let t0r = x0r[c] + x2r[c], t0i = x0i[c] + x2i[c]
+                                let t1r = x0r[c] - x2r[c], t1i = x0i[c] - x2i[c]
+                                let t2r = x1r[c] + x3r[c], t2i = x1i[c] + x3i[c]
+                                // (x1 - x3) times -i (forward) or +i (inverse).
+                                let t3r = sign * (x1i[c] - x3i[c]), t3i = -sign * (x1r[c] - x3r[c])
+                                y0r[c] = t0r + t2r; y0i[c] = t0i + t2i
+                                let u1r = t1r + t3r, u1i = t1i + t3i
+                                let u2r = t0r - t2r, u2i = t0i - t2i
+                                let u3r = t1r - t3r, u3i = t1i - t3i
+                                y1r[c] = u1r * c1 - u1i * s1; y1i[c] = u1r * s1 + u1i * c1
+                                y2r[c] = u2r * c2 - u2i * s2; y2i[c] = u2r * s2 + u2i * c2
+                                y3r[c] = u3r * c3 - u3i * s3; y3i[c] = u3r * s3 + u3i * c3
                             }
-                        case 4:
-                            let i0 = input(0), i1 = input(1), i2 = input(2), i3 = input(3)
-                            let o0 = output(0), o1 = output(1), o2 = output(2), o3 = output(3)
-                            let (c1, s1) = twiddle(1), (c2, s2) = twiddle(2), (c3, s3) = twiddle(3)
+                        }
+                    }
+                case 3:
+                    let half: Float = 0.5, rootHalf = sign * Float(3.0.squareRoot() / 2)
+                    for p in 0..<m {
+                        let c1 = twR[2 * p], s1 = sign * twI[2 * p], c2 = twR[2 * p + 1], s2 = sign * twI[2 * p + 1]
+                        for q in 0..<s {
+                            let a = (s * p + q) * w, o = (s * 3 * p + q) * w
+                            let x0r = xr + a, x0i = xi + a
+                            let x1r = x0r + inputStep, x1i = x0i + inputStep
+                            let x2r = x1r + inputStep, x2i = x1i + inputStep
+                            let y0r = yr + o, y0i = yi + o
+                            let y1r = y0r + outputStep, y1i = y0i + outputStep
+                            let y2r = y1r + outputStep, y2i = y1i + outputStep
                             for c in 0..<w {
-                                let a0r = xr[i0 + c], a0i = xi[i0 + c], a1r = xr[i1 + c], a1i = xi[i1 + c]
-                                let a2r = xr[i2 + c], a2i = xi[i2 + c], a3r = xr[i3 + c], a3i = xi[i3 + c]
-                                let t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i
-                                let t2r = a1r + a3r, t2i = a1i + a3i
-                                // (a1 - a3) times -i (forward) or +i (inverse).
-                                let t3r = sign * (a1i - a3i), t3i = -sign * (a1r - a3r)
-                                yr[o0 + c] = t0r + t2r; yi[o0 + c] = t0i + t2i
-                                let y1r = t1r + t3r, y1i = t1i + t3i
-                                let y2r = t0r - t2r, y2i = t0i - t2i
-                                let y3r = t1r - t3r, y3i = t1i - t3i
-                                yr[o1 + c] = y1r * c1 - y1i * s1; yi[o1 + c] = y1r * s1 + y1i * c1
-                                yr[o2 + c] = y2r * c2 - y2i * s2; yi[o2 + c] = y2r * s2 + y2i * c2
-                                yr[o3 + c] = y3r * c3 - y3i * s3; yi[o3 + c] = y3r * s3 + y3i * c3
+                                let sr = x1r[c] + x2r[c], si = x1i[c] + x2i[c]
+                                let dr = x1r[c] - x2r[c], di = x1i[c] - x2i[c]
+                                let mr = x0r[c] - half * sr, mi = x0i[c] - half * si
+                                // y1 = m - i (sqrt3/2) d, y2 = m + i (sqrt3/2) d (forward).
+                                let u1r = mr + rootHalf * di, u1i = mi - rootHalf * dr
+                                let u2r = mr - rootHalf * di, u2i = mi + rootHalf * dr
+                                y0r[c] = x0r[c] + sr; y0i[c] = x0i[c] + si
+                                y1r[c] = u1r * c1 - u1i * s1; y1i[c] = u1r * s1 + u1i * c1
+                                y2r[c] = u2r * c2 - u2i * s2; y2i[c] = u2r * s2 + u2i * c2
                             }
-                        default:
-                            // Small odd radix (3 or 5): direct DFT of the radix inputs.
+                        }
+                    }
+                default:
+                    // Radix 5: direct DFT of the five inputs with a precomputed root table.
+                    var rootReal = [Float](repeating: 0, count: radix * radix), rootImaginary = rootReal
+                    for j in 0..<radix { for k in 0..<radix {
+                        let angle = -2 * Double.pi * Double((j * k) % radix) / Double(radix)
+                        rootReal[j * radix + k] = Float(cos(angle)); rootImaginary[j * radix + k] = sign * Float(sin(angle))
+                    } }
+                    for p in 0..<m {
+                        for q in 0..<s {
+                            let a = (s * p + q) * w, o = (s * radix * p + q) * w
                             for k in 0..<radix {
-                                let o = output(k)
-                                let (tc, ts) = k == 0 ? (Float(1), Float(0)) : twiddle(k)
-                                for c in 0..<w { yr[o + c] = 0; yi[o + c] = 0 }
+                                let outR = yr + o + k * outputStep, outI = yi + o + k * outputStep
+                                for c in 0..<w { outR[c] = 0; outI[c] = 0 }
                                 for j in 0..<radix {
-                                    let angle = -2 * Double.pi * Double((j * k) % radix) / Double(radix)
-                                    let wr = Float(cos(angle)), wi = sign * Float(sin(angle))
-                                    let a = input(j)
+                                    let wr = rootReal[j * radix + k], wi = rootImaginary[j * radix + k]
+                                    let inR = xr + a + j * inputStep, inI = xi + a + j * inputStep
                                     for c in 0..<w {
-                                        let xrv = xr[a + c], xiv = xi[a + c]
-                                        yr[o + c] += xrv * wr - xiv * wi; yi[o + c] += xrv * wi + xiv * wr
+                                        outR[c] += inR[c] * wr - inI[c] * wi; outI[c] += inR[c] * wi + inI[c] * wr
                                     }
                                 }
-                                for c in 0..<w {
-                                    let vr = yr[o + c], vi = yi[o + c]
-                                    yr[o + c] = vr * tc - vi * ts; yi[o + c] = vr * ts + vi * tc
+                                if k > 0 {
+                                    let tc = twR[p * (radix - 1) + k - 1], ts = sign * twI[p * (radix - 1) + k - 1]
+                                    for c in 0..<w {
+                                        let vr = outR[c], vi = outI[c]
+                                        outR[c] = vr * tc - vi * ts; outI[c] = vr * ts + vi * tc
+                                    }
                                 }
                             }
                         }

@@ -27,6 +27,8 @@ struct FFTRepulsion: Repulsion {
     }
 
     private var plan: FFT2D?
+    /// Plans by size: the grid grows with the embedding and revisits sizes.
+    private var plans: [Int: FFT2D] = [:]
     private var gridA = ([Float](), [Float]())
     private var gridB = ([Float](), [Float]())
     private var kernel = ([Float](), [Float]())
@@ -47,7 +49,7 @@ struct FFTRepulsion: Repulsion {
         let spacing = boxWidth / Double(p)
         let origin = low - middle          // grid coordinates are relative to the middle
         if plan?.size != size {
-            plan = FFT2D(size: size)
+            if let cached = plans[size] { plan = cached } else { plan = FFT2D(size: size); plans[size] = plan }
             let zeros = [Float](repeating: 0, count: size * size)
             gridA = (zeros, zeros); gridB = (zeros, zeros); kernel = (zeros, zeros)
         } else {
