@@ -28,10 +28,10 @@ def csv_scatter(path, out):
     import matplotlib.pyplot as plt
     data = np.loadtxt(path, delimiter=",", skiprows=1)
     x, y, label = data[:, 0], data[:, 1], data[:, 2].astype(int)
-    fig, ax = plt.subplots(figsize=(12, 9), dpi=120)
+    fig, ax = plt.subplots(figsize=(10, 7.5), dpi=120)  # 1200x900, as atelier's default
     for k in np.unique(label):
         mask = label == k
-        ax.scatter(x[mask], y[mask], s=3, alpha=0.7, label=str(k))
+        ax.scatter(x[mask], y[mask], s=9, alpha=0.7, label=str(k))  # 3-pt markers, as --size 3
     ax.legend(title="label", loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.set_xlabel("x")
     ax.set_ylabel("y")
