@@ -25,9 +25,10 @@ let package = Package(
         .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng"),
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate"),
 
         .target(name: "TensorCore", dependencies: ["CBLAS"]),
-        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib"]),
+        .target(name: "Datasets", dependencies: ["TensorCore", "CZlib", "CDeflate"]),
         .target(name: "Preprocessing", dependencies: ["TensorCore"]),
         .target(name: "Metrics", dependencies: ["TensorCore"]),
         .target(name: "FeatureSelection", dependencies: ["TensorCore", "Datasets", "Metrics"]),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs, idempotently, every system package Atelier needs. Does nothing when all are present.
 set -euo pipefail
-packages=(libopenblas-dev libcairo2-dev libpng-dev zlib1g-dev pkg-config fonts-dejavu-core dataset-fashion-mnist)
+packages=(libopenblas-dev libcairo2-dev libpng-dev zlib1g-dev libdeflate-dev pkg-config fonts-dejavu-core dataset-fashion-mnist)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

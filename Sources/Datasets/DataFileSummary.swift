@@ -4,7 +4,7 @@ import TensorCore
 /// What `atelier dataset info` prints about one file.
 public struct DataFileSummary: Codable, Sendable, Equatable {
     public var path: String
-    /// "idx-images", "idx-labels", "idx" or "csv"; with "+gzip" when compressed.
+    /// "idx-images", "idx-labels", "idx", "npy-<dtype>" (e.g. "npy-<f4") or "csv"; with "+gzip" when compressed.
     public var format: String
     public var records: Int
     /// Shape of the whole content, e.g. `[60000, 28, 28]` or `[284807, 31]`.
@@ -16,7 +16,7 @@ public struct DataFileSummary: Codable, Sendable, Equatable {
     /// CSV column names.
     public var columns: [String]?
 
-    /// Reads `path` (IDX, raw or gzip, or numeric CSV, told apart by content) and summarises it.
+    /// Reads `path` (IDX, NumPy .npy or numeric CSV, raw or gzip, told apart by content) and summarises it.
     public static func describe(_ path: String, labelColumn: String? = nil) throws -> DataFileSummary {
         let raw = try FileIO.read(path)
         let compressed = Gzip.isGzip(raw)
@@ -35,6 +35,14 @@ public struct DataFileSummary: Codable, Sendable, Equatable {
             return DataFileSummary(path: path, format: kind + suffix, records: file.dimensions[0], shape: file.dimensions,
                                    labelHistogram: histogram, minimum: Double(file.bytes.min() ?? 0),
                                    maximum: Double(file.bytes.max() ?? 0), columns: nil)
+        }
+        if data.count >= 6 && data.prefix(6).elementsEqual(NPY.magic) {
+            let array = try NPY.parse(data, path: path)
+            let values = array.tensor()
+            return DataFileSummary(path: path, format: "npy-\(array.dtype)" + suffix, records: array.shape.first ?? 1,
+                                   shape: array.shape, labelHistogram: nil,
+                                   minimum: Double(values.elements.filter(\.isFinite).min() ?? .nan),
+                                   maximum: Double(values.elements.filter(\.isFinite).max() ?? .nan), columns: nil)
         }
         let table = try CSV.parseNumeric(data, path: path)
         var histogram: [String: Int]?

@@ -12,6 +12,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
     case corruptGzip(path: String, offset: Int, reason: String)
     case lengthMismatch(images: String, imageCount: Int, labels: String, labelCount: Int)
     case malformed(path: String, line: Int, column: Int?, reason: String)
+    /// A binary header (NPY, CIFAR record) that cannot be right, at byte `offset` of the file.
+    case invalidHeader(path: String, offset: Int, reason: String)
     case invalidArgument(String)
 
     public var description: String {
@@ -35,6 +37,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
         case let .malformed(path, line, column, reason):
             if let column { return "\(path):\(line): column \(column): \(reason)" }
             return "\(path):\(line): \(reason)"
+        case let .invalidHeader(path, offset, reason):
+            return "\(path): at byte offset \(offset): \(reason)"
         case let .invalidArgument(message):
             return message
         }

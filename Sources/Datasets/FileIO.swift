@@ -21,6 +21,12 @@ public enum FileIO {
         return Gzip.isGzip(raw) ? try Gzip.decompress(raw, path: path) : raw
     }
 
+    /// Reads `path` as a byte array, inflating it when its content is gzip.
+    public static func readMaybeGzippedBytes(_ path: String) throws -> [UInt8] {
+        let raw = try read(path)
+        return Gzip.isGzip(raw) ? try Gzip.decompressBytes(raw, path: path) : [UInt8](raw)
+    }
+
     /// Writes `data` to `path` atomically: a temporary file in the same directory, then rename,
     /// so a reader never sees a half-written file and a failure leaves the old file intact.
     /// Missing parent directories are created.

@@ -37,19 +37,7 @@ public struct ImageDataset: Sendable {
     /// The images as a `[count, height * width]` Float32 matrix, divided by 255 when `scaled`.
     /// Conversion is split over the cores.
     public func images(scaled: Bool = true) -> Tensor {
-        var result = [Float](repeating: 0, count: pixels.count)
-        let scale: Float = scaled ? 1 / 255 : 1
-        pixels.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
-                let s = SendableRawPointer(UnsafeRawPointer(source.baseAddress!))
-                let t = SendablePointer(target.baseAddress!)
-                Parallel.forEachChunk(source.count, minimumChunk: 1 << 20) { range in
-                    let bytes = s.base.assumingMemoryBound(to: UInt8.self)
-                    for i in range { t[i] = Float(bytes[i]) * scale }
-                }
-            }
-        }
-        return Tensor(shape: [count, featureCount], elements: result)
+        Tensor(shape: [count, featureCount], elements: ByteConversion.floats(pixels, divisor: scaled ? 255 : 1))
     }
 
     /// The images as a `[count, 1, height, width]` tensor, for convolutional models.

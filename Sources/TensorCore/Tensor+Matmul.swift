@@ -70,3 +70,20 @@ public enum BLAS {
         return String(cString: name)
     }
 }
+
+extension BLAS {
+    /// Row-major `c = alpha * op(a) * op(b) + beta * c` on raw pointers (`cblas_sgemm`).
+    ///
+    /// For hot loops that keep their own reusable buffers (the neural-network layers): no
+    /// allocation, no shape checks beyond what the caller guarantees. `op(a)` is `m x k`,
+    /// `op(b)` is `k x n`, `c` is `m x n`; the leading dimensions are the row lengths as stored.
+    public static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                             alpha: Float = 1, a: UnsafePointer<Float>, leadingA: Int,
+                             b: UnsafePointer<Float>, leadingB: Int,
+                             beta: Float = 0, c: UnsafeMutablePointer<Float>, leadingC: Int) {
+        if m == 0 || n == 0 { return }
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(leadingA), b, Int32(leadingB),
+                    beta, c, Int32(leadingC))
+    }
+}

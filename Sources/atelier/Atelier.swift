@@ -11,6 +11,16 @@ struct Atelier: ParsableCommand {
 
     /// Every subcommand. Each lives in its own file under `Commands/`.
     static var commands: [ParsableCommand.Type] {
-        [DatasetCommand.self, PlotCommand.self, GalleryCommand.self]
+        [
+            DatasetCommand.self,
+            GalleryCommand.self,
+            PlotCommand.self,
+            TrainCommand.self,
+            EvaluateCommand.self,
+            EncodeCommand.self,
+            ClusterCommand.self,
+            PCACommand.self,
+            TSNECommand.self,
+        ]
     }
 }

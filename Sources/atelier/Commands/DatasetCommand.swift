@@ -14,10 +14,10 @@ struct DatasetCommand: ParsableCommand {
     /// `atelier dataset info PATH...`: format, records, shape, labels and value range of each file.
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Describe IDX (raw or gzip) or numeric CSV files: format, records, shape, label histogram, value range."
+            abstract: "Describe IDX, NumPy .npy or numeric CSV files (raw or gzip): format, records, shape, label histogram, value range."
         )
 
-        @Argument(help: "IDX or CSV files. Without any, the shipped MNIST files are described.")
+        @Argument(help: "IDX, NumPy .npy or CSV files (raw or gzip). Without any, the shipped MNIST files are described.")
         var paths: [String] = []
 
         @Option(help: "CSV column whose values are class labels (its histogram is printed).")

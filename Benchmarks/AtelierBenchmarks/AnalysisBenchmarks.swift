@@ -1,0 +1,114 @@
+import Clustering
+import Datasets
+import Embedding
+import Foundation
+import TensorCore
+
+/// Analysis benchmarks (issue 5): k-means, silhouette, PCA and t-SNE on MNIST scaled to [0, 1],
+/// the same tasks as `Benchmarks/python/sklearn_reference.py`. Labels of the 10k k-means run
+/// are written to `$ATELIER_BENCH_OUT` (default /tmp/atelier-analysis) so that the reference
+/// script can score the very same labelling with scikit-learn's silhouette.
+extension BenchmarkRegistry {
+    static let analysis: [Benchmark] = [
+        Benchmark(name: "kmeans-10k") {
+            let (data, _) = AnalysisData.test()
+            var result: KMeansResult?
+            let time = medianSeconds(repetitions: 3) { result = try! KMeans(clusterCount: 10, seed: 0, showsProgress: false).fit(data) }
+            report("k-means k=10 n_init=1, 10k", time, "s", String(format: "inertia %.0f, %d iterations", result!.inertia, result!.iterations))
+            AnalysisData.write(result!.labels, name: "kmeans10k-labels.txt")
+        },
+        Benchmark(name: "kmeans-70k") {
+            let (data, _) = AnalysisData.all()
+            var result: KMeansResult?
+            let time = medianSeconds(repetitions: 3, warmUp: false) { result = try! KMeans(clusterCount: 10, seed: 0, showsProgress: false).fit(data) }
+            report("k-means k=10 n_init=1, 70k", time, "s", String(format: "inertia %.0f, %d iterations", result!.inertia, result!.iterations))
+            AnalysisData.write(result!.labels, name: "kmeans70k-labels.txt")
+        },
+        Benchmark(name: "kmeans-70k-ninit10") {
+            let (data, _) = AnalysisData.all()
+            var result: KMeansResult?
+            let time = seconds { result = try! KMeans(clusterCount: 10, initializationCount: 10, seed: 0, showsProgress: false).fit(data) }
+            report("k-means k=10 n_init=10, 70k", time, "s", String(format: "inertia %.0f", result!.inertia))
+        },
+        Benchmark(name: "silhouette-10k") {
+            let (data, _) = AnalysisData.test()
+            let labels = try! KMeans(clusterCount: 10, seed: 0, showsProgress: false).fit(data).labels
+            var score = 0.0
+            let time = medianSeconds(repetitions: 3) { score = try! Silhouette.score(data, labels: labels) }
+            report("silhouette score, 10k, k-means labels", time, "s", String(format: "score %.6f", score))
+        },
+        Benchmark(name: "silhouette-70k") {
+            let (data, _) = AnalysisData.all()
+            let labels = try! KMeans(clusterCount: 10, seed: 0, showsProgress: false).fit(data).labels
+            var score = 0.0
+            let time = seconds { score = try! Silhouette.score(data, labels: labels) }
+            report("silhouette (mean of samples), 70k", time, "s", String(format: "score %.6f", score))
+        },
+        Benchmark(name: "pca-70k") {
+            let (data, _) = AnalysisData.all()
+            var pca: FittedPCA?
+            let fitTime = medianSeconds(repetitions: 5) { pca = try! PCA(componentCount: 50).fit(data) }
+            let transformTime = medianSeconds(repetitions: 5) { _ = try! pca!.transform(data) }
+            report("PCA to 50 dims, 70k (fit)", fitTime, "s",
+                   String(format: "explained variance %.4f", pca!.explainedVarianceRatio.reduce(0, +)))
+            report("PCA to 50 dims, 70k (fit + transform)", fitTime + transformTime, "s")
+        },
+        Benchmark(name: "tsne-10k") { AnalysisData.tsne(limit: 10_000, methods: [.barnesHut, .fft]) },
+        Benchmark(name: "tsne-10k-bh") { AnalysisData.tsne(limit: 10_000, methods: [.barnesHut]) },
+        Benchmark(name: "tsne-10k-fft") { AnalysisData.tsne(limit: 10_000, methods: [.fft]) },
+        Benchmark(name: "tsne-70k") { AnalysisData.tsne(limit: nil, methods: [.fft]) },
+    ]
+}
+
+/// MNIST loading for the analysis benchmarks.
+enum AnalysisData {
+    /// The 10k test images and labels.
+    static func test() -> (Tensor, [Int]) {
+        let set = try! Dataset.mnist(.test)
+        return (set.images(), set.labels)
+    }
+
+    /// All 70k images: train then test (the order of OpenML's mnist_784).
+    static func all() -> (Tensor, [Int]) {
+        let train = try! Dataset.mnist(.train), test = try! Dataset.mnist(.test)
+        return (Tensor.concatenatingRows([train.images(), test.images()]), train.labels + test.labels)
+    }
+
+    static var outputDirectory: String {
+        ProcessInfo.processInfo.environment["ATELIER_BENCH_OUT"] ?? "/tmp/atelier-analysis"
+    }
+
+    static func write(_ labels: [Int], name: String) {
+        let path = (outputDirectory as NSString).appendingPathComponent(name)
+        try? FileIO.writeAtomically(labels.map(String.init).joined(separator: "\n") + "\n", to: path)
+    }
+
+    /// PCA 50 then t-SNE (perplexity 30, seed 0, PCA initialisation) on the first `limit`
+    /// test images (10k) or on all 70k.
+    static func tsne(limit: Int?, methods: [TSNE.Method]) {
+        let (data, labels): (Tensor, [Int])
+        if let limit {
+            let (images, all) = test()
+            (data, labels) = (images.rows(0..<min(limit, images.rowCount)), Array(all.prefix(limit)))
+        } else {
+            (data, labels) = all()
+        }
+        let n = data.rowCount
+        var reduced = data
+        let pcaTime = seconds { reduced = try! PCA(componentCount: 50).fitTransform(data).1 }
+        for method in methods {
+            var result: TSNEResult?
+            let time = seconds { result = try! TSNE(perplexity: 30, method: method, seed: 0, showsProgress: false).fit(reduced) }
+            var accuracy = 0.0
+            let accuracyTime = seconds { accuracy = try! NeighborAccuracy.score(result!.embedding, labels: labels, neighborCount: 10) }
+            report("t-SNE \(method.rawValue), \(n / 1000)k after PCA 50", pcaTime + time, "s",
+                   String(format: "KL %.4f, 10-NN accuracy %.4f (PCA %.2f s, kNN accuracy %.1f s)",
+                          result!.klDivergence, accuracy, pcaTime, accuracyTime))
+            let rows = (0..<n).map { i in
+                String(format: "%.5f,%.5f,%d", result!.embedding[i, 0], result!.embedding[i, 1], labels[i])
+            }
+            try? FileIO.writeAtomically("x,y,label\n" + rows.joined(separator: "\n") + "\n",
+                                        to: (outputDirectory as NSString).appendingPathComponent("tsne-\(n)-\(method.rawValue).csv"))
+        }
+    }
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Reference timings for the analysis benchmarks (issue 5): scikit-learn and openTSNE on MNIST.
+
+Same tasks and data as `atelier-bench kmeans-10k ... tsne-70k` (MNIST scaled to [0, 1] as
+float32; "70k" is train then test). Run with both cores:
+
+    pip install scikit-learn openTSNE threadpoolctl
+    python3 Benchmarks/python/sklearn_reference.py [TASK ...]
+
+Tasks: kmeans-10k kmeans-70k kmeans-70k-ninit10 silhouette-10k silhouette-70k pca-70k
+       tsne-10k-sklearn tsne-10k-opentsne tsne-70k-opentsne   (default: all but the slow 70k ones
+       silhouette-70k and tsne-70k-opentsne, which must be named).
+When /tmp/atelier-analysis/kmeans10k-labels.txt (written by `atelier-bench kmeans-10k`) exists,
+silhouette-10k also scores Atelier's own labelling, to compare the two silhouettes on the same labels.
+"""
+import gzip
+import os
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MNIST = os.environ.get("ATELIER_MNIST_DIR", os.path.join(HERE, "..", "..", "datasets", "mnist"))
+OUT = os.environ.get("ATELIER_BENCH_OUT", "/tmp/atelier-analysis")
+
+
+def idx(name):
+    with gzip.open(os.path.join(MNIST, name), "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def test_set():
+    x = idx("t10k-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255
+    return x, idx("t10k-labels-idx1-ubyte.gz").astype(int)
+
+
+def all_set():
+    xtr = idx("train-images-idx3-ubyte.gz").reshape(-1, 784).astype(np.float32) / 255
+    xte, yte = test_set()
+    return np.vstack([xtr, xte]), np.concatenate([idx("train-labels-idx1-ubyte.gz").astype(int), yte])
+
+
+def knn_accuracy(embedding, labels, k=10):
+    """Leave-one-out k-NN accuracy, majority vote, ties to the smallest label."""
+    from sklearn.neighbors import NearestNeighbors
+    _, ind = NearestNeighbors(n_neighbors=k + 1).fit(embedding).kneighbors(embedding)
+    neighbours = labels[ind[:, 1:]]
+    votes = np.zeros((len(labels), labels.max() + 1), dtype=int)
+    for j in range(k):
+        np.add.at(votes, (np.arange(len(labels)), neighbours[:, j]), 1)
+    return float(np.mean(votes.argmax(axis=1) == labels))
+
+
+def report(task, seconds, note=""):
+    print(f"{task:<28} {seconds:9.3f} s  {note}", flush=True)
+
+
+def kmeans(x, n_init):
+    from sklearn.cluster import KMeans
+    start = time.perf_counter()
+    model = KMeans(n_clusters=10, n_init=n_init, algorithm="lloyd", random_state=0).fit(x)
+    return time.perf_counter() - start, model
+
+
+def main(tasks):
+    from sklearn import __version__ as sklearn_version
+    from threadpoolctl import threadpool_info
+    print(f"scikit-learn {sklearn_version}, numpy {np.__version__}, cpus {os.cpu_count()}, "
+          + ", ".join(f"{i['internal_api']} {i.get('architecture', '')} x{i['num_threads']}" for i in threadpool_info()))
+    if "kmeans-10k" in tasks:
+        x, _ = test_set()
+        t, m = kmeans(x, 1)
+        report("kmeans-10k", t, f"inertia {m.inertia_:.0f}; {m.n_iter_} iterations")
+    if "kmeans-70k" in tasks:
+        x, _ = all_set()
+        t, m = kmeans(x, 1)
+        report("kmeans-70k", t, f"inertia {m.inertia_:.0f}; {m.n_iter_} iterations")
+    if "kmeans-70k-ninit10" in tasks:
+        x, _ = all_set()
+        t, m = kmeans(x, 10)
+        report("kmeans-70k-ninit10", t, f"inertia {m.inertia_:.0f}")
+    if "silhouette-10k" in tasks:
+        from sklearn.metrics import silhouette_score
+        x, _ = test_set()
+        _, m = kmeans(x, 1)
+        start = time.perf_counter()
+        s = silhouette_score(x, m.labels_)
+        report("silhouette-10k", time.perf_counter() - start, f"score {s:.6f} (scikit-learn's k-means labels)")
+        path = os.path.join(OUT, "kmeans10k-labels.txt")
+        if os.path.exists(path):
+            labels = np.loadtxt(path, dtype=int)
+            report("silhouette-10k atelier labels", 0, f"score {silhouette_score(x, labels):.6f} (Atelier's labels, {path})")
+    if "silhouette-70k" in tasks:
+        from sklearn.metrics import silhouette_samples
+        x, _ = all_set()
+        _, m = kmeans(x, 1)
+        start = time.perf_counter()
+        s = float(np.mean(silhouette_samples(x, m.labels_)))
+        report("silhouette-70k", time.perf_counter() - start, f"score {s:.6f}")
+        path = os.path.join(OUT, "kmeans70k-labels.txt")
+        if os.path.exists(path):
+            labels = np.loadtxt(path, dtype=int)
+            report("silhouette-70k atelier labels", 0, f"score {float(np.mean(silhouette_samples(x, labels))):.6f}")
+    if "pca-70k" in tasks:
+        from sklearn.decomposition import PCA
+        x, _ = all_set()
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            p = PCA(n_components=50, svd_solver="covariance_eigh").fit(x)
+            times.append(time.perf_counter() - start)
+        report("pca-70k", sorted(times)[2], f"fit, median of 5; explained variance {p.explained_variance_ratio_.sum():.4f}")
+    for task, n, impl in [("tsne-10k-sklearn", 10_000, "sklearn"), ("tsne-10k-opentsne", 10_000, "opentsne"),
+                          ("tsne-70k-opentsne", None, "opentsne")]:
+        if task not in tasks:
+            continue
+        from sklearn.decomposition import PCA
+        x, y = test_set() if n else all_set()
+        start = time.perf_counter()
+        reduced = PCA(n_components=50, svd_solver="covariance_eigh").fit_transform(x)
+        if impl == "sklearn":
+            from sklearn.manifold import TSNE
+            model = TSNE(perplexity=30, init="pca", random_state=0, n_jobs=2)
+            embedding = model.fit_transform(reduced)
+            kl = model.kl_divergence_
+        else:
+            from openTSNE import TSNE
+            embedding = TSNE(perplexity=30, n_jobs=2, random_state=0, verbose=False).fit(reduced)
+            kl = embedding.kl_divergence
+            embedding = np.asarray(embedding)
+        elapsed = time.perf_counter() - start
+        report(task, elapsed, f"KL {kl:.4f}; 10-NN accuracy {knn_accuracy(embedding, y):.4f}")
+
+
+if __name__ == "__main__":
+    default = ["kmeans-10k", "kmeans-70k", "kmeans-70k-ninit10", "silhouette-10k", "pca-70k",
+               "tsne-10k-sklearn", "tsne-10k-opentsne"]
+    main(sys.argv[1:] or default)

@@ -1,0 +1,218 @@
+import Foundation
+import TensorCore
+
+/// k-means clustering: greedy k-means++ seeding and Lloyd iterations, as scikit-learn's
+/// `KMeans(algorithm="lloyd")`.
+///
+/// ```swift
+/// let result = try KMeans(clusterCount: 10, initializationCount: 10, seed: 0).fit(images)
+/// print(result.inertia, result.iterations)
+/// let labels = try result.predict(testImages)
+/// ```
+///
+/// Contract (matching scikit-learn 1.x):
+/// - Data is centred on its column means before clustering (better Float32 distances); the
+///   centroids returned are in the original coordinates.
+/// - Each run stops when the labels no longer change ("strict convergence") or when the summed
+///   squared centre shift is at most `tolerance * mean(per-feature variance)`; after a stop by
+///   tolerance the labels are recomputed once from the final centres.
+/// - An empty cluster is re-seeded at the point farthest from its own centre.
+/// - `initializationCount` runs from different seedings; the lowest inertia wins.
+/// - Cost per iteration O(n k d), carried by one `sgemm` per block of 4096 rows.
+public struct KMeans: Sendable {
+    /// Number of clusters k.
+    public var clusterCount: Int
+    /// Independent seedings (`n_init`); the run with the lowest inertia is kept.
+    public var initializationCount: Int
+    /// Maximum Lloyd iterations per run (`max_iter`, 300 in scikit-learn).
+    public var maximumIterations: Int
+    /// Relative tolerance on the centre shift (`tol`, 1e-4 in scikit-learn).
+    public var tolerance: Double
+    /// Seed of every random choice.
+    public var seed: UInt64
+    /// Progress on stderr: `nil` shows it when stderr is a terminal.
+    public var showsProgress: Bool?
+
+    public init(clusterCount: Int, initializationCount: Int = 1, maximumIterations: Int = 300,
+                tolerance: Double = 1e-4, seed: UInt64 = 0, showsProgress: Bool? = nil) {
+        self.clusterCount = clusterCount
+        self.initializationCount = initializationCount
+        self.maximumIterations = maximumIterations
+        self.tolerance = tolerance
+        self.seed = seed
+        self.showsProgress = showsProgress
+    }
+
+    /// Clusters the rows of `data` (`[samples, features]`).
+    /// - Throws: `ClusteringError` for non-finite values, bad hyper-parameters, or k larger than
+    ///   the number of (distinct) points.
+    public func fit(_ data: Tensor) throws -> KMeansResult {
+        try DataValidation.requireFiniteMatrix(data)
+        let rows = data.shape[0], columns = data.shape[1]
+        guard clusterCount >= 1 else {
+            throw ClusteringError.invalidParameter(name: "clusterCount", value: "\(clusterCount)", expected: "at least 1")
+        }
+        guard clusterCount <= rows else {
+            throw ClusteringError.tooFewPoints(requested: clusterCount, available: rows, what: "points")
+        }
+        guard initializationCount >= 1 else {
+            throw ClusteringError.invalidParameter(name: "initializationCount", value: "\(initializationCount)", expected: "at least 1")
+        }
+        guard maximumIterations >= 1 else {
+            throw ClusteringError.invalidParameter(name: "maximumIterations", value: "\(maximumIterations)", expected: "at least 1")
+        }
+        guard tolerance >= 0, tolerance.isFinite else {
+            throw ClusteringError.invalidParameter(name: "tolerance", value: "\(tolerance)", expected: "a finite number >= 0")
+        }
+        let progress = ProgressLine(enabled: showsProgress)
+        defer { progress.finish() }
+
+        // Centre the data; the tolerance is scaled by the mean per-feature variance.
+        let (centered, means, meanVariance) = Centering.centered(data)
+        let absoluteTolerance = tolerance * meanVariance
+        let norms = centered.withUnsafeBufferPointer { SquaredDistances.rowNorms($0, rows: rows, columns: columns) }
+        var generator = RandomGenerator(seed: seed)
+        var best: LloydRun?
+        for run in 0..<initializationCount {
+            let seeds = try centered.withUnsafeBufferPointer {
+                try KMeansPlusPlus.chooseCenters($0, rows: rows, columns: columns, norms: norms,
+                                                 clusterCount: clusterCount, generator: &generator)
+            }
+            var initial = [Float](repeating: 0, count: clusterCount * columns)
+            centered.withUnsafeBufferPointer { p in
+                for (j, index) in seeds.enumerated() {
+                    for c in 0..<columns { initial[j * columns + c] = p[index * columns + c] }
+                }
+            }
+            let result = centered.withUnsafeBufferPointer {
+                KMeans.lloyd($0, rows: rows, columns: columns, norms: norms, centers: initial, clusterCount: clusterCount,
+                             maximumIterations: maximumIterations, tolerance: absoluteTolerance) { iteration, inertia in
+                    progress.update("k-means run \(run + 1)/\(initializationCount): iteration \(iteration), inertia \(String(format: "%.6g", inertia))"
+                                    + (best.map { String(format: " (best %.6g)", $0.inertia) } ?? ""))
+                }
+            }
+            if best == nil || result.inertia < best!.inertia { best = result }
+        }
+        let winner = best!
+        var centroids = winner.centers
+        for j in 0..<clusterCount {
+            for c in 0..<columns { centroids[j * columns + c] += Float(means[c]) }
+        }
+        return KMeansResult(centroids: Tensor(shape: [clusterCount, columns], elements: centroids),
+                            labels: winner.labels.map(Int.init), inertia: winner.inertia,
+                            iterations: winner.iterations, converged: winner.converged)
+    }
+
+    /// One Lloyd run's outcome (centred coordinates).
+    struct LloydRun {
+        var centers: [Float]
+        var labels: [Int32]
+        var inertia: Double
+        var iterations: Int
+        var converged: Bool
+    }
+
+    /// Lloyd iterations from `centers`, as scikit-learn's `_kmeans_single_lloyd`.
+    static func lloyd(_ data: UnsafeBufferPointer<Float>, rows: Int, columns: Int, norms: [Float],
+                      centers initial: [Float], clusterCount k: Int, maximumIterations: Int, tolerance: Double,
+                      progress: (Int, Double) -> Void) -> LloydRun {
+        var centers = initial
+        var labels = [Int32](repeating: 0, count: rows)
+        var previous = [Int32](repeating: -1, count: rows)
+        var distances = [Float](repeating: 0, count: rows)
+        var iterations = 0
+        var strictConvergence = false
+        var toleranceConvergence = false
+        for iteration in 0..<maximumIterations {
+            labels.withUnsafeMutableBufferPointer { l in
+                distances.withUnsafeMutableBufferPointer { d in
+                    NearestCenter.assign(data, rows: rows, columns: columns, norms: norms, centers: centers,
+                                         clusterCount: k, labels: l, distances: d)
+                }
+            }
+            let updated = updatedCenters(data, rows: rows, columns: columns, labels: labels, distances: distances,
+                                         clusterCount: k, previous: centers)
+            var shift = 0.0
+            for i in 0..<centers.count { let d = Double(updated[i] - centers[i]); shift += d * d }
+            centers = updated
+            iterations = iteration + 1
+            progress(iterations, distances.reduce(0.0) { $0 + Double($1) })
+            if labels == previous { strictConvergence = true; break }
+            if shift <= tolerance { toleranceConvergence = true; break }
+            previous = labels
+        }
+        if !strictConvergence {
+            labels.withUnsafeMutableBufferPointer { l in
+                distances.withUnsafeMutableBufferPointer { d in
+                    NearestCenter.assign(data, rows: rows, columns: columns, norms: norms, centers: centers,
+                                         clusterCount: k, labels: l, distances: d)
+                }
+            }
+        }
+        let inertia = labels.withUnsafeBufferPointer {
+            NearestCenter.exactInertia(data, rows: rows, columns: columns, centers: centers, labels: $0)
+        }
+        return LloydRun(centers: centers, labels: labels, inertia: inertia, iterations: iterations,
+                        converged: strictConvergence || toleranceConvergence)
+    }
+
+    /// The M-step: means of the assigned points, with empty clusters re-seeded at the points
+    /// farthest from their centres (scikit-learn's `_relocate_empty_clusters_dense`).
+    static func updatedCenters(_ data: UnsafeBufferPointer<Float>, rows: Int, columns: Int, labels: [Int32],
+                               distances: [Float], clusterCount k: Int, previous: [Float]) -> [Float] {
+        let workers = Parallel.workerCount
+        let chunk = (rows + workers - 1) / workers
+        var partialSums = [Double](repeating: 0, count: workers * k * columns)
+        var partialCounts = [Int](repeating: 0, count: workers * k)
+        let source = SendablePointer(UnsafeMutablePointer(mutating: data.baseAddress!))
+        partialSums.withUnsafeMutableBufferPointer { sumsBuffer in
+            partialCounts.withUnsafeMutableBufferPointer { countsBuffer in
+                labels.withUnsafeBufferPointer { labelBuffer in
+                    let sums = SendablePointer(sumsBuffer.baseAddress!)
+                    let counts = SendablePointer(countsBuffer.baseAddress!)
+                    let labelPointer = SendablePointer(UnsafeMutablePointer(mutating: labelBuffer.baseAddress!))
+                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        let start = worker * chunk, end = min(rows, start + chunk)
+                        guard start < end else { return }
+                        let sumBase = sums.base + worker * k * columns
+                        for r in start..<end {
+                            let label = Int(labelPointer[r])
+                            counts[worker * k + label] += 1
+                            let target = sumBase + label * columns
+                            let row = source.base + r * columns
+                            for c in 0..<columns { target[c] += Double(row[c]) }
+                        }
+                    }
+                }
+            }
+        }
+        var sums = [Double](repeating: 0, count: k * columns)
+        var counts = [Int](repeating: 0, count: k)
+        for w in 0..<workers {
+            for i in 0..<(k * columns) { sums[i] += partialSums[w * k * columns + i] }
+            for j in 0..<k { counts[j] += partialCounts[w * k + j] }
+        }
+        let empty = (0..<k).filter { counts[$0] == 0 }
+        if !empty.isEmpty {
+            // The points farthest from their centres, farthest first.
+            let farthest = (0..<rows).sorted { distances[$0] > distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
+                .prefix(empty.count)
+            for (newCluster, point) in zip(empty, farthest) {
+                let oldCluster = Int(labels[point])
+                for c in 0..<columns {
+                    let value = Double(data[point * columns + c])
+                    sums[oldCluster * columns + c] -= value
+                    sums[newCluster * columns + c] = value
+                }
+                counts[oldCluster] -= 1
+                counts[newCluster] = 1
+            }
+        }
+        var centers = previous
+        for j in 0..<k where counts[j] > 0 {
+            let scale = 1 / Double(counts[j])
+            for c in 0..<columns { centers[j * columns + c] = Float(sums[j * columns + c] * scale) }
+        }
+        return centers
+    }
+}

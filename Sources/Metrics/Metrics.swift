@@ -1,1 +1,0 @@
-// Metrics module of Atelier.

@@ -1,0 +1,53 @@
+/// The architecture of a layer as a value: what a checkpoint stores to rebuild a model.
+///
+/// Encoded as JSON inside the checkpoint, so it stays readable with any JSON tool.
+public indirect enum LayerSpecification: Codable, Equatable, Sendable {
+    case linear(inputs: Int, outputs: Int)
+    case conv1D(inputChannels: Int, outputChannels: Int, kernel: Int, stride: Int, padding: Int)
+    case conv2D(inputChannels: Int, outputChannels: Int, kernel: Int, stride: Int, padding: Int)
+    case maxPool1D(kernel: Int, stride: Int)
+    case maxPool2D(kernel: Int, stride: Int)
+    case flatten
+    case reshape([Int])
+    case dropout(probability: Double)
+    case relu, tanh, sigmoid, softmax, logSoftmax
+    case sequential(name: String?, layers: [LayerSpecification])
+
+    /// A freshly initialised layer of this architecture.
+    public func makeLayer() -> any Layer {
+        switch self {
+        case let .linear(inputs, outputs): return Linear(inputs, outputs)
+        case let .conv1D(i, o, k, s, p): return Conv1D(i, o, kernel: k, stride: s, padding: p)
+        case let .conv2D(i, o, k, s, p): return Conv2D(i, o, kernel: k, stride: s, padding: p)
+        case let .maxPool1D(k, s): return MaxPool1D(k, stride: s)
+        case let .maxPool2D(k, s): return MaxPool2D(k, stride: s)
+        case .flatten: return Flatten()
+        case let .reshape(shape): return Reshape(shape)
+        case let .dropout(p): return Dropout(p)
+        case .relu: return ReLU()
+        case .tanh: return Tanh()
+        case .sigmoid: return Sigmoid()
+        case .softmax: return Softmax()
+        case .logSoftmax: return LogSoftmax()
+        case let .sequential(name, layers): return Sequential(name: name, layers: layers.map { $0.makeLayer() })
+        }
+    }
+
+    /// Checks the hyper-parameters (a checkpoint's JSON may say anything).
+    func validate() throws {
+        func positive(_ values: Int..., what: String) throws {
+            if values.contains(where: { $0 <= 0 }) { throw NeuralNetError.invalidArgument("\(what): sizes must be positive in \(self)") }
+        }
+        switch self {
+        case let .linear(i, o): try positive(i, o, what: "Linear")
+        case let .conv1D(i, o, k, s, p), let .conv2D(i, o, k, s, p):
+            try positive(i, o, k, s, what: "convolution")
+            if p < 0 { throw NeuralNetError.invalidArgument("convolution padding must be >= 0 in \(self)") }
+        case let .maxPool1D(k, s), let .maxPool2D(k, s): try positive(k, s, what: "max pooling")
+        case let .reshape(shape): if shape.isEmpty || shape.contains(where: { $0 <= 0 }) { throw NeuralNetError.invalidArgument("Reshape needs positive sizes, got \(shape)") }
+        case let .dropout(p): if !(p >= 0 && p < 1) { throw NeuralNetError.invalidArgument("Dropout probability must be in [0, 1), got \(p)") }
+        case let .sequential(_, layers): for layer in layers { try layer.validate() }
+        default: break
+        }
+    }
+}

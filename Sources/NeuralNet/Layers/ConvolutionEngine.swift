@@ -1,0 +1,243 @@
+import TensorCore
+
+/// Sizes of a 2-D convolution or pooling window over NCHW batches (a 1-D one has height 1).
+struct WindowGeometry: Equatable {
+    var channels: Int
+    var inputHeight: Int, inputWidth: Int
+    var kernelHeight: Int, kernelWidth: Int
+    var strideHeight: Int, strideWidth: Int
+    var paddingHeight: Int, paddingWidth: Int
+
+    var outputHeight: Int { (inputHeight + 2 * paddingHeight - kernelHeight) / strideHeight + 1 }
+    var outputWidth: Int { (inputWidth + 2 * paddingWidth - kernelWidth) / strideWidth + 1 }
+    var inputPlane: Int { inputHeight * inputWidth }
+    var outputPlane: Int { outputHeight * outputWidth }
+    /// Rows of the im2col matrix: channels × kernel area.
+    var patchSize: Int { channels * kernelHeight * kernelWidth }
+    var isValid: Bool {
+        inputHeight + 2 * paddingHeight >= kernelHeight && inputWidth + 2 * paddingWidth >= kernelWidth
+    }
+
+    /// The output columns `ow` whose input column `ow·stride - padding + offset` is inside the image.
+    @inline(__always)
+    func validColumns(kernelOffset j: Int) -> Range<Int> {
+        // ow*s - p + j >= 0  <=>  ow >= ceil((p - j) / s)
+        let first = Swift.max(0, (paddingWidth - j + strideWidth - 1) / strideWidth)
+        // ow*s - p + j <= W - 1  <=>  ow <= floor((W - 1 + p - j) / s)
+        let limit = inputWidth - 1 + paddingWidth - j
+        let last = limit < 0 ? -1 : Swift.min(outputWidth - 1, limit / strideWidth)
+        return first..<Swift.max(first, last + 1)
+    }
+}
+
+/// Convolution by im2col + one `sgemm` over the whole batch.
+///
+/// The column matrix is `[patchSize, batch · outputPlane]` (row = input channel × kernel
+/// offset, column = sample × output position), so the forward product is one large
+/// `W[out, patch] · cols` that OpenBLAS threads over both cores, and the weight gradient is one
+/// product with inner size `batch · outputPlane`. im2col, col2im and the NCHW permutes are
+/// split by sample over the cores. Every buffer is kept between batches (no allocation per
+/// batch once the batch size is stable).
+final class ConvolutionEngine {
+    let geometry: WindowGeometry
+    let outputChannels: Int
+    private var columns: [Float] = []
+    private var product: [Float] = []
+    private var columnGradient: [Float] = []
+    private(set) var batch = 0
+
+    init(geometry: WindowGeometry, outputChannels: Int) {
+        self.geometry = geometry
+        self.outputChannels = outputChannels
+    }
+
+    /// Samples per im2col block at inference, where nothing is kept for backward: small enough
+    /// for the column block to stay in cache, large enough for an efficient `sgemm`.
+    static let inferenceChunk = 64
+
+    /// The convolution of a batch. In training the columns of the whole batch are kept for
+    /// `backward`; at inference the batch runs in cache-sized blocks.
+    func forward(_ input: Tensor, weight: Tensor, bias: Tensor, outputShape: [Int], training: Bool = true) -> Tensor {
+        let g = geometry
+        let batch = input.rowCount
+        let chunk = training ? Swift.max(batch, 1) : Swift.min(Swift.max(batch, 1), ConvolutionEngine.inferenceChunk)
+        if training { self.batch = batch }
+        ensureCapacity(&columns, g.patchSize * chunk * g.outputPlane)
+        ensureCapacity(&product, outputChannels * chunk * g.outputPlane)
+        let plane = g.outputPlane
+        let channels = outputChannels
+        let imageSize = g.channels * g.inputPlane
+        return Tensor.filled([batch] + outputShape) { out in
+            input.withUnsafeBufferPointer { x in
+                for start in stride(from: 0, to: batch, by: chunk) {
+                    let count = Swift.min(chunk, batch - start)
+                    let width = count * plane
+                    columns.withUnsafeMutableBufferPointer { c in
+                        ConvolutionEngine.im2col(x.baseAddress! + start * imageSize, batch: count, geometry: g, into: c.baseAddress!)
+                    }
+                    columns.withUnsafeBufferPointer { c in
+                        product.withUnsafeMutableBufferPointer { p in
+                            weight.withUnsafeBufferPointer { w in
+                                BLAS.sgemm(transposeA: false, transposeB: false, m: channels, n: width, k: g.patchSize,
+                                           a: w.baseAddress!, leadingA: g.patchSize, b: c.baseAddress!, leadingB: width,
+                                           c: p.baseAddress!, leadingC: width)
+                            }
+                        }
+                    }
+                    // [out, count, plane] + bias -> [count, out, plane]
+                    product.withUnsafeBufferPointer { p in
+                        bias.withUnsafeBufferPointer { b in
+                            let source = SendablePointer(UnsafeMutablePointer(mutating: p.baseAddress!))
+                            let biases = SendablePointer(UnsafeMutablePointer(mutating: b.baseAddress!))
+                            let target = SendablePointer(out + start * channels * plane)
+                            Parallel.forEachChunk(count, minimumChunk: Swift.max(1, 8192 / Swift.max(1, channels * plane))) { range in
+                                for n in range {
+                                    for o in 0..<channels {
+                                        let from = source.base + o * width + n * plane
+                                        let to = target.base + (n * channels + o) * plane
+                                        let shift = biases[o]
+                                        for i in 0..<plane { to[i] = from[i] + shift }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes dW and db; returns dInput (or `.empty` when not needed).
+    func backward(_ outputGradient: Tensor, inputShape: [Int], weight: Tensor,
+                  weightGradient: inout Tensor, biasGradient: inout Tensor, needsInputGradient: Bool) -> Tensor {
+        let g = geometry
+        let batch = self.batch
+        let plane = g.outputPlane
+        let width = batch * plane
+        let channels = outputChannels
+        precondition(outputGradient.count == channels * width, "convolution gradient shape \(outputGradient.shape)")
+        // [batch, out, plane] -> [out, batch, plane], reusing `product`.
+        outputGradient.withUnsafeBufferPointer { dy in
+            product.withUnsafeMutableBufferPointer { p in
+                let source = SendablePointer(UnsafeMutablePointer(mutating: dy.baseAddress!))
+                let target = SendablePointer(p.baseAddress!)
+                Parallel.forEachChunk(batch, minimumChunk: Swift.max(1, 8192 / Swift.max(1, channels * plane))) { range in
+                    for n in range {
+                        for o in 0..<channels {
+                            let from = source.base + (n * channels + o) * plane
+                            let to = target.base + o * width + n * plane
+                            to.update(from: from, count: plane)
+                        }
+                    }
+                }
+            }
+        }
+        product.withUnsafeBufferPointer { p in
+            columns.withUnsafeBufferPointer { c in
+                weightGradient.withUnsafeMutableBufferPointer { dw in
+                    BLAS.sgemm(transposeA: false, transposeB: true, m: channels, n: g.patchSize, k: width,
+                               a: p.baseAddress!, leadingA: width, b: c.baseAddress!, leadingB: width,
+                               c: dw.baseAddress!, leadingC: g.patchSize)
+                }
+            }
+            biasGradient.withUnsafeMutableBufferPointer { db in
+                for o in 0..<channels {
+                    var total: Float = 0
+                    let row = p.baseAddress! + o * width
+                    for i in 0..<width { total += row[i] }
+                    db[o] = total
+                }
+            }
+        }
+        guard needsInputGradient else { return .empty }
+        ensureCapacity(&columnGradient, g.patchSize * width)
+        product.withUnsafeBufferPointer { p in
+            weight.withUnsafeBufferPointer { w in
+                columnGradient.withUnsafeMutableBufferPointer { dc in
+                    BLAS.sgemm(transposeA: true, transposeB: false, m: g.patchSize, n: width, k: channels,
+                               a: w.baseAddress!, leadingA: g.patchSize, b: p.baseAddress!, leadingB: width,
+                               c: dc.baseAddress!, leadingC: width)
+                }
+            }
+        }
+        return Tensor.filled([batch] + inputShape) { dx in
+            columnGradient.withUnsafeBufferPointer { dc in
+                ConvolutionEngine.col2im(dc.baseAddress!, batch: batch, geometry: g, into: dx)
+            }
+        }
+    }
+
+    /// Unfolds every receptive field of the batch into the columns of `[patchSize, batch·plane]`.
+    static func im2col(_ input: UnsafePointer<Float>, batch: Int, geometry g: WindowGeometry,
+                       into columns: UnsafeMutablePointer<Float>) {
+        let source = SendablePointer(UnsafeMutablePointer(mutating: input))
+        let target = SendablePointer(columns)
+        let width = batch * g.outputPlane
+        Parallel.forEachChunk(batch, minimumChunk: Swift.max(1, 16384 / Swift.max(1, g.patchSize * g.outputPlane))) { range in
+            for n in range {
+                let image = source.base + n * g.channels * g.inputPlane
+                for c in 0..<g.channels {
+                    let channel = image + c * g.inputPlane
+                    for i in 0..<g.kernelHeight {
+                        for j in 0..<g.kernelWidth {
+                            let row = (c * g.kernelHeight + i) * g.kernelWidth + j
+                            let destination = target.base + row * width + n * g.outputPlane
+                            let valid = g.validColumns(kernelOffset: j)
+                            for oh in 0..<g.outputHeight {
+                                let d = destination + oh * g.outputWidth
+                                let ih = oh * g.strideHeight - g.paddingHeight + i
+                                if ih < 0 || ih >= g.inputHeight {
+                                    d.update(repeating: 0, count: g.outputWidth)
+                                    continue
+                                }
+                                for ow in 0..<valid.lowerBound { d[ow] = 0 }
+                                for ow in valid.upperBound..<g.outputWidth { d[ow] = 0 }
+                                let s = channel + ih * g.inputWidth - g.paddingWidth + j
+                                if g.strideWidth == 1 {
+                                    for ow in valid { d[ow] = s[ow] }
+                                } else {
+                                    for ow in valid { d[ow] = s[ow * g.strideWidth] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The adjoint of `im2col`: sums every column entry back onto its input pixel.
+    static func col2im(_ columns: UnsafePointer<Float>, batch: Int, geometry g: WindowGeometry,
+                       into input: UnsafeMutablePointer<Float>) {
+        let source = SendablePointer(UnsafeMutablePointer(mutating: columns))
+        let target = SendablePointer(input)
+        let width = batch * g.outputPlane
+        Parallel.forEachChunk(batch, minimumChunk: Swift.max(1, 16384 / Swift.max(1, g.patchSize * g.outputPlane))) { range in
+            for n in range {
+                let image = target.base + n * g.channels * g.inputPlane
+                image.update(repeating: 0, count: g.channels * g.inputPlane)
+                for c in 0..<g.channels {
+                    let channel = image + c * g.inputPlane
+                    for i in 0..<g.kernelHeight {
+                        for j in 0..<g.kernelWidth {
+                            let row = (c * g.kernelHeight + i) * g.kernelWidth + j
+                            let from = source.base + row * width + n * g.outputPlane
+                            let valid = g.validColumns(kernelOffset: j)
+                            for oh in 0..<g.outputHeight {
+                                let ih = oh * g.strideHeight - g.paddingHeight + i
+                                if ih < 0 || ih >= g.inputHeight { continue }
+                                let f = from + oh * g.outputWidth
+                                let d = channel + ih * g.inputWidth - g.paddingWidth + j
+                                if g.strideWidth == 1 {
+                                    for ow in valid { d[ow] += f[ow] }
+                                } else {
+                                    for ow in valid { d[ow * g.strideWidth] += f[ow] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import TensorCore
+
+/// A fully connected layer: `y = x Wᵀ + b`, with `W` of shape `[outputs, inputs]` as in PyTorch.
+///
+/// Forward and backward are three `sgemm` calls on the whole batch (OpenBLAS threads use both
+/// cores); the bias gradient is a column sum.
+public final class Linear: Layer {
+    public let inputDimensions: Int
+    public let outputDimensions: Int
+    public let weight: Parameter
+    public let bias: Parameter
+    private var input = Tensor.empty
+
+    public init(_ inputDimensions: Int, _ outputDimensions: Int) {
+        precondition(inputDimensions > 0 && outputDimensions > 0, "Linear sizes must be positive")
+        self.inputDimensions = inputDimensions
+        self.outputDimensions = outputDimensions
+        weight = Parameter(name: "weight", value: Tensor.zeros([outputDimensions, inputDimensions]))
+        bias = Parameter(name: "bias", value: Tensor.zeros([outputDimensions]))
+        var generator = RandomGenerator(seed: 0)
+        resetParameters(using: &generator)
+    }
+
+    public convenience init(inputDimensions: Int, outputDimensions: Int) {
+        self.init(inputDimensions, outputDimensions)
+    }
+
+    public var kind: String { "Linear" }
+    public var description: String { "Linear(\(inputDimensions) -> \(outputDimensions))" }
+    public var parameters: [Parameter] { [weight, bias] }
+    public var specification: LayerSpecification { .linear(inputs: inputDimensions, outputs: outputDimensions) }
+
+    public func resetParameters(using generator: inout RandomGenerator) {
+        weight.value = Initialization.kaimingUniform([outputDimensions, inputDimensions], fanIn: inputDimensions, generator: &generator)
+        bias.value = Initialization.kaimingUniform([outputDimensions], fanIn: inputDimensions, generator: &generator)
+    }
+
+    public func outputShape(for inputShape: [Int]) throws -> [Int] {
+        guard inputShape.reduce(1, *) == inputDimensions else {
+            throw NeuralNetError.shapeMismatch(layer: description, expected: "[\(inputDimensions)]", found: inputShape)
+        }
+        return [outputDimensions]
+    }
+
+    public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        precondition(input.rowLength == inputDimensions, "\(description): input shape \(input.shape)")
+        self.input = input
+        let batch = input.rowCount
+        let (inputs, outputs) = (inputDimensions, outputDimensions)
+        return Tensor.filled([batch, outputs]) { out in
+            bias.value.withUnsafeBufferPointer { b in
+                for row in 0..<batch { (out + row * outputs).update(from: b.baseAddress!, count: outputs) }
+            }
+            input.withUnsafeBufferPointer { x in
+                weight.value.withUnsafeBufferPointer { w in
+                    BLAS.sgemm(transposeA: false, transposeB: true, m: batch, n: outputs, k: inputs,
+                               a: x.baseAddress!, leadingA: inputs, b: w.baseAddress!, leadingB: inputs,
+                               beta: 1, c: out, leadingC: outputs)
+                }
+            }
+        }
+    }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
+        let batch = input.rowCount
+        let (inputs, outputs) = (inputDimensions, outputDimensions)
+        precondition(outputGradient.count == batch * outputs, "\(description): gradient shape \(outputGradient.shape)")
+        outputGradient.withUnsafeBufferPointer { dy in
+            input.withUnsafeBufferPointer { x in
+                // dW = dYᵀ X
+                weight.gradient.withUnsafeMutableBufferPointer { dw in
+                    BLAS.sgemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: batch,
+                               a: dy.baseAddress!, leadingA: outputs, b: x.baseAddress!, leadingB: inputs,
+                               c: dw.baseAddress!, leadingC: inputs)
+                }
+            }
+            // db = column sums of dY
+            bias.gradient.withUnsafeMutableBufferPointer { db in
+                db.update(repeating: 0)
+                for row in 0..<batch {
+                    let r = dy.baseAddress! + row * outputs
+                    for j in 0..<outputs { db[j] += r[j] }
+                }
+            }
+        }
+        guard needsInputGradient else { return .empty }
+        // dX = dY W
+        return Tensor.filled(input.shape) { dx in
+            outputGradient.withUnsafeBufferPointer { dy in
+                weight.value.withUnsafeBufferPointer { w in
+                    BLAS.sgemm(transposeA: false, transposeB: false, m: batch, n: inputs, k: outputs,
+                               a: dy.baseAddress!, leadingA: outputs, b: w.baseAddress!, leadingB: inputs,
+                               c: dx, leadingC: inputs)
+                }
+            }
+        }
+    }
+}

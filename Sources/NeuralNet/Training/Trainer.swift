@@ -1,0 +1,159 @@
+import Dispatch
+import Foundation
+import TensorCore
+
+/// Mini-batch training of a `Sequential`, configured like a scikit-learn estimator:
+/// hyper-parameters in `init`, `fit` returns the `TrainingHistory`.
+///
+/// ```swift
+/// let model = try ModelZoo.make("lenet5", seed: 0)
+/// let trainer = Trainer(epochs: 3, batchSize: 64, loss: CrossEntropy(), optimizer: Adam(learningRate: 1e-3))
+/// let history = try trainer.fit(model, inputs: images, targets: Tensor(classIndices: labels),
+///                               validation: (testImages, Tensor(classIndices: testLabels)))
+/// try history.writeCSV(to: "runs/lenet5/history.csv")
+/// ```
+/// Each epoch visits the samples in a new seeded order; the last partial batch is kept. A NaN
+/// or infinite batch loss stops training with `NeuralNetError.nonFiniteLoss` naming the epoch
+/// and batch.
+public struct Trainer {
+    public var epochs: Int
+    public var batchSize: Int
+    public var loss: any Loss
+    public var optimizer: any Optimizer
+    /// Seed of the shuffles.
+    public var seed: UInt64
+    public var earlyStopping: EarlyStopping?
+    /// Progress line on stderr: nil shows it when stderr is a terminal.
+    public var showsProgress: Bool?
+    /// Called after every epoch with its record (e.g. to print a line).
+    public var onEpochEnd: ((EpochRecord) -> Void)?
+
+    public init(epochs: Int, batchSize: Int, loss: any Loss, optimizer: any Optimizer, seed: UInt64 = 0,
+                earlyStopping: EarlyStopping? = nil, showsProgress: Bool? = nil,
+                onEpochEnd: ((EpochRecord) -> Void)? = nil) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.loss = loss
+        self.optimizer = optimizer
+        self.seed = seed
+        self.earlyStopping = earlyStopping
+        self.showsProgress = showsProgress
+        self.onEpochEnd = onEpochEnd
+    }
+
+    /// Trains `model` in place and returns what every epoch measured.
+    /// - Throws: `NeuralNetError` for shapes or targets that do not fit, bad hyper-parameters,
+    ///   or a non-finite loss.
+    @discardableResult
+    public func fit(_ model: Sequential, inputs: Tensor, targets: Tensor,
+                    validation: (inputs: Tensor, targets: Tensor)? = nil) throws -> TrainingHistory {
+        guard epochs >= 0, batchSize > 0 else {
+            throw NeuralNetError.invalidArgument("epochs must be >= 0 and batch size > 0 (got \(epochs), \(batchSize))")
+        }
+        try check(model, inputs: inputs, targets: targets, role: "training")
+        AllocatorTuning.keepLargeBlocksInHeap()
+        if let validation { try check(model, inputs: validation.inputs, targets: validation.targets, role: "validation") }
+
+        var history = TrainingHistory()
+        var monitor = earlyStopping.map(EarlyStopping.Monitor.init)
+        var bestWeights: [Tensor]?
+        var order = RandomGenerator(seed: seed)
+        var progress = ProgressLine(enabled: showsProgress)
+        let count = inputs.rowCount
+        let batches = (count + batchSize - 1) / batchSize
+
+        for epoch in 1...max(1, epochs) where epochs > 0 {
+            let permutation = order.permutation(count)
+            let start = DispatchTime.now().uptimeNanoseconds
+            var lossTotal = 0.0
+            var correct = 0
+            var counted = 0
+            var isClassification = true
+            for batch in 0..<batches {
+                let indices = permutation[(batch * batchSize)..<min(count, (batch + 1) * batchSize)]
+                let x = inputs.rows(at: indices)
+                let y = targets.rows(at: indices)
+                let output = model.forward(x, training: true)
+                let (value, gradient) = loss.evaluate(output, y)
+                guard value.isFinite else {
+                    progress.finishLine()
+                    throw NeuralNetError.nonFiniteLoss(epoch: epoch, batch: batch + 1, value: value)
+                }
+                if let hits = loss.correctCount(output, y) { correct += hits } else { isClassification = false }
+                counted += y.count
+                lossTotal += value * Double(indices.count)
+                _ = model.backward(gradient, needsInputGradient: false)
+                optimizer.step(model.parameters)
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                let seen = min(count, (batch + 1) * batchSize)
+                progress.update(epoch: epoch, epochs: epochs, batch: batch + 1, batches: batches, samples: seen,
+                                seconds: elapsed, runningLoss: lossTotal / Double(seen))
+            }
+            progress.finishLine()
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            var record = EpochRecord(epoch: epoch, trainingLoss: lossTotal / Double(max(count, 1)),
+                                     trainingAccuracy: isClassification ? Double(correct) / Double(max(counted, 1)) : nil,
+                                     validationLoss: nil, validationAccuracy: nil,
+                                     seconds: seconds, samplesPerSecond: Double(count) / max(seconds, 1e-9))
+            if let validation {
+                let measured = evaluate(model, inputs: validation.inputs, targets: validation.targets)
+                record.validationLoss = measured.loss
+                record.validationAccuracy = measured.accuracy
+            }
+            history.records.append(record)
+            history.bestEpoch = epoch
+            onEpochEnd?(record)
+
+            if var current = monitor {
+                let decision = current.observe(epoch: epoch, loss: record.validationLoss ?? record.trainingLoss)
+                monitor = current
+                if decision.improved, earlyStopping!.restoreBest { bestWeights = model.snapshot() }
+                if decision.stop {
+                    history.stoppedEarly = epoch < epochs
+                    break
+                }
+            }
+        }
+        if let monitor, let bestWeights, earlyStopping!.restoreBest {
+            model.restore(bestWeights)
+            history.bestEpoch = monitor.bestEpoch
+        }
+        return history
+    }
+
+    /// Mean loss and accuracy (nil for regression) of `model` on a dataset, in batches of 1000.
+    public func evaluate(_ model: Sequential, inputs: Tensor, targets: Tensor) -> (loss: Double, accuracy: Double?) {
+        Trainer.evaluate(model, inputs: inputs, targets: targets, loss: loss)
+    }
+
+    /// Mean loss and accuracy (nil for regression) of `model` under `loss`, in batches of `batchSize`.
+    public static func evaluate(_ model: Sequential, inputs: Tensor, targets: Tensor, loss: any Loss,
+                                batchSize: Int = 1000) -> (loss: Double, accuracy: Double?) {
+        let count = inputs.rowCount
+        guard count > 0 else { return (.nan, nil) }
+        var total = 0.0
+        var correct = 0
+        var counted = 0
+        var isClassification = true
+        for start in stride(from: 0, to: count, by: batchSize) {
+            let range = start..<min(count, start + batchSize)
+            let y = targets.rows(range)
+            let output = model.forward(inputs.rows(range), training: false)
+            total += loss.evaluate(output, y).value * Double(range.count)
+            if let hits = loss.correctCount(output, y) { correct += hits } else { isClassification = false }
+            counted += y.count
+        }
+        return (total / Double(count), isClassification ? Double(correct) / Double(max(counted, 1)) : nil)
+    }
+
+    private func check(_ model: Sequential, inputs: Tensor, targets: Tensor, role: String) throws {
+        guard inputs.rowCount == targets.rowCount else {
+            throw NeuralNetError.invalidData("\(role): \(inputs.rowCount) inputs but \(targets.rowCount) targets")
+        }
+        guard inputs.rowCount > 0 else { throw NeuralNetError.invalidData("\(role): no samples") }
+        let sampleShape = Array(inputs.shape.dropFirst())
+        let outputShape = try model.outputShape(for: sampleShape)
+        try loss.validate(targets: targets, outputShape: outputShape)
+        guard inputs.isFinite else { throw NeuralNetError.invalidData("\(role): the inputs contain NaN or infinite values") }
+    }
+}

@@ -1,1 +1,0 @@
-// Preprocessing module of Atelier.

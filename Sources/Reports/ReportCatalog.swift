@@ -1,0 +1,84 @@
+import Foundation
+
+/// How much work a report run does.
+public enum ReportProfile: String, Sendable, CaseIterable {
+    /// Small subsets: the whole batch runs in about two minutes in a release build; the tests use it.
+    case quick
+    /// The full datasets, as published in the repository's `reports/` folder.
+    case full
+}
+
+/// What every report step needs to know about the run.
+public struct ReportContext: Sendable {
+    public var profile: ReportProfile
+    public var seed: UInt64
+    /// The folder holding the report folders (`reports/`).
+    public var outputRoot: String
+    /// A real `creditcard.csv` to use instead of the synthetic file.
+    public var fraudInput: String?
+    /// Progress messages go here (stderr in the CLI).
+    public var log: @Sendable (String) -> Void
+
+    public init(profile: ReportProfile, seed: UInt64, outputRoot: String, fraudInput: String? = nil,
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.profile = profile
+        self.seed = seed
+        self.outputRoot = outputRoot
+        self.fraudInput = fraudInput
+        self.log = log
+    }
+
+    /// UTC timestamp written into every page.
+    public static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: Date())
+    }
+}
+
+/// One report kind: fills a `ReportWriter` with figures, tables and metrics.
+public protocol ReportBuilder {
+    static var name: String { get }
+    static var title: String { get }
+    static func build(_ writer: ReportWriter, context: ReportContext) throws
+}
+
+/// The reports `atelier report` knows, in the order `all` runs them.
+public enum ReportCatalog {
+    public static var all: [any ReportBuilder.Type] { [] }
+
+    public static var names: [String] { all.map { $0.name } }
+
+    /// Runs the named reports (or every one for `all`), each swapped into place when complete,
+    /// then rewrites `reports/index.html`. Returns each report's metrics.
+    @discardableResult
+    public static func run(_ requested: [String], context: ReportContext) throws -> [String: [String: JSONValue]] {
+        let selected: [any ReportBuilder.Type]
+        if requested.isEmpty || requested == ["all"] {
+            selected = all
+        } else {
+            selected = try requested.map { name in
+                guard let builder = all.first(where: { $0.name == name }) else {
+                    throw ReportError(report: name, step: "select", reason: "unknown report; expected one of \((names + ["all"]).joined(separator: ", "))")
+                }
+                return builder
+            }
+        }
+        var results: [String: [String: JSONValue]] = [:]
+        let stamp = ReportContext.timestamp()
+        for builder in selected {
+            context.log("report \(builder.name): starting (\(context.profile.rawValue) profile)")
+            let start = Date()
+            var document = ReportDocument(name: builder.name, title: builder.title)
+            document.configuration = [("profile", context.profile.rawValue), ("seed", String(context.seed)),
+                                      ("command", "atelier report \(builder.name) --profile \(context.profile.rawValue) --seed \(context.seed)")]
+            let writer = try ReportWriter(root: context.outputRoot, document: document)
+            try builder.build(writer, context: context)
+            try writer.commit(generatedAt: stamp)
+            results[builder.name] = writer.metrics
+            context.log(String(format: "report \(builder.name): done in %.1f s", Date().timeIntervalSince(start)))
+        }
+        try ReportIndex.write(root: context.outputRoot, titles: Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0.title) }), generatedAt: stamp)
+        return results
+    }
+}

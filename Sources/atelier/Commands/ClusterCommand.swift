@@ -1,0 +1,141 @@
+import ArgumentParser
+import Clustering
+import Datasets
+import Foundation
+import TensorCore
+
+/// `atelier cluster`: k-means with its scores, or the scores of an existing clustering.
+struct ClusterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster",
+        abstract: "k-means clustering (greedy k-means++, Lloyd) with inertia, silhouette, purity, ARI and NMI.",
+        discussion: """
+        Examples:
+          atelier cluster --dataset mnist --k 10 --n-init 10 --seed 0 --out assignments.csv
+          atelier cluster --input latent.csv --label-column label --k 10
+          atelier cluster --input scored.csv --assignment-column cluster --label-column label
+        With --assignment-column the clustering in that column is scored and k-means is not run.
+        """
+    )
+
+    @OptionGroup var data: AnalysisInputOptions
+
+    @Option(name: .customLong("k"), help: "Number of clusters.")
+    var clusterCount: Int = 10
+
+    @Option(help: "Independent k-means++ seedings; the lowest inertia wins.")
+    var nInit: Int = 10
+
+    @Option(help: "Maximum Lloyd iterations per run.")
+    var maxIterations: Int = 300
+
+    @Option(help: "Relative tolerance on the centre shift (scikit-learn's tol).")
+    var tolerance: Double = 1e-4
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 0
+
+    @Option(help: "CSV column holding an existing clustering to score instead of running k-means.")
+    var assignmentColumn: String?
+
+    @Option(help: "Compute the silhouette on N randomly chosen samples (default: all; O(n^2)).")
+    var silhouetteSample: Int?
+
+    @Option(help: "Write one row per sample (cluster, and label when known) to this CSV.")
+    var out: String?
+
+    @Flag(help: "Print machine-readable JSON.")
+    var json = false
+
+    func validate() throws {
+        if clusterCount < 1 { throw ValidationError("--k must be at least 1, got \(clusterCount)") }
+        if nInit < 1 { throw ValidationError("--n-init must be at least 1, got \(nInit)") }
+        if maxIterations < 1 { throw ValidationError("--max-iterations must be at least 1, got \(maxIterations)") }
+        if let silhouetteSample, silhouetteSample < 2 { throw ValidationError("--silhouette-sample must be at least 2") }
+        if assignmentColumn != nil && data.input == nil {
+            throw ValidationError("--assignment-column needs --input FILE.csv")
+        }
+    }
+
+    struct Report: Encodable {
+        var source: String
+        var samples: Int
+        var features: Int
+        var clusters: Int
+        var inertia: Double?
+        var iterations: Int?
+        var converged: Bool?
+        var silhouette: Double?
+        var silhouetteSampleSize: Int?
+        var purity: ClusterPurity?
+        var adjustedRandIndex: Double?
+        var normalizedMutualInformation: Double?
+        var clusterSizes: [Int]
+        var seconds: Double
+    }
+
+    func run() throws {
+        let input = try data.load(extraColumn: assignmentColumn)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var report = Report(source: input.source, samples: input.features.rowCount, features: input.features.rowLength,
+                            clusters: 0, clusterSizes: [], seconds: 0)
+        let assignments: [Int]
+        if let existing = input.extra {
+            assignments = existing
+        } else {
+            let result = try KMeans(clusterCount: clusterCount, initializationCount: nInit, maximumIterations: maxIterations,
+                                    tolerance: tolerance, seed: seed).fit(input.features)
+            assignments = result.labels
+            report.inertia = result.inertia
+            report.iterations = result.iterations
+            report.converged = result.converged
+        }
+        let distinct = Set(assignments)
+        report.clusters = distinct.count
+        let table = try ContingencyTable(clusters: assignments, classes: input.labels ?? assignments)
+        report.clusterSizes = table.clusterSizes
+        if distinct.count >= 2 && distinct.count < assignments.count {
+            report.silhouette = try Silhouette.score(input.features, labels: assignments, sampleSize: silhouetteSample, seed: seed)
+            report.silhouetteSampleSize = min(silhouetteSample ?? assignments.count, assignments.count)
+        } else {
+            Output.note("note: silhouette skipped: it needs between 2 and n - 1 clusters, found \(distinct.count)")
+        }
+        if let labels = input.labels {
+            let contingency = try ContingencyTable(clusters: assignments, classes: labels)
+            report.purity = ClusterPurity(contingency)
+            report.adjustedRandIndex = AdjustedRandIndex.score(contingency)
+            report.normalizedMutualInformation = NormalizedMutualInformation.score(contingency)
+        }
+        report.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        if let out {
+            var names = ["cluster"]
+            var values = assignments.map(Float.init)
+            if let labels = input.labels {
+                names.append("label")
+                values = zip(assignments, labels).flatMap { [Float($0), Float($1)] }
+            }
+            try CSV.write(NumericTable(columnNames: names, values: Tensor(shape: [assignments.count, names.count], elements: values)), to: out)
+        }
+        if json { try Output.json(report); return }
+        print("\(report.source): \(report.samples) samples x \(report.features) features, \(report.clusters) clusters")
+        if let inertia = report.inertia, let iterations = report.iterations {
+            print(String(format: "k-means: inertia %.6g, %d iterations%@ (n-init %d, seed %llu)", inertia, iterations,
+                         report.converged == true ? "" : " (iteration limit)", nInit, seed))
+        }
+        if let silhouette = report.silhouette {
+            print(String(format: "silhouette: %.4f", silhouette)
+                  + (report.silhouetteSampleSize! < report.samples ? " (on \(report.silhouetteSampleSize!) samples)" : ""))
+        }
+        if let purity = report.purity {
+            print(String(format: "purity: %.4f   ARI: %.4f   NMI: %.4f", purity.overall, report.adjustedRandIndex!,
+                         report.normalizedMutualInformation!))
+            print("cluster    size  majority label  share")
+            for row in purity.clusters {
+                print(String(format: "%7d %7d %15d %6.1f %%", row.cluster, row.size, row.majorityLabel, row.share * 100))
+            }
+        } else {
+            print("cluster sizes: " + zip(table.clusters, report.clusterSizes).map { "\($0): \($1)" }.joined(separator: ", "))
+        }
+        if let out { print("assignments written to \(out)") }
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import Metrics
+import NeuralNet
+import TensorCore
+
+/// `atelier evaluate`: reloads a checkpoint and measures it on a dataset's test split.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Reload a checkpoint and report test accuracy and the confusion matrix (or the autoencoder's MSE)."
+    )
+
+    @Option(help: "Checkpoint written by `atelier train` (.atnn).")
+    var checkpoint: String
+
+    @Option(help: "mnist or fashion-mnist (default: the dataset the model was trained on).")
+    var dataset: String?
+
+    @Option(help: "Folder holding the dataset's IDX files.")
+    var dataDir: String?
+
+    @Option(help: "train or test.")
+    var split = "test"
+
+    @Option(help: "Use only the first N images.")
+    var limit: Int?
+
+    @Flag(help: "Print machine-readable JSON.")
+    var json = false
+
+    func validate() throws {
+        guard Split(rawValue: split) != nil else { throw ValidationError("--split must be train or test") }
+        if let limit, limit <= 0 { throw ValidationError("--limit must be positive") }
+    }
+
+    struct Report: Codable {
+        var checkpoint: String
+        var model: String?
+        var dataset: String
+        var samples: Int
+        var loss: Double
+        var lossName: String
+        var accuracy: Double?
+        var confusionMatrix: [[Int]]?
+        var precision: [Double]?
+        var recall: [Double]?
+        var classNames: [String]?
+    }
+
+    func run() throws {
+        let loaded = try Checkpoint.load(checkpoint)
+        let model = loaded.model
+        let datasetName = dataset ?? loaded.metadata["dataset"] ?? "mnist"
+        let images = try Dataset.named(datasetName, split: Split(rawValue: split)!, directory: dataDir).prefix(limit)
+        let inputShape = model.inputShape ?? [images.featureCount]
+        guard images.featureCount == inputShape.reduce(1, *) else {
+            throw NeuralNetError.invalidData("\(datasetName) images have \(images.featureCount) pixels; the checkpoint's model expects \(inputShape)")
+        }
+        let x = images.images().reshaped([images.count] + inputShape)
+        var report = Report(checkpoint: checkpoint, model: loaded.metadata["model"], dataset: datasetName,
+                            samples: images.count, loss: 0, lossName: "")
+        if ModelZoo.isAutoencoder(model) {
+            let loss = MeanSquaredError()
+            report.lossName = loss.name
+            report.loss = Trainer.evaluate(model, inputs: x, targets: x.reshaped([images.count, -1]), loss: loss).loss
+        } else {
+            let loss = CrossEntropy()
+            let targets = Tensor(classIndices: images.labels)
+            let outputShape = try model.outputShape(for: inputShape)
+            try loss.validate(targets: targets, outputShape: outputShape)
+            let logits = model.predict(x)
+            let predictions = logits.argmax(axis: 1)
+            let matrix = try ConfusionMatrix(predictions: predictions, labels: images.labels, classCount: outputShape[0])
+            report.lossName = loss.name
+            report.loss = Trainer.evaluate(model, inputs: x, targets: targets, loss: loss).loss
+            report.accuracy = matrix.accuracy
+            report.confusionMatrix = matrix.counts
+            report.precision = matrix.precisions
+            report.recall = matrix.recalls
+            report.classNames = images.classNames
+            if !json {
+                print(String(format: "%@ on %@ %@ (%d images): accuracy %.2f %%, %@ %.4f", checkpoint, datasetName, split,
+                             images.count, matrix.accuracy * 100, loss.name, report.loss))
+                print(matrix.table(classNames: images.classNames))
+            }
+        }
+        if json {
+            try Output.json(report)
+        } else if report.accuracy == nil {
+            print(String(format: "%@ on %@ %@ (%d images): %@ %.5f", checkpoint, datasetName, split, images.count, report.lossName, report.loss))
+        }
+    }
+}

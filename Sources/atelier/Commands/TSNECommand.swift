@@ -1,0 +1,117 @@
+import ArgumentParser
+import Clustering
+import Datasets
+import Embedding
+import Foundation
+import TensorCore
+
+/// `atelier tsne`: a 2-D t-SNE embedding, optionally after PCA.
+struct TSNECommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tsne",
+        abstract: "t-SNE embedding in 2-D (exact, Barnes-Hut or FFT-accelerated) with KL divergence and k-NN accuracy.",
+        discussion: """
+        Examples:
+          atelier tsne --dataset mnist --split all --pca 50 --perplexity 30 --seed 0 --out embedding.csv
+          atelier tsne --input latent.csv --label-column label --limit 5000 --out latent-tsne.csv
+        The output CSV has columns x, y (and label when labels are known).
+        """
+    )
+
+    @OptionGroup var data: AnalysisInputOptions
+
+    @Option(help: "Reduce to this many principal components first (0 = no PCA).")
+    var pca: Int = 50
+
+    @Option(help: "Perplexity (effective number of neighbours).")
+    var perplexity: Double = 30
+
+    @Option(help: "Repulsion: automatic, exact, barnes-hut or fft.")
+    var method: String = "automatic"
+
+    @Option(help: "Total iterations, including 250 of early exaggeration.")
+    var iterations: Int = 1000
+
+    @Option(help: "Initialisation: pca or random.")
+    var initialization: String = "pca"
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Neighbours for the leave-one-out k-NN accuracy of the labels.")
+    var accuracyNeighbors: Int = 10
+
+    @Option(help: "Write x, y (and label) to this CSV.")
+    var out: String?
+
+    @Flag(help: "Print machine-readable JSON.")
+    var json = false
+
+    func validate() throws {
+        if TSNE.Method(rawValue: method) == nil {
+            throw ValidationError("--method must be one of \(TSNE.Method.allCases.map(\.rawValue).joined(separator: ", ")), got '\(method)'")
+        }
+        if TSNE.Initialization(rawValue: initialization) == nil {
+            throw ValidationError("--initialization must be pca or random, got '\(initialization)'")
+        }
+        if pca < 0 { throw ValidationError("--pca must be 0 (none) or a number of components") }
+        if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
+        if accuracyNeighbors < 1 { throw ValidationError("--accuracy-neighbors must be at least 1") }
+    }
+
+    struct Report: Encodable {
+        var source: String
+        var samples: Int
+        var features: Int
+        var pcaComponents: Int?
+        var method: String
+        var perplexity: Double
+        var learningRate: Double
+        var iterations: Int
+        var klDivergence: Double
+        var neighborAccuracy: Double?
+        var accuracyNeighbors: Int?
+        var seconds: Double
+        var out: String?
+    }
+
+    func run() throws {
+        let input = try data.load()
+        let start = DispatchTime.now().uptimeNanoseconds
+        var features = input.features
+        var usedPCA: Int?
+        if pca > 0 && pca < features.rowLength {
+            features = try PCA(componentCount: min(pca, features.rowCount)).fitTransform(features).1
+            usedPCA = min(pca, input.features.rowCount)
+        }
+        let tsne = TSNE(perplexity: perplexity, method: TSNE.Method(rawValue: method)!, iterations: iterations,
+                        exaggerationIterations: min(250, iterations),
+                        initialization: TSNE.Initialization(rawValue: initialization)!, seed: seed)
+        let result = try tsne.fit(features)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        var accuracy: Double?
+        if let labels = input.labels, accuracyNeighbors < labels.count {
+            accuracy = try NeighborAccuracy.score(result.embedding, labels: labels, neighborCount: accuracyNeighbors)
+        }
+        if let out {
+            let n = result.embedding.rowCount
+            var names = ["x", "y"], values = result.embedding.elements
+            if let labels = input.labels {
+                names.append("label")
+                values = (0..<n).flatMap { [result.embedding[$0, 0], result.embedding[$0, 1], Float(labels[$0])] }
+            }
+            try CSV.write(NumericTable(columnNames: names, values: Tensor(shape: [n, names.count], elements: values)), to: out)
+        }
+        let report = Report(source: input.source, samples: input.features.rowCount, features: input.features.rowLength,
+                            pcaComponents: usedPCA, method: result.method.rawValue, perplexity: perplexity,
+                            learningRate: result.learningRate, iterations: result.iterations,
+                            klDivergence: result.klDivergence, neighborAccuracy: accuracy,
+                            accuracyNeighbors: accuracy == nil ? nil : accuracyNeighbors, seconds: seconds, out: out)
+        if json { try Output.json(report); return }
+        print("\(report.source): \(report.samples) samples x \(report.features) features"
+              + (usedPCA.map { " -> PCA \($0)" } ?? "") + " -> t-SNE (\(report.method), perplexity \(perplexity))")
+        print(String(format: "KL divergence %.4f after %d iterations, %.1f s", result.klDivergence, result.iterations, seconds))
+        if let accuracy { print(String(format: "%d-NN accuracy of the labels: %.4f", accuracyNeighbors, accuracy)) }
+        if let out { print("embedding written to \(out)") }
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-
-// Tests of the CLI target live in this folder.

@@ -1,3 +1,0 @@
-import Testing
-
-// Tests of the Clustering target live in this folder.

@@ -1,3 +1,0 @@
-import Testing
-
-// Tests of the Datasets target live in this folder.

@@ -1,3 +1,0 @@
-import Testing
-
-// Tests of the Embedding target live in this folder.

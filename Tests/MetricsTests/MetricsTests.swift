@@ -1,3 +1,0 @@
-import Testing
-
-// Tests of the Metrics target live in this folder.

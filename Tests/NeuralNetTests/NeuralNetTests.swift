@@ -1,3 +1,0 @@
-import Testing
-
-// Tests of the NeuralNet target live in this folder.

@@ -1,3 +1,0 @@
-import Testing
-
-// Tests of the Preprocessing target live in this folder.

@@ -1,3 +1,0 @@
-import Testing
-
-// Tests of the TensorCore target live in this folder.
