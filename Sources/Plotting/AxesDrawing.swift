@@ -89,19 +89,24 @@ extension AxesRenderer {
         if let rect = layout.colorbar, let source = colorbarRange(), let ticks = layout.colorbarTicks {
             drawColorbar(rect, source: source, ticks: ticks, tickLength: tickLength, tickPad: tickPad, cell: cell)
         }
-        if let legend = layout.legend {
-            let inset = em * 0.5
-            let box: Rect
-            if layout.legendOutside {
-                let left = layout.colorbar != nil ? cell.maxX - outerPad - legend.width : plot.maxX + em * 0.8
-                box = Rect(x: min(left, cell.maxX - outerPad - legend.width), y: plot.minY, width: legend.width, height: legend.height)
-            } else if axes.legend == .best || axes.legend == .outsideRight {
-                box = legend.bestPlacement(in: plot, inset: inset) { legendCost($0, layout: layout) }
-            } else {
-                box = legend.candidate(axes.legend, in: plot, inset: inset)
-            }
+        if let legend = layout.legend, let box = layout.legendBox {
             legend.draw(at: box, canvas: canvas)
         }
+    }
+
+    /// Where the legend goes: right of the plot (and of a colorbar) when outside, else the asked corner or
+    /// the inside position that hides the least data.
+    func legendRect(_ legend: LegendBox, layout: Layout, cell: Rect) -> Rect {
+        let em = sizes.tick * pixelsPerPoint
+        let outerPad = em * 0.6, inset = em * 0.5
+        if layout.legendOutside {
+            let left = layout.colorbar != nil ? cell.maxX - outerPad - legend.width : layout.plot.maxX + em * 0.8
+            return Rect(x: min(left, cell.maxX - outerPad - legend.width), y: layout.plot.minY, width: legend.width, height: legend.height)
+        }
+        if axes.legend == .best || axes.legend == .outsideRight {
+            return legend.bestPlacement(in: layout.plot, inset: inset) { legendCost($0, layout: layout) }
+        }
+        return legend.candidate(axes.legend, in: layout.plot, inset: inset)
     }
 
     // MARK: Series
@@ -283,7 +288,7 @@ extension AxesRenderer {
     }
 
     /// How much data a legend box at `box` would hide: points inside, segment crossings, bar overlap.
-    private func legendCost(_ box: Rect, layout: Layout) -> Double {
+    func legendCost(_ box: Rect, layout: Layout) -> Double {
         var cost = 0.0
         for item in axes.series {
             switch item {

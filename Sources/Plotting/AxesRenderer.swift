@@ -182,6 +182,8 @@ struct AxesRenderer {
         var colorbarTicks: Ticks?
         var legend: LegendBox?
         var legendOutside: Bool
+        /// The legend's final box (nil without a legend).
+        var legendBox: Rect? = nil
         var title: (text: String, size: Double)?
         var xLabel: (text: String, size: Double)?
         var yLabel: (text: String, size: Double)?
@@ -260,7 +262,8 @@ struct AxesRenderer {
             if let original = legend {
                 var box = original
                 box.fit(maximumWidth: plot.width * 0.9, maximumHeight: plot.height * 0.92, canvas: canvas)
-                if box.fontSize < original.fontSize * 0.75 || outside {
+                // Outside when inside would need a much smaller font or hide more than a quarter of the plot.
+                if box.fontSize < original.fontSize * 0.75 || box.width * box.height > 0.25 * plot.width * plot.height || outside {
                     var outsideBox = original
                     outsideBox.fit(maximumWidth: cell.width * 0.4, maximumHeight: cell.height - 2 * outerPad, canvas: canvas)
                     if outsideBox.fontSize >= box.fontSize || outside { box = outsideBox; outside = true }
@@ -322,6 +325,7 @@ struct AxesRenderer {
         // Axis labels fit the final plot size (the plot may have shrunk after they were first measured).
         result.yLabel = axes.yLabel.map { canvas.fit($0, size: sizes.label, maximumWidth: max(20, min(result.plot.height, cell.height - 2 * outerPad))) }
         result.xLabel = axes.xLabel.map { canvas.fit($0, size: sizes.label, maximumWidth: max(20, min(result.plot.width, cell.width - 2 * outerPad))) }
+        if let legend = result.legend { result.legendBox = legendRect(legend, layout: result, cell: cell) }
         return result
     }
 

@@ -197,3 +197,36 @@ struct RenderingTests {
         }
     }
 }
+
+@Suite("Legend placement")
+struct LegendPlacementTests {
+    @Test("the best position avoids the data; an asked corner is honoured")
+    func best() throws {
+        // Points crowd the upper right and lower left: the legend goes upper left or lower right.
+        var figure = Figure(width: 600, height: 500)
+        let xs = (0..<200).map { Double($0 % 20) / 20 + ($0 < 100 ? 0 : 3) }
+        try figure[0].scatter(x: xs, y: xs.map { $0 + 0.1 }, label: "points")
+        try figure[0].line(x: [0, 4], y: [0, 4], label: "diagonal")
+        let layout = try #require(try figure.layouts()[0])
+        let box = try #require(layout.legendBox)
+        let plot = layout.plot
+        let upperLeft = box.midX < plot.midX && box.midY < plot.midY
+        let lowerRight = box.midX > plot.midX && box.midY > plot.midY
+        #expect(upperLeft || lowerRight, "legend at \(box) in \(plot)")
+        #expect(box.minX >= plot.minX && box.maxX <= plot.maxX && box.minY >= plot.minY && box.maxY <= plot.maxY)
+
+        figure[0].legend = .lowerLeft
+        let asked = try #require(try figure.layouts()[0]?.legendBox)
+        #expect(asked.midX < plot.midX && asked.midY > plot.midY)
+    }
+
+    @Test("a legend too tall for the plot moves outside, right of it, inside the canvas")
+    func outside() throws {
+        var figure = Figure(width: 500, height: 300)
+        for index in 0..<12 { try figure[0].line(x: [0, 1], y: [Double(index), Double(index) + 1], label: "series number \(index)") }
+        let layout = try #require(try figure.layouts()[0])
+        #expect(layout.legendOutside)
+        let box = try #require(layout.legendBox)
+        #expect(box.minX >= layout.plot.maxX && box.maxX <= 500 && box.maxY <= 300)
+    }
+}
