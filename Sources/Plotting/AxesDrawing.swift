@@ -32,13 +32,13 @@ extension AxesRenderer {
             case let .line(line): drawLine(line, layout: layout)
             case let .scatter(scatter): drawScatter(scatter, layout: layout)
             case let .reference(reference):
-                if reference.vertical, let x = layout.xMap.pixel(reference.value) {
+                if reference.vertical, let x = layout.xMap.pixel(reference.value), x >= plot.minX - 5, x <= plot.maxX + 5 {
                     canvas.segment(x, plot.minY, x, plot.maxY, reference.color, width: reference.width * pixelsPerPoint, dash: reference.dash)
-                } else if !reference.vertical, let y = layout.yMap.pixel(reference.value) {
+                } else if !reference.vertical, let y = layout.yMap.pixel(reference.value), y >= plot.minY - 5, y <= plot.maxY + 5 {
                     canvas.segment(plot.minX, y, plot.maxX, y, reference.color, width: reference.width * pixelsPerPoint, dash: reference.dash)
                 }
             case let .annotation(annotation):
-                if let x = layout.xMap.pixel(annotation.x), let y = layout.yMap.pixel(annotation.y) {
+                if let x = layout.xMap.pixel(annotation.x), let y = layout.yMap.pixel(annotation.y), plot.contains(x, y) {
                     canvas.text(annotation.text, x: x, y: y, size: annotation.size, color: annotation.color, horizontal: .center, vertical: .center)
                 }
             }
@@ -117,10 +117,13 @@ extension AxesRenderer {
             return (x, y)
         }
         if line.width > 0 {
-            canvas.polyline(points, line.color, width: line.width * pixelsPerPoint, dash: line.dash)
+            // Segments are clipped to a box a little larger than the plot before they reach Cairo, whose
+            // 24.8 fixed-point coordinates would wrap for points far outside user-set limits.
+            let bounds = layout.plot.inset(left: -50, top: -50, right: -50, bottom: -50)
+            canvas.polyline(LineClipping.clip(points, to: bounds), line.color, width: line.width * pixelsPerPoint, dash: line.dash)
         }
         if line.marker != .none {
-            for case let (x, y)? in points {
+            for case let (x, y)? in points where layout.plot.inset(left: -20, top: -20, right: -20, bottom: -20).contains(x, y) {
                 MarkerPainter.draw(line.marker, x: x, y: y, diameter: line.markerSize * pixelsPerPoint, color: line.color, canvas: canvas)
             }
         }
@@ -133,7 +136,8 @@ extension AxesRenderer {
         let positionMap = series.horizontal ? layout.yMap : layout.xMap
         // Bars grow from 0 (or from the axis' lower limit on a log scale).
         let baseValue = (series.horizontal ? axes.xScale : axes.yScale) == .logarithmic ? valueMap.lower : 0
-        guard let base = valueMap.pixel(baseValue) ?? valueMap.pixel(valueMap.lower) else { return }
+        guard let rawBase = valueMap.pixel(baseValue) ?? valueMap.pixel(valueMap.lower) else { return }
+        let base = min(max(rawBase, -1e5), 1e5)
         if series.isHistogram {
             // One step-shaped polygon per run of bins: no antialiasing seams between adjacent bars.
             var outline: [(Double, Double)?] = []
@@ -151,9 +155,10 @@ extension AxesRenderer {
             }
             for bar in bars {
                 guard bar.value.isFinite, let a = positionMap.pixel(bar.start), let b = positionMap.pixel(bar.end) else { closeRun(); continue }
-                let top = valueMap.pixel(bar.value) ?? base
-                run.append((a, top))
-                run.append((b, top))
+                // Clamped to just outside the plot: exact for axis-aligned steps, and safe for Cairo.
+                let top = min(max(valueMap.pixel(bar.value) ?? base, -1e5), 1e5)
+                run.append((min(max(a, -1e5), 1e5), top))
+                run.append((min(max(b, -1e5), 1e5), top))
             }
             closeRun()
             // Overlapping translucent histograms get their contour drawn opaque, so each stays readable.
@@ -166,7 +171,7 @@ extension AxesRenderer {
             let rect = series.horizontal
                 ? Rect(x: min(base, top), y: min(a, b), width: abs(top - base), height: abs(b - a))
                 : Rect(x: min(a, b), y: min(base, top), width: abs(b - a), height: abs(top - base))
-            canvas.fill(rect, fill)
+            if let visible = rect.clamped(to: layout.plot.inset(left: -5, top: -5, right: -5, bottom: -5)) { canvas.fill(visible, fill) }
         }
     }
 

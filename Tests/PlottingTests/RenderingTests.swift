@@ -230,3 +230,41 @@ struct LegendPlacementTests {
         #expect(box.minX >= layout.plot.maxX && box.maxX <= 500 && box.maxY <= 300)
     }
 }
+
+@Suite("Clipping far-off data")
+struct ClippingTests {
+    @Test("Liang-Barsky segment clipping")
+    func segments() throws {
+        let box = Rect(x: 0, y: 0, width: 10, height: 10)
+        let crossing = try #require(LineClipping.segment((-5, 5), (15, 5), box))
+        #expect(crossing.0 == (0, 5) && crossing.1 == (10, 5))
+        #expect(LineClipping.segment((-5, -5), (-1, 20), box) == nil)
+        let inside = try #require(LineClipping.segment((1, 1), (2, 3), box))
+        #expect(inside.0 == (1, 1) && inside.1 == (2, 3))
+        let diagonal = try #require(LineClipping.segment((-10, -10), (20, 20), box))
+        #expect(diagonal.0 == (0, 0) && diagonal.1 == (10, 10))
+        // A run leaving and re-entering the box is split into two pieces.
+        let pieces = LineClipping.clip([(1, 1), (50, 1), (50, 9), (1, 9)], to: box)
+        #expect(pieces.filter { $0 == nil }.count == 1)
+    }
+
+    @Test("values far outside user limits draw the visible part exactly, without garbage")
+    func farOutside() throws {
+        var figure = Figure(width: 500, height: 400)
+        let blue = Color(hex: 0x1f77b4)
+        try figure[0].line(x: [0, 1, 2, 3], y: [1e12, 1, 0.5, -1e15], color: blue, width: 3)
+        try figure[0].scatter(x: [1, 2, 1e30], y: [1, 0.5, 1], color: .red)
+        try figure[0].bar(categories: ["a", "b", "c"], values: [1e20, 0.5, -1e20], color: .green)
+        figure[0].xLimits = 0...3
+        figure[0].yLimits = 0...2
+        let layout = try #require(try figure.layouts()[0])
+        let (image, _) = try renderedPNG(figure)
+        // On the segment from (1, 1) to (2, 0.5), a quarter of the way: line colour.
+        let x = Int(try #require(layout.xMap.pixel(1.25))), y = Int(try #require(layout.yMap.pixel(0.875)))
+        #expect(colorDistance(image.color(x: x, y: y), blue) <= 50)
+        // Nothing is drawn outside the plot except axes furniture: the margins keep their background
+        // right of the plot, between the frame and the canvas edge.
+        #expect(image.countPixels(x: Int(layout.plot.maxX) + 3..<500, y: Int(layout.plot.minY) + 20..<Int(layout.plot.maxY) - 20) == 0)
+        #expect(image.touchedEdges == "")
+    }
+}
