@@ -268,3 +268,28 @@ struct ClippingTests {
         #expect(image.touchedEdges == "")
     }
 }
+
+@Suite("PNG encoding")
+struct PNGEncodingTests {
+    @Test("the DPI is written in the pHYs chunk; every compression level decodes to the same pixels")
+    func physicalSizeAndLevels() throws {
+        var figure = Figure(width: 300, height: 200, dpi: 254)
+        try figure[0].line([3, 1, 2])
+        let data = try figure.encoded(as: .png)
+        // pHYs: 254 dpi = 10,000 pixels per metre, unit 1 (metre).
+        let bytes = [UInt8](data)
+        let marker = Array("pHYs".utf8)
+        let index = try #require((0..<(bytes.count - 13)).first { Array(bytes[$0..<($0 + 4)]) == marker })
+        func word(_ offset: Int) -> Int { bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        #expect(word(index + 4) == 10_000 && word(index + 8) == 10_000 && bytes[index + 12] == 1)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("atelier-png-\(UUID().uuidString)")
+        var decoded: [RasterImage] = []
+        for (level, filters) in [(Int32(0), PNGOptions.noFilter), (1, PNGOptions.subFilter), (9, PNGOptions.allFilters)] {
+            let path = folder.appendingPathComponent("level\(level).png").path
+            try figure.save(path, png: PNGOptions(compressionLevel: level, filters: filters))
+            decoded.append(try RasterImage.readPNG(path))
+        }
+        #expect(decoded[0] == decoded[1] && decoded[1] == decoded[2])
+        #expect(decoded[0] == (try figure.rasterized()))
+    }
+}
