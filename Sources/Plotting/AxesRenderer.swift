@@ -38,6 +38,13 @@ struct AxesRenderer {
     var hidesYTickLabels = false
     var sharedXLimits: ClosedRange<Double>?
     var sharedYLimits: ClosedRange<Double>?
+    /// Margins (left, top, right, bottom in pixels) this panel must at least keep, so that panels in the same
+    /// row or column of a figure line up.
+    var minimumMargins = Margins()
+
+    struct Margins: Equatable {
+        var left = 0.0, top = 0.0, right = 0.0, bottom = 0.0
+    }
 
     var pixelsPerPoint: Double { canvas.pixelsPerPoint }
 
@@ -184,6 +191,8 @@ struct AxesRenderer {
         var legendOutside: Bool
         /// The legend's final box (nil without a legend).
         var legendBox: Rect? = nil
+        /// The margins between cell and plot area as measured (before squaring matrix cells).
+        var margins = Margins()
         var title: (text: String, size: Double)?
         var xLabel: (text: String, size: Double)?
         var yLabel: (text: String, size: Double)?
@@ -276,6 +285,11 @@ struct AxesRenderer {
             let maximumHorizontal = cell.width * 0.8, maximumVertical = cell.height * 0.8
             if left + right > maximumHorizontal { let f = maximumHorizontal / (left + right); left *= f; right *= f }
             if top + bottom > maximumVertical { let f = maximumVertical / (top + bottom); top *= f; bottom *= f }
+            left = max(left, minimumMargins.left); top = max(top, minimumMargins.top)
+            right = max(right, minimumMargins.right); bottom = max(bottom, minimumMargins.bottom)
+            if left + right > maximumHorizontal { let f = maximumHorizontal / (left + right); left *= f; right *= f }
+            if top + bottom > maximumVertical { let f = maximumVertical / (top + bottom); top *= f; bottom *= f }
+            let measuredMargins = Margins(left: left, top: top, right: right, bottom: bottom)
             plot = cell.inset(left: left, top: top, right: right, bottom: bottom)
 
             // Square cells for matrices and pictures: shrink one side and centre.
@@ -301,6 +315,7 @@ struct AxesRenderer {
                             xMinorTicks: xTicks.minor, yMinorTicks: yTicks.minor, xLabelRotated: rotated,
                             xTickSize: sizes.tick, yTickSize: sizes.tick, colorbar: colorbarRect, colorbarTicks: colorbarTicks,
                             legend: legend, legendOutside: outside, title: title, xLabel: xLabel, yLabel: yLabel)
+            result.margins = measuredMargins
             if picture { result.xTicks = []; result.yTicks = [] }
 
             // Overflow check: x tick labels past the cell's sides, y tick labels past its top or bottom.

@@ -293,3 +293,24 @@ struct PNGEncodingTests {
         #expect(decoded[0] == (try figure.rasterized()))
     }
 }
+
+@Suite("Subplot alignment")
+struct AlignmentTests {
+    @Test("panels of a row share top and bottom edges, panels of a column share left and right edges")
+    func aligned() throws {
+        var figure = Figure(width: 800, height: 600, rows: 2, columns: 2)
+        try figure[0, 0].line(x: [0, 1], y: [0, 1_000_000])
+        figure[0, 0].title = "with a title"
+        try figure[0, 1].line(x: [0, 1], y: [0, 1])
+        try figure[1, 0].line(x: [0, 1], y: [0, 1])
+        figure[1, 0].xLabel = "an x label"
+        try figure[1, 1].bar(categories: ["a long category", "another long one", "third", "fourth"], values: [1, 2, 3, 4])
+        let plots = try figure.layouts().map { try #require($0).plot }
+        #expect(abs(plots[0].minY - plots[1].minY) < 0.5 && abs(plots[0].maxY - plots[1].maxY) < 0.5)
+        #expect(abs(plots[2].minY - plots[3].minY) < 0.5 && abs(plots[2].maxY - plots[3].maxY) < 0.5)
+        #expect(abs(plots[0].minX - plots[2].minX) < 0.5 && abs(plots[0].maxX - plots[2].maxX) < 0.5)
+        #expect(abs(plots[1].minX - plots[3].minX) < 0.5 && abs(plots[1].maxX - plots[3].maxX) < 0.5)
+        let (image, _) = try renderedPNG(figure)
+        #expect(image.touchedEdges == "")
+    }
+}
