@@ -362,7 +362,8 @@ struct AxesRenderer {
         while true {
             let ticks = scale == .logarithmic
                 ? Ticks.logarithmic(lower: limits.lowerBound, upper: limits.upperBound, maximumCount: maximumCount)
-                : Ticks.linear(lower: limits.lowerBound, upper: limits.upperBound, maximumCount: maximumCount)
+                : Ticks.linear(lower: limits.lowerBound, upper: limits.upperBound, maximumCount: maximumCount,
+                               integersOnly: holdsOnlyWholeNumbers(horizontal: horizontal))
             let labels = zip(ticks.values, ticks.labels).map { TickLabel(text: $0.1, position: $0.0) }
             if horizontal && maximumCount > 2 {
                 let widest = ticks.labels.map { canvas.textWidth($0, size: sizes.tick) }.max() ?? 0
@@ -370,6 +371,31 @@ struct AxesRenderer {
             }
             return (labels, ticks.minorValues)
         }
+    }
+
+    /// True when every line and scatter value along this axis is a whole number (epochs, counts) and
+    /// nothing else (bars, histograms, matrices) is drawn: ticks then fall on whole numbers only.
+    func holdsOnlyWholeNumbers(horizontal: Bool) -> Bool {
+        var sawValue = false
+        for item in axes.series {
+            switch item {
+            case let .line(line):
+                for value in horizontal ? line.x : line.y where value.isFinite {
+                    if value != value.rounded() { return false }
+                    sawValue = true
+                }
+            case let .scatter(scatter):
+                for value in horizontal ? scatter.x : scatter.y where value.isFinite {
+                    if value != value.rounded() { return false }
+                    sawValue = true
+                }
+            case .reference, .annotation:
+                continue
+            default:
+                return false
+            }
+        }
+        return sawValue
     }
 
     /// The value range and label explained by a colorbar (heatmaps, value-coloured scatters).

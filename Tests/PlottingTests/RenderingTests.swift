@@ -314,3 +314,15 @@ struct AlignmentTests {
         #expect(image.touchedEdges == "")
     }
 }
+
+@Suite("Axis ticks in figures")
+struct FigureTickTests {
+    @Test("two epochs get ticks 1 and 2, not 1.2 and 1.4; fractional data keeps fractional ticks")
+    func epochs() throws {
+        var figure = Figure(width: 900, height: 600)
+        try figure[0].line(x: [1, 2], y: [0.9, 0.35], marker: .circle)
+        let layout = try #require(try figure.layouts()[0])
+        #expect(layout.xTicks.map(\.text) == ["1", "2"])
+        #expect(layout.yTicks.map(\.text).contains("0.4"))
+    }
+}
