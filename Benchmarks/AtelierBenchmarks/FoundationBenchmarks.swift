@@ -38,5 +38,6 @@ extension BenchmarkRegistry {
         },
         Benchmark(name: "mnist-load") { MNISTLoadBenchmark.run() },
         Benchmark(name: "scalers") { ScalerBenchmark.run() },
+        Benchmark(name: "tensor-ops") { TensorOpsBenchmark.run() },
     ]
 }
