@@ -119,3 +119,13 @@ struct ConvolutionInferenceTests {
         #expect(conv1.forward(sequence, training: true) == conv1.forward(sequence, training: false))
     }
 }
+
+@Suite("Model zoo options")
+struct ModelZooOptionTests {
+    @Test func hiddenSizesOnlyWhereTheyApply() throws {
+        #expect(throws: NeuralNetError.self) { try ModelZoo.make("lenet5", hidden: [10]) }
+        #expect(throws: NeuralNetError.self) { try ModelZoo.make("shallow", hidden: [10, 20]) }
+        #expect(throws: NeuralNetError.self) { try ModelZoo.make("mlp", hidden: [0]) }
+        #expect(try ModelZoo.make("autoencoder", hidden: [64], latent: 8).submodel(named: "decoder")!.outputShape(for: [8]) == [784])
+    }
+}
