@@ -128,6 +128,18 @@ struct KMeansTests {
         #expect(a == b)
     }
 
+    /// k-means runs BLAS single-threaded inside its own workers; overlapping runs must leave the
+    /// thread count as they found it.
+    @Test func singleThreadedBLASSectionsNestAndRestore() {
+        let original = BLAS.threadCount
+        let inside = BLAS.withSingleThread { BLAS.withSingleThread { BLAS.threadCount } }
+        #expect(inside == 1)
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            BLAS.withSingleThread { _ = BLAS.threadCount }
+        }
+        #expect(BLAS.threadCount == original)
+    }
+
     @Test func rejectsBadInput() {
         let data = Tensor(rows: [[0, 0], [1, 1]])
         #expect(throws: ClusteringError.tooFewPoints(requested: 3, available: 2, what: "points")) {
