@@ -18,50 +18,34 @@ extension Tensor {
         preconditionFailure("cannot broadcast shape \(other.shape) against \(shape)")
     }
 
-    /// Tensors at least this large are processed on all cores (smaller ones stay on one thread:
-    /// starting threads costs more than the loop).
-    static let parallelThreshold = 1 << 18
-
-    /// `a = op(source, b)` element by element, where `b` is `other` broadcast as `mode` says.
-    /// Row and column broadcasts loop over rows and columns (no division per element); large
-    /// tensors are split by rows over the cores.
+    /// `a = op(a, b)` element by element, where `b` is `other` broadcast as `mode` says.
+    /// Row and column broadcasts loop over rows and columns (no division per element).
     @inline(__always)
     static func combine(_ a: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                        count: Int, columns: Int, mode: Broadcast, _ op: @Sendable (Float, Float) -> Float) {
-        let rows = count / columns
-        let target = SendablePointer(a), input = ReadOnlyPointer(source), other = ReadOnlyPointer(b)
-        @Sendable func body(_ range: Range<Int>) {
-            let a = target.base, source = input.base, b = other.base
-            switch mode {
-            case .same:
-                for i in (range.lowerBound * columns)..<(range.upperBound * columns) { a[i] = op(source[i], b[i]) }
-            case .scalar:
-                let s = b[0]
-                for i in (range.lowerBound * columns)..<(range.upperBound * columns) { a[i] = op(source[i], s) }
-            case .row:
-                for r in range {
-                    let offset = r * columns
-                    for c in 0..<columns { a[offset + c] = op(source[offset + c], b[c]) }
-                }
-            case .column:
-                for r in range {
-                    let offset = r * columns, s = b[r]
-                    for c in 0..<columns { a[offset + c] = op(source[offset + c], s) }
-                }
+                        count: Int, columns: Int, mode: Broadcast, _ op: (Float, Float) -> Float) {
+        switch mode {
+        case .same: for i in 0..<count { a[i] = op(source[i], b[i]) }
+        case .scalar: let s = b[0]; for i in 0..<count { a[i] = op(source[i], s) }
+        case .row:
+            for r in 0..<(count / columns) {
+                let offset = r * columns
+                for c in 0..<columns { a[offset + c] = op(source[offset + c], b[c]) }
             }
-        }
-        if count < parallelThreshold { body(0..<rows) } else {
-            Parallel.forEachChunk(rows, minimumChunk: Swift.max(1, parallelThreshold / 2 / Swift.max(columns, 1)), body)
+        case .column:
+            for r in 0..<(count / columns) {
+                let offset = r * columns, s = b[r]
+                for c in 0..<columns { a[offset + c] = op(source[offset + c], s) }
+            }
         }
     }
 
     @inline(__always)
-    mutating func combine(_ other: Tensor, _ op: @Sendable (Float, Float) -> Float) {
+    mutating func combine(_ other: Tensor, _ op: (Float, Float) -> Float) {
         let mode = broadcast(against: other)
         let columns = Swift.max(rowLength, 1)
         other.elements.withUnsafeBufferPointer { b in
             elements.withUnsafeMutableBufferPointer { a in
-                guard let base = a.baseAddress, let bBase = b.baseAddress, !a.isEmpty else { return }
+                guard let base = a.baseAddress, let bBase = b.baseAddress else { return }
                 Tensor.combine(base, base, bBase, count: a.count, columns: columns, mode: mode, op)
             }
         }
@@ -70,14 +54,14 @@ extension Tensor {
     /// `op(self, other)` into a new tensor: written once into fresh storage instead of copying
     /// `self` and then overwriting the copy.
     @inline(__always)
-    func combined(_ other: Tensor, _ op: @Sendable (Float, Float) -> Float) -> Tensor {
+    func combined(_ other: Tensor, _ op: (Float, Float) -> Float) -> Tensor {
         let mode = broadcast(against: other)
         let columns = Swift.max(rowLength, 1)
         let result = elements.withUnsafeBufferPointer { a in
             other.elements.withUnsafeBufferPointer { b in
                 [Float](unsafeUninitializedCapacity: a.count) { target, initialized in
                     Memory.adviseHugePages(UnsafeMutableRawBufferPointer(target))
-                    if let targetBase = target.baseAddress, let aBase = a.baseAddress, let bBase = b.baseAddress, !a.isEmpty {
+                    if let targetBase = target.baseAddress, let aBase = a.baseAddress, let bBase = b.baseAddress {
                         Tensor.combine(targetBase, aBase, bBase, count: a.count, columns: columns, mode: mode, op)
                     }
                     initialized = a.count
@@ -85,11 +69,6 @@ extension Tensor {
             }
         }
         return Tensor(shape: shape, elements: result)
-    }
-
-    /// `self op scalar` into a new tensor (all cores for large tensors).
-    func combined(scalar: Float, _ op: @Sendable (Float, Float) -> Float) -> Tensor {
-        combined(Tensor(shape: [1], elements: [scalar]), op)
     }
 
     public static func += (lhs: inout Tensor, rhs: Tensor) { lhs.combine(rhs, +) }
@@ -101,14 +80,14 @@ extension Tensor {
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.combined(rhs, *) }
     public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { lhs.combined(rhs, /) }
 
-    public static func += (lhs: inout Tensor, rhs: Float) { lhs.combine(Tensor(shape: [1], elements: [rhs]), +) }
-    public static func -= (lhs: inout Tensor, rhs: Float) { lhs.combine(Tensor(shape: [1], elements: [rhs]), -) }
-    public static func *= (lhs: inout Tensor, rhs: Float) { lhs.combine(Tensor(shape: [1], elements: [rhs]), *) }
-    public static func /= (lhs: inout Tensor, rhs: Float) { lhs.combine(Tensor(shape: [1], elements: [rhs]), /) }
-    public static func + (lhs: Tensor, rhs: Float) -> Tensor { lhs.combined(scalar: rhs, +) }
-    public static func - (lhs: Tensor, rhs: Float) -> Tensor { lhs.combined(scalar: rhs, -) }
-    public static func * (lhs: Tensor, rhs: Float) -> Tensor { lhs.combined(scalar: rhs, *) }
-    public static func / (lhs: Tensor, rhs: Float) -> Tensor { lhs.combined(scalar: rhs, /) }
+    public static func += (lhs: inout Tensor, rhs: Float) { lhs.apply { $0 + rhs } }
+    public static func -= (lhs: inout Tensor, rhs: Float) { lhs.apply { $0 - rhs } }
+    public static func *= (lhs: inout Tensor, rhs: Float) { lhs.apply { $0 * rhs } }
+    public static func /= (lhs: inout Tensor, rhs: Float) { lhs.apply { $0 / rhs } }
+    public static func + (lhs: Tensor, rhs: Float) -> Tensor { lhs.map { $0 + rhs } }
+    public static func - (lhs: Tensor, rhs: Float) -> Tensor { lhs.map { $0 - rhs } }
+    public static func * (lhs: Tensor, rhs: Float) -> Tensor { lhs.map { $0 * rhs } }
+    public static func / (lhs: Tensor, rhs: Float) -> Tensor { lhs.map { $0 / rhs } }
     public static func * (lhs: Float, rhs: Tensor) -> Tensor { rhs * lhs }
     public static prefix func - (operand: Tensor) -> Tensor { operand.map { -$0 } }
 
@@ -149,10 +128,4 @@ extension Tensor {
             return true
         }
     }
-}
-
-/// A read-only pointer that can cross into `@Sendable` closures (the chunks only read through it).
-struct ReadOnlyPointer: @unchecked Sendable {
-    let base: UnsafePointer<Float>
-    init(_ base: UnsafePointer<Float>) { self.base = base }
 }
