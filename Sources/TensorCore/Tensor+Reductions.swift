@@ -99,6 +99,7 @@ extension Tensor {
     public func argmax(axis: Int) -> [Int] {
         let (outer, length, inner, _) = axisView(axis)
         var result = [Int](repeating: 0, count: outer * inner)
+        guard length > 0 else { return result }  // an empty axis has no maximum; index 0 by convention
         elements.withUnsafeBufferPointer { a in
             for o in 0..<outer {
                 for i in 0..<inner {

@@ -14,7 +14,8 @@ import TensorCore
 /// ```
 /// Each epoch visits the samples in a new seeded order; the last partial batch is kept. A NaN
 /// or infinite batch loss stops training with `NeuralNetError.nonFiniteLoss` naming the epoch
-/// and batch.
+/// and batch. While `fit` runs, OpenBLAS is set to one thread and the layers split their large
+/// products over the cores themselves (see `SplitGEMM`); the previous setting is restored after.
 public struct Trainer {
     public var epochs: Int
     public var batchSize: Int
