@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// Pointer-level BLAS and LAPACK entry points for hot loops in higher modules, so that only
 /// TensorCore imports the C shim (blocked distance computations work on slices of buffers that
@@ -64,3 +65,37 @@ public enum LAPACK {
         return (values, a)
     }
 }
+
+extension BLAS {
+    /// Runs `body` with OpenBLAS limited to one thread, then restores the previous count.
+    /// For loops that call small matrix products from several threads of their own (as
+    /// scikit-learn does under threadpoolctl): nested BLAS threads would only compete for cores.
+    /// Overlapping calls from several threads are counted, so the count is restored only when
+    /// the last one ends.
+    public static func withSingleThread<T>(_ body: () throws -> T) rethrows -> T {
+        singleThreadState.enter()
+        defer { singleThreadState.leave() }
+        return try body()
+    }
+}
+
+/// Nesting count of `BLAS.withSingleThread` and the thread count to restore.
+private final class SingleThreadState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var depth = 0
+    private var saved = 1
+
+    func enter() {
+        lock.lock(); defer { lock.unlock() }
+        if depth == 0 { saved = BLAS.threadCount; BLAS.setThreadCount(1) }
+        depth += 1
+    }
+
+    func leave() {
+        lock.lock(); defer { lock.unlock() }
+        depth -= 1
+        if depth == 0 { BLAS.setThreadCount(saved) }
+    }
+}
+
+private let singleThreadState = SingleThreadState()

@@ -41,6 +41,69 @@ struct TensorTests {
         #expect(x.isFinite && !(x / Tensor.zeros([1])).isFinite)
     }
 
+    @Test("broadcast results equal element-by-element loops, in place and into new tensors")
+    func broadcastingAgainstLoops() {
+        var generator = RandomGenerator(seed: 21)
+        let a = Tensor.uniform([7, 5], low: -2, high: 2, generator: &generator)
+        let row = Tensor.uniform([5], low: 1, high: 2, generator: &generator)
+        let column = Tensor.uniform([7, 1], low: 1, high: 2, generator: &generator)
+        var inPlace = a
+        inPlace /= column
+        inPlace -= row
+        let fresh = a / column - row
+        for r in 0..<7 {
+            for c in 0..<5 {
+                let expected = a[r, c] / column[r, 0] - row[c]
+                #expect(inPlace[r, c] == expected && fresh[r, c] == expected)
+            }
+        }
+        #expect(fresh.shape == [7, 5])
+        // Rank 3 viewed as rows of 6: a row vector of 6 broadcasts over the first axis.
+        let cube = Tensor(shape: [2, 2, 3], elements: (0..<12).map(Float.init))
+        #expect((cube + Tensor(shape: [6], repeating: 1)).elements == (1...12).map(Float.init))
+    }
+
+    @Test("large tensors (300,000 elements) give the same results as plain loops")
+    func parallelPaths() {
+        var generator = RandomGenerator(seed: 33)
+        let (rows, columns) = (600, 500)
+        let x = Tensor.uniform([rows, columns], low: -1, high: 1, generator: &generator)
+        let row = Tensor.uniform([columns], low: 1, high: 2, generator: &generator)
+        let column = Tensor.uniform([rows, 1], low: 1, high: 2, generator: &generator)
+        var columnSums = [Double](repeating: 0, count: columns), rowSums = [Double](repeating: 0, count: rows)
+        var columnMaxima = [Float](repeating: -.infinity, count: columns), rowArgmax = [Int](repeating: 0, count: rows)
+        var columnArgmax = [Int](repeating: 0, count: columns)
+        for r in 0..<rows {
+            for c in 0..<columns {
+                let v = x[r, c]
+                columnSums[c] += Double(v)
+                rowSums[r] += Double(v)
+                if v > columnMaxima[c] { columnMaxima[c] = v; columnArgmax[c] = r }
+                if v > x[r, rowArgmax[r]] { rowArgmax[r] = c }
+            }
+        }
+        // Compared within Float rounding, so that a change of summation order stays allowed.
+        #expect(TestSupport.isClose(x.sum(axis: 0), Tensor(shape: [columns], elements: columnSums.map { Float($0) }), tolerance: 1e-6))
+        #expect(TestSupport.isClose(x.sum(axis: 1), Tensor(shape: [rows], elements: rowSums.map { Float($0) }), tolerance: 1e-6))
+        #expect(TestSupport.isClose(x.mean(axis: 0), Tensor(shape: [columns], elements: columnSums.map { Float($0 / Double(rows)) }), tolerance: 1e-6))
+        #expect(x.max(axis: 0).elements == columnMaxima)
+        #expect(x.min(axis: 1).elements == (0..<rows).map { r in (0..<columns).map { x[r, $0] }.min()! })
+        #expect(x.argmax(axis: 1) == rowArgmax)
+        #expect(x.argmax(axis: 0) == columnArgmax)
+        let combined = (x + row) * column - 0.5
+        var inPlace = x
+        inPlace += row
+        inPlace *= column
+        inPlace -= 0.5
+        var matches = true
+        for r in 0..<rows {
+            for c in 0..<columns where combined[r, c] != (x[r, c] + row[c]) * column[r, 0] - 0.5 || inPlace[r, c] != combined[r, c] {
+                matches = false
+            }
+        }
+        #expect(matches)
+    }
+
     @Test("reductions over everything and along each axis")
     func reductions() {
         #expect(x.sum() == 21 && x.mean() == 3.5 && x.max() == 6 && x.min() == 1 && x.argmax() == 5)
@@ -52,6 +115,7 @@ struct TensorTests {
         let logits = Tensor(rows: [[0.1, 0.7, 0.2], [3, -1, 3], [-5, -4, -6]])
         #expect(logits.argmax(axis: 1) == [1, 0, 1])  // first index on ties
         #expect(logits.argmax(axis: 0) == [1, 0, 1])
+        #expect(Tensor.zeros([3, 0]).argmax(axis: 1) == [0, 0, 0])
         // Rank 3: [2, 2, 2], reduce the middle axis.
         let cube = Tensor(shape: [2, 2, 2], elements: [1, 2, 3, 4, 5, 6, 7, 8])
         #expect(cube.sum(axis: 1) == Tensor(shape: [2, 2], elements: [4, 6, 12, 14]))

@@ -14,7 +14,8 @@ import TensorCore
 /// ```
 /// Each epoch visits the samples in a new seeded order; the last partial batch is kept. A NaN
 /// or infinite batch loss stops training with `NeuralNetError.nonFiniteLoss` naming the epoch
-/// and batch.
+/// and batch. While `fit` runs, OpenBLAS is set to one thread and the layers split their large
+/// products over the cores themselves (see `SplitGEMM`); the previous setting is restored after.
 public struct Trainer {
     public var epochs: Int
     public var batchSize: Int
@@ -52,6 +53,11 @@ public struct Trainer {
         }
         try check(model, inputs: inputs, targets: targets, role: "training")
         AllocatorTuning.keepLargeBlocksInHeap()
+        // One OpenBLAS thread; the layers split large products over the cores (see SplitGEMM).
+        // ATELIER_BLAS_THREADS_IN_TRAINING=all keeps OpenBLAS' own threading (for comparison).
+        let previousBLASThreads = BLAS.threadCount
+        if ProcessInfo.processInfo.environment["ATELIER_BLAS_THREADS_IN_TRAINING"] != "all" { BLAS.setThreadCount(1) }
+        defer { BLAS.setThreadCount(previousBLASThreads) }
         if let validation { try check(model, inputs: validation.inputs, targets: validation.targets, role: "validation") }
 
         var history = TrainingHistory()
