@@ -57,7 +57,7 @@ public struct ReportTable: Sendable {
         self.header = header
         self.rows = rows
         self.numericColumns = numericColumns ?? Set(header.indices.filter { column in
-            rows.allSatisfy { $0.indices.contains(column) && Double($0[column].replacingOccurrences(of: "%", with: "").replacingOccurrences(of: ",", with: "")) != nil }
+            rows.allSatisfy { $0.indices.contains(column) && Double($0[column].replacingOccurrences(of: "%", with: "").replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces)) != nil }
         })
     }
 }
