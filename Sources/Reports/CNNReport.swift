@@ -27,8 +27,8 @@ public enum CNNReport: ReportBuilder {
 
     static func sizes(_ profile: ReportProfile) -> Sizes {
         switch profile {
-        case .full: return Sizes(trainCount: nil, testCount: nil, epochs: 12, patience: 2, mnistModels: ["shallow", "mlp", "lenet5", "cnn3"])
-        case .quick: return Sizes(trainCount: 8_000, testCount: 2_000, epochs: 4, patience: 1, mnistModels: ["shallow", "mlp", "lenet5"])
+        case .full: return Sizes(trainCount: nil, testCount: nil, epochs: 10, patience: 2, mnistModels: ["shallow", "mlp", "lenet5", "cnn3"])
+        case .quick: return Sizes(trainCount: 12_000, testCount: 3_000, epochs: 5, patience: 2, mnistModels: ["shallow", "mlp", "lenet5"])
         case .tiny: return Sizes(trainCount: 900, testCount: 300, epochs: 3, patience: 1, mnistModels: ["shallow", "mlp", "lenet5"])
         }
     }
@@ -143,12 +143,13 @@ public enum CNNReport: ReportBuilder {
             try figure[0].line(x: epochs, y: run.history.records.map { $0.validationLoss ?? .nan }, color: color, dash: .dashed)
             try figure[1].line(x: epochs, y: run.history.records.map { ($0.trainingAccuracy ?? .nan) * 100 }, label: name, color: color, marker: .circle, markerSize: 4)
             try figure[1].line(x: epochs, y: run.history.records.map { ($0.validationAccuracy ?? .nan) * 100 }, color: color, dash: .dashed)
-            if let best = run.history.bestEpoch, let record = run.history.records.first(where: { $0.epoch == best }) {
-                let label = index == 0 ? "kept epoch (early stopping)" : nil
-                try figure[0].scatter(x: [Double(best)], y: [record.validationLoss ?? .nan], label: label, color: .black, size: 11, marker: .diamond)
-                try figure[1].scatter(x: [Double(best)], y: [(record.validationAccuracy ?? .nan) * 100], label: label, color: .black, size: 11, marker: .diamond)
-            }
         }
+        // The kept epochs last, so their one legend entry comes after the models'.
+        let kept = runs.compactMap { run in run.history.bestEpoch.flatMap { best in run.history.records.first { $0.epoch == best } } }
+        try figure[0].scatter(x: kept.map { Double($0.epoch) }, y: kept.map { $0.validationLoss ?? .nan }, label: "kept epoch (early stopping)",
+                              color: .black, size: 11, marker: .diamond)
+        try figure[1].scatter(x: kept.map { Double($0.epoch) }, y: kept.map { ($0.validationAccuracy ?? .nan) * 100 }, label: "kept epoch (early stopping)",
+                              color: .black, size: 11, marker: .diamond)
         figure[0].title = "cross-entropy loss"
         figure[0].yLabel = "loss"
         figure[1].title = "accuracy"
@@ -202,13 +203,14 @@ public enum CNNReport: ReportBuilder {
             writer.paragraph("LeNet-5 classified every test image correctly, so there is no gallery of mistakes.")
             return
         }
-        let shown = Array(wrong.prefix(36))
-        let subset = test.subset(shown)
         let names = run.dataset == "mnist" ? nil : test.classNames
+        // Class names need wider cells than digits: fewer, larger images for Fashion-MNIST.
+        let shown = Array(wrong.prefix(names == nil ? 36 : 24))
+        let subset = test.subset(shown)
         let (captions, colors) = try ImageGallery.predictionCaptions(predicted: shown.map { run.predictions[$0] }, truth: subset.labels, classNames: names)
-        let columns = names == nil ? 12 : 9
-        var gallery = try ImageGallery(images: subset.images(), columns: columns, width: columns * (names == nil ? 130 : 170),
-                                       height: (shown.count + columns - 1) / columns * (names == nil ? 170 : 210) + 50,
+        let columns = names == nil ? 12 : 6
+        var gallery = try ImageGallery(images: subset.images(), columns: columns, width: columns * (names == nil ? 130 : 250),
+                                       height: (shown.count + columns - 1) / columns * (names == nil ? 170 : 260) + 50,
                                        captions: captions, captionColors: colors)
         gallery.title = "\(title): LeNet-5 mistakes (pred / true)"
         let file = "misclassified_\(run.dataset).png"

@@ -57,7 +57,8 @@ public enum DatasetsReport: ReportBuilder {
                 try figure[panel].bar(categories: set.train.classNames, values: test.map(Double.init), label: "test")
                 figure[panel].title = set.title
                 figure[panel].yLabel = "images"
-                figure[panel].legend = .lowerRight
+                figure[panel].legend = .upperRight
+                figure[panel].yLimits = 0...(Double(train.max() ?? 1) * 1.25)
                 let trainShares = train.map { Double($0) / Double(max(set.train.count, 1)) }
                 writer.metric("\(set.key)_train_count", .number(Double(set.train.count)))
                 writer.metric("\(set.key)_test_count", .number(Double(set.test.count)))
@@ -83,16 +84,15 @@ public enum DatasetsReport: ReportBuilder {
             var rows: [[String]] = []
             for (panel, set) in sets.enumerated() {
                 let statistics = PixelStatistics(set.train.pixels)
-                // Bars per byte value would be 256 thin bars; 32 bins of 8 levels read better.
-                let edges = stride(from: 0.0, through: 256.0, by: 8.0).map { $0 }
-                let centers = edges.dropLast().map { $0 + 4 }
-                let weights = stride(from: 0, to: 256, by: 8).map { start in (start..<(start + 8)).reduce(0) { $0 + statistics.histogram[$1] } }
+                // Bars per byte value would be 256 thin bars; 16 bins of 16 levels read better.
+                let starts = Array(stride(from: 0, to: 256, by: 16))
+                let weights = starts.map { start in (start..<(start + 16)).reduce(0) { $0 + statistics.histogram[$1] } }
                 // The histogram of bytes is computed here in one pass; Axes.histogram would need 47 M Doubles.
-                try figure[panel].bar(categories: centers.map { String(Int($0 - 4)) }, values: weights.map { Double($0) / Double(statistics.count) },
+                try figure[panel].bar(categories: starts.map { "\($0)-\($0 + 15)" }, values: weights.map { Double($0) / Double(statistics.count) },
                                       label: nil, color: Color.cycle(panel))
                 figure[panel].yScale = .logarithmic
                 figure[panel].title = set.title
-                figure[panel].xLabel = "byte value (bins of 8, left edge)"
+                figure[panel].xLabel = "byte value"
                 figure[panel].yLabel = "fraction of pixels (log scale)"
                 writer.metric("\(set.key)_mean_pixel", .finite(statistics.mean / 255))
                 writer.metric("\(set.key)_zero_pixel_fraction", .finite(statistics.zeroFraction))
@@ -125,7 +125,7 @@ public enum DatasetsReport: ReportBuilder {
             figure[2].title = "row \(rowIndex), columns \(columns.lowerBound)-\(columns.upperBound - 1)"
             figure[2].xLabel = "column"
             figure[2].yLabel = "value"
-            figure[2].legend = .lowerCenter
+            figure[2].legend = .upperLeft
             try figure.save(writer.figurePath("minmax_scaling.png"))
             writer.figure("minmax_scaling.png", caption: "MinMaxScaler fitted per pixel on the training images. Pixels that are ever 255 map x to x / 255; the right panel shows both curves coincide along row \(rowIndex) of this image.")
             writer.table(ReportTable(caption: "Row \(rowIndex) of training image 0, columns \(columns.lowerBound)-\(columns.upperBound - 1): raw bytes and scaled values",

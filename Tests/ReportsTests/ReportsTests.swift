@@ -185,3 +185,26 @@ struct ReportFailureTests {
         #expect(markdown.contains("![pred / true](figures/a.png)"))
     }
 }
+
+@Suite("Reports: reproducibility")
+struct ReportReproducibilityTests {
+    @Test("the same seed gives the same numbers and byte-identical figures (autoencoder: training, k-means, t-SNE)")
+    func sameSeedSameReport() throws {
+        let first = try TinyRun.output()
+        let root = TestSupport.temporaryDirectory("atelier-reports-again").path
+        let again = try ReportCatalog.run(builders: [AutoencoderReport.self], context: ReportContext(profile: .tiny, seed: 0, outputRoot: root))
+        var before = first.metrics["autoencoder"] ?? [:], after = again["autoencoder"] ?? [:]
+        for volatile in ["timings_seconds", "generated"] {
+            before[volatile] = nil
+            after[volatile] = nil
+        }
+        #expect(before == after)
+        let figures = try FileManager.default.contentsOfDirectory(atPath: first.root + "/autoencoder/figures")
+        #expect(!figures.isEmpty)
+        for figure in figures {
+            let a = try Data(contentsOf: URL(fileURLWithPath: "\(first.root)/autoencoder/figures/\(figure)"))
+            let b = try Data(contentsOf: URL(fileURLWithPath: "\(root)/autoencoder/figures/\(figure)"))
+            #expect(a == b, "\(figure) is byte-identical")
+        }
+    }
+}
