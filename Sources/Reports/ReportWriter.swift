@@ -54,6 +54,7 @@ public final class ReportWriter {
 
     public func heading(_ text: String, level: Int = 2) { document.heading(text, level: level) }
     public func paragraph(_ text: String) { document.paragraph(text) }
+    public func callout(_ text: String) { document.callout(text) }
     public func table(_ table: ReportTable) { document.table(table) }
     public func configure(_ key: String, _ value: String) { document.configuration.append((key, value)) }
     public func metric(_ key: String, _ value: JSONValue) { metrics[key] = value }
