@@ -43,7 +43,7 @@ public enum DatasetsReport: ReportBuilder {
                 var gallery = try ImageGallery(images: first.images(), columns: 18, width: 18 * 64, height: (count + 17) / 18 * 64 + 40)
                 gallery.title = "\(set.title): the first \(count) training images"
                 try gallery.save(writer.figurePath("\(set.key)_gallery.png"))
-                writer.figure("\(set.key)_gallery.png", caption: "\(set.title): the first \(count) training images, 8 rows x 18 columns, in file order (labels \(first.labels.prefix(18).map(String.init).joined(separator: " ")) ... on the first row).")
+                writer.figure("\(set.key)_gallery.png", caption: "\(set.title): the first \(count) training images, 8 rows x 18 columns, in file order; the first row is \(first.labels.prefix(set.key == "mnist" ? 18 : 6).map { set.train.classNames[$0] }.joined(separator: set.key == "mnist" ? " " : ", ")) ...")
             }
         }
 
