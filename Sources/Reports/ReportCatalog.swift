@@ -82,8 +82,9 @@ public enum ReportCatalog {
             context.log("report \(builder.name): starting (\(context.profile.rawValue) profile)")
             let start = Date()
             var document = ReportDocument(name: builder.name, title: builder.title)
-            document.configuration = [("profile", context.profile.rawValue), ("seed", String(context.seed)),
-                                      ("command", "atelier report \(builder.name) --profile \(context.profile.rawValue) --seed \(context.seed)")]
+            var command = "atelier report \(builder.name) --profile \(context.profile.rawValue) --seed \(context.seed)"
+            if builder.name == "fraud", let input = context.fraudInput { command += " --fraud-input \(input)" }
+            document.configuration = [("profile", context.profile.rawValue), ("seed", String(context.seed)), ("command", command)]
             let writer = try ReportWriter(root: context.outputRoot, document: document)
             try builder.build(writer, context: context)
             try writer.commit(generatedAt: stamp)
