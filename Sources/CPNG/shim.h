@@ -31,11 +31,13 @@ static inline void atelier_png_write_bytes(png_structp png, png_bytep bytes, png
 static inline void atelier_png_flush(png_structp png) { (void)png; }
 
 /* Encodes Cairo ARGB32 pixels (native-endian 0xAARRGGBB words, opaque) as an 8-bit RGB PNG in memory.
-   level: zlib level 0-9; filters: a PNG_FILTER_* mask (PNG_FILTER_SUB is a good fast choice).
+   level: zlib level 0-9; filters: a PNG_FILTER_* mask (PNG_FILTER_SUB is a good fast choice);
+   pixels_per_meter: written as the pHYs chunk (the DPI that page layout programs use), 0 for none.
    Returns 0 and a malloc'ed buffer in *output (free with free()) or -1. No time stamp is written, so the
    same pixels always give the same bytes. */
 static inline int atelier_png_encode_argb32(const unsigned char *pixels, int width, int height, int stride,
-                                            int level, int filters, unsigned char **output, size_t *output_length) {
+                                            int level, int filters, unsigned int pixels_per_meter,
+                                            unsigned char **output, size_t *output_length) {
     *output = NULL;
     *output_length = 0;
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
@@ -56,6 +58,7 @@ static inline int atelier_png_encode_argb32(const unsigned char *pixels, int wid
     png_set_filter(png, PNG_FILTER_TYPE_BASE, filters);
     png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    if (pixels_per_meter > 0) png_set_pHYs(png, info, pixels_per_meter, pixels_per_meter, PNG_RESOLUTION_METER);
     png_write_info(png, info);
     /* In memory a little-endian 0xAARRGGBB word is B, G, R, A: swap to RGB and drop the fourth byte. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__

@@ -112,6 +112,9 @@ public struct Axes: Sendable {
         }
         let kept = try finitePoints(x: x, y: y, extra: categories.map(Double.init), what: what)
         let count = max(names?.count ?? 0, (categories.max() ?? 0) + 1)
+        guard count <= 256 else {
+            throw PlotError.invalidArgument("\(what): category index \(count - 1) is above 255; a legend of that many classes is unreadable (colour by `values:` with a colorbar instead)")
+        }
         let map = colormap ?? (count <= 10 ? .tab10 : .tab20)
         series.append(.scatter(ScatterSeries(x: kept.x, y: kept.y,
                                              coloring: .categories(kept.extra.map { Int($0) }, names: names ?? (0..<count).map(String.init), colormap: map),

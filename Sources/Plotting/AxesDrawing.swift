@@ -32,13 +32,13 @@ extension AxesRenderer {
             case let .line(line): drawLine(line, layout: layout)
             case let .scatter(scatter): drawScatter(scatter, layout: layout)
             case let .reference(reference):
-                if reference.vertical, let x = layout.xMap.pixel(reference.value) {
+                if reference.vertical, let x = layout.xMap.pixel(reference.value), x >= plot.minX - 5, x <= plot.maxX + 5 {
                     canvas.segment(x, plot.minY, x, plot.maxY, reference.color, width: reference.width * pixelsPerPoint, dash: reference.dash)
-                } else if !reference.vertical, let y = layout.yMap.pixel(reference.value) {
+                } else if !reference.vertical, let y = layout.yMap.pixel(reference.value), y >= plot.minY - 5, y <= plot.maxY + 5 {
                     canvas.segment(plot.minX, y, plot.maxX, y, reference.color, width: reference.width * pixelsPerPoint, dash: reference.dash)
                 }
             case let .annotation(annotation):
-                if let x = layout.xMap.pixel(annotation.x), let y = layout.yMap.pixel(annotation.y) {
+                if let x = layout.xMap.pixel(annotation.x), let y = layout.yMap.pixel(annotation.y), plot.contains(x, y) {
                     canvas.text(annotation.text, x: x, y: y, size: annotation.size, color: annotation.color, horizontal: .center, vertical: .center)
                 }
             }
@@ -89,19 +89,24 @@ extension AxesRenderer {
         if let rect = layout.colorbar, let source = colorbarRange(), let ticks = layout.colorbarTicks {
             drawColorbar(rect, source: source, ticks: ticks, tickLength: tickLength, tickPad: tickPad, cell: cell)
         }
-        if let legend = layout.legend {
-            let inset = em * 0.5
-            let box: Rect
-            if layout.legendOutside {
-                let left = layout.colorbar != nil ? cell.maxX - outerPad - legend.width : plot.maxX + em * 0.8
-                box = Rect(x: min(left, cell.maxX - outerPad - legend.width), y: plot.minY, width: legend.width, height: legend.height)
-            } else if axes.legend == .best || axes.legend == .outsideRight {
-                box = legend.bestPlacement(in: plot, inset: inset) { legendCost($0, layout: layout) }
-            } else {
-                box = legend.candidate(axes.legend, in: plot, inset: inset)
-            }
+        if let legend = layout.legend, let box = layout.legendBox {
             legend.draw(at: box, canvas: canvas)
         }
+    }
+
+    /// Where the legend goes: right of the plot (and of a colorbar) when outside, else the asked corner or
+    /// the inside position that hides the least data.
+    func legendRect(_ legend: LegendBox, layout: Layout, cell: Rect) -> Rect {
+        let em = sizes.tick * pixelsPerPoint
+        let outerPad = em * 0.6, inset = em * 0.5
+        if layout.legendOutside {
+            let left = layout.colorbar != nil ? cell.maxX - outerPad - legend.width : layout.plot.maxX + em * 0.8
+            return Rect(x: min(left, cell.maxX - outerPad - legend.width), y: layout.plot.minY, width: legend.width, height: legend.height)
+        }
+        if axes.legend == .best || axes.legend == .outsideRight {
+            return legend.bestPlacement(in: layout.plot, inset: inset) { legendCost($0, layout: layout) }
+        }
+        return legend.candidate(axes.legend, in: layout.plot, inset: inset)
     }
 
     // MARK: Series
@@ -112,10 +117,13 @@ extension AxesRenderer {
             return (x, y)
         }
         if line.width > 0 {
-            canvas.polyline(points, line.color, width: line.width * pixelsPerPoint, dash: line.dash)
+            // Segments are clipped to a box a little larger than the plot before they reach Cairo, whose
+            // 24.8 fixed-point coordinates would wrap for points far outside user-set limits.
+            let bounds = layout.plot.inset(left: -50, top: -50, right: -50, bottom: -50)
+            canvas.polyline(LineClipping.clip(points, to: bounds), line.color, width: line.width * pixelsPerPoint, dash: line.dash)
         }
         if line.marker != .none {
-            for case let (x, y)? in points {
+            for case let (x, y)? in points where layout.plot.inset(left: -20, top: -20, right: -20, bottom: -20).contains(x, y) {
                 MarkerPainter.draw(line.marker, x: x, y: y, diameter: line.markerSize * pixelsPerPoint, color: line.color, canvas: canvas)
             }
         }
@@ -128,7 +136,8 @@ extension AxesRenderer {
         let positionMap = series.horizontal ? layout.yMap : layout.xMap
         // Bars grow from 0 (or from the axis' lower limit on a log scale).
         let baseValue = (series.horizontal ? axes.xScale : axes.yScale) == .logarithmic ? valueMap.lower : 0
-        guard let base = valueMap.pixel(baseValue) ?? valueMap.pixel(valueMap.lower) else { return }
+        guard let rawBase = valueMap.pixel(baseValue) ?? valueMap.pixel(valueMap.lower) else { return }
+        let base = min(max(rawBase, -1e5), 1e5)
         if series.isHistogram {
             // One step-shaped polygon per run of bins: no antialiasing seams between adjacent bars.
             var outline: [(Double, Double)?] = []
@@ -146,9 +155,10 @@ extension AxesRenderer {
             }
             for bar in bars {
                 guard bar.value.isFinite, let a = positionMap.pixel(bar.start), let b = positionMap.pixel(bar.end) else { closeRun(); continue }
-                let top = valueMap.pixel(bar.value) ?? base
-                run.append((a, top))
-                run.append((b, top))
+                // Clamped to just outside the plot: exact for axis-aligned steps, and safe for Cairo.
+                let top = min(max(valueMap.pixel(bar.value) ?? base, -1e5), 1e5)
+                run.append((min(max(a, -1e5), 1e5), top))
+                run.append((min(max(b, -1e5), 1e5), top))
             }
             closeRun()
             // Overlapping translucent histograms get their contour drawn opaque, so each stays readable.
@@ -161,7 +171,7 @@ extension AxesRenderer {
             let rect = series.horizontal
                 ? Rect(x: min(base, top), y: min(a, b), width: abs(top - base), height: abs(b - a))
                 : Rect(x: min(a, b), y: min(base, top), width: abs(b - a), height: abs(top - base))
-            canvas.fill(rect, fill)
+            if let visible = rect.clamped(to: layout.plot.inset(left: -5, top: -5, right: -5, bottom: -5)) { canvas.fill(visible, fill) }
         }
     }
 
@@ -283,7 +293,7 @@ extension AxesRenderer {
     }
 
     /// How much data a legend box at `box` would hide: points inside, segment crossings, bar overlap.
-    private func legendCost(_ box: Rect, layout: Layout) -> Double {
+    func legendCost(_ box: Rect, layout: Layout) -> Double {
         var cost = 0.0
         for item in axes.series {
             switch item {

@@ -38,6 +38,13 @@ struct AxesRenderer {
     var hidesYTickLabels = false
     var sharedXLimits: ClosedRange<Double>?
     var sharedYLimits: ClosedRange<Double>?
+    /// Margins (left, top, right, bottom in pixels) this panel must at least keep, so that panels in the same
+    /// row or column of a figure line up.
+    var minimumMargins = Margins()
+
+    struct Margins: Equatable {
+        var left = 0.0, top = 0.0, right = 0.0, bottom = 0.0
+    }
 
     var pixelsPerPoint: Double { canvas.pixelsPerPoint }
 
@@ -182,6 +189,10 @@ struct AxesRenderer {
         var colorbarTicks: Ticks?
         var legend: LegendBox?
         var legendOutside: Bool
+        /// The legend's final box (nil without a legend).
+        var legendBox: Rect? = nil
+        /// The margins between cell and plot area as measured (before squaring matrix cells).
+        var margins = Margins()
         var title: (text: String, size: Double)?
         var xLabel: (text: String, size: Double)?
         var yLabel: (text: String, size: Double)?
@@ -260,7 +271,8 @@ struct AxesRenderer {
             if let original = legend {
                 var box = original
                 box.fit(maximumWidth: plot.width * 0.9, maximumHeight: plot.height * 0.92, canvas: canvas)
-                if box.fontSize < original.fontSize * 0.75 || outside {
+                // Outside when inside would need a much smaller font or hide more than a quarter of the plot.
+                if box.fontSize < original.fontSize * 0.75 || box.width * box.height > 0.25 * plot.width * plot.height || outside {
                     var outsideBox = original
                     outsideBox.fit(maximumWidth: cell.width * 0.4, maximumHeight: cell.height - 2 * outerPad, canvas: canvas)
                     if outsideBox.fontSize >= box.fontSize || outside { box = outsideBox; outside = true }
@@ -273,6 +285,11 @@ struct AxesRenderer {
             let maximumHorizontal = cell.width * 0.8, maximumVertical = cell.height * 0.8
             if left + right > maximumHorizontal { let f = maximumHorizontal / (left + right); left *= f; right *= f }
             if top + bottom > maximumVertical { let f = maximumVertical / (top + bottom); top *= f; bottom *= f }
+            left = max(left, minimumMargins.left); top = max(top, minimumMargins.top)
+            right = max(right, minimumMargins.right); bottom = max(bottom, minimumMargins.bottom)
+            if left + right > maximumHorizontal { let f = maximumHorizontal / (left + right); left *= f; right *= f }
+            if top + bottom > maximumVertical { let f = maximumVertical / (top + bottom); top *= f; bottom *= f }
+            let measuredMargins = Margins(left: left, top: top, right: right, bottom: bottom)
             plot = cell.inset(left: left, top: top, right: right, bottom: bottom)
 
             // Square cells for matrices and pictures: shrink one side and centre.
@@ -298,6 +315,7 @@ struct AxesRenderer {
                             xMinorTicks: xTicks.minor, yMinorTicks: yTicks.minor, xLabelRotated: rotated,
                             xTickSize: sizes.tick, yTickSize: sizes.tick, colorbar: colorbarRect, colorbarTicks: colorbarTicks,
                             legend: legend, legendOutside: outside, title: title, xLabel: xLabel, yLabel: yLabel)
+            result.margins = measuredMargins
             if picture { result.xTicks = []; result.yTicks = [] }
 
             // Overflow check: x tick labels past the cell's sides, y tick labels past its top or bottom.
@@ -322,6 +340,7 @@ struct AxesRenderer {
         // Axis labels fit the final plot size (the plot may have shrunk after they were first measured).
         result.yLabel = axes.yLabel.map { canvas.fit($0, size: sizes.label, maximumWidth: max(20, min(result.plot.height, cell.height - 2 * outerPad))) }
         result.xLabel = axes.xLabel.map { canvas.fit($0, size: sizes.label, maximumWidth: max(20, min(result.plot.width, cell.width - 2 * outerPad))) }
+        if let legend = result.legend { result.legendBox = legendRect(legend, layout: result, cell: cell) }
         return result
     }
 
@@ -343,7 +362,8 @@ struct AxesRenderer {
         while true {
             let ticks = scale == .logarithmic
                 ? Ticks.logarithmic(lower: limits.lowerBound, upper: limits.upperBound, maximumCount: maximumCount)
-                : Ticks.linear(lower: limits.lowerBound, upper: limits.upperBound, maximumCount: maximumCount)
+                : Ticks.linear(lower: limits.lowerBound, upper: limits.upperBound, maximumCount: maximumCount,
+                               integersOnly: holdsOnlyWholeNumbers(horizontal: horizontal))
             let labels = zip(ticks.values, ticks.labels).map { TickLabel(text: $0.1, position: $0.0) }
             if horizontal && maximumCount > 2 {
                 let widest = ticks.labels.map { canvas.textWidth($0, size: sizes.tick) }.max() ?? 0
@@ -351,6 +371,31 @@ struct AxesRenderer {
             }
             return (labels, ticks.minorValues)
         }
+    }
+
+    /// True when every line and scatter value along this axis is a whole number (epochs, counts) and
+    /// nothing else (bars, histograms, matrices) is drawn: ticks then fall on whole numbers only.
+    func holdsOnlyWholeNumbers(horizontal: Bool) -> Bool {
+        var sawValue = false
+        for item in axes.series {
+            switch item {
+            case let .line(line):
+                for value in horizontal ? line.x : line.y where value.isFinite {
+                    if value != value.rounded() { return false }
+                    sawValue = true
+                }
+            case let .scatter(scatter):
+                for value in horizontal ? scatter.x : scatter.y where value.isFinite {
+                    if value != value.rounded() { return false }
+                    sawValue = true
+                }
+            case .reference, .annotation:
+                continue
+            default:
+                return false
+            }
+        }
+        return sawValue
     }
 
     /// The value range and label explained by a colorbar (heatmaps, value-coloured scatters).

@@ -319,6 +319,14 @@ struct Rect: Sendable, Equatable {
 
     func contains(_ px: Double, _ py: Double) -> Bool { px >= minX && px <= maxX && py >= minY && py <= maxY }
 
+    /// The part of this rectangle inside `bounds`, or nil when they do not overlap.
+    func clamped(to bounds: Rect) -> Rect? {
+        let left = max(minX, bounds.minX), right = min(maxX, bounds.maxX)
+        let top = max(minY, bounds.minY), bottom = min(maxY, bounds.maxY)
+        guard right > left, bottom > top else { return nil }
+        return Rect(x: left, y: top, width: right - left, height: bottom - top)
+    }
+
     func intersects(_ other: Rect) -> Bool {
         minX < other.maxX && other.minX < maxX && minY < other.maxY && other.minY < maxY
     }

@@ -14,10 +14,15 @@ public struct Colormap: Sendable, Equatable {
     /// True for categorical palettes (tab10, tab20): `color(category:)` picks entries without interpolation.
     public let isCategorical: Bool
 
+    /// A map through `table` (0xRRGGBB, low end first). A table of fewer than two colours is padded
+    /// (one colour: a constant map; none: black to white) rather than trapping.
     public init(name: String, table: [UInt32], isCategorical: Bool = false) {
-        precondition(table.count >= 2, "a colormap needs at least two colours")
         self.name = name
-        self.table = table
+        switch table.count {
+        case 0: self.table = [0x000000, 0xffffff]
+        case 1: self.table = [table[0], table[0]]
+        default: self.table = table
+        }
         self.isCategorical = isCategorical
     }
 

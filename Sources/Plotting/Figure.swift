@@ -111,6 +111,7 @@ public struct Figure: Renderable {
             }
         }
         var result: [(AxesRenderer, Rect)] = []
+        var indices: [Int] = []
         for row in 0..<rows {
             for column in 0..<columns {
                 let panel = axes[row * columns + column]
@@ -121,7 +122,23 @@ public struct Figure: Renderable {
                 renderer.hidesXTickLabels = sharesX && row < rows - 1
                 renderer.hidesYTickLabels = sharesY && column > 0
                 result.append((renderer, cellRect(row * columns + column, canvas: canvas)))
+                indices.append(row * columns + column)
             }
+        }
+        // Align plot areas: panels of a column share their left and right margins, panels of a row their
+        // top and bottom margins (the largest each needs), as matplotlib's constrained layout does.
+        // Panels with square matrix cells keep their own layout.
+        guard result.count > 1 else { return result }
+        let margins = result.map { $0.0.heatmap?.squareCells == true ? nil : $0.0.layout(in: $0.1).margins }
+        for (position, index) in indices.enumerated() where margins[position] != nil {
+            let row = index / columns, column = index % columns
+            var minimum = AxesRenderer.Margins()
+            for (other, otherIndex) in indices.enumerated() {
+                guard let m = margins[other] else { continue }
+                if otherIndex % columns == column { minimum.left = max(minimum.left, m.left); minimum.right = max(minimum.right, m.right) }
+                if otherIndex / columns == row { minimum.top = max(minimum.top, m.top); minimum.bottom = max(minimum.bottom, m.bottom) }
+            }
+            result[position].0.minimumMargins = minimum
         }
         return result
     }

@@ -153,7 +153,7 @@ public struct ImageGallery: Renderable {
         let captionMetrics = canvas.metrics(size: fontSize)
         let captionBand = captions == nil ? 0 : min(cellHeight * 0.3, captionMetrics.height * 1.5)
         // Image boxes keep the image's aspect ratio inside the cell (minus a small gap and the caption band).
-        let gap = max(1, min(cellWidth, cellHeight) * 0.04)
+        let gap = max(2, min(cellWidth, cellHeight) * 0.04)  // >= 2 px: boxes never share a pixel (painted in parallel)
         let scale = min((cellWidth - gap) / Double(imageWidth), (cellHeight - captionBand - gap) / Double(imageHeight))
         let boxWidth = max(1, Double(imageWidth) * scale), boxHeight = max(1, Double(imageHeight) * scale)
         let boxes: [Rect] = images.indices.map { index in

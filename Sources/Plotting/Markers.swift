@@ -121,7 +121,8 @@ enum MarkerStamper {
                                         let bandBottom = min(clipMaxY, bandTop + bandHeight)
                                         for point in 0..<xs.buffer.count {
                                             let left = xs.buffer[point] - half, top = ys.buffer[point] - half
-                                            guard left.isFinite, top.isFinite else { continue }
+                                            // Far-off points (narrow user limits) are skipped before any Int conversion.
+                                            guard left > -65536, left < 65536, top > -65536, top < 65536 else { continue }
                                             let originX = Int(left.rounded(.down)), originY = Int(top.rounded(.down))
                                             if originY + side <= bandTop || originY >= bandBottom { continue }
                                             if originX + side <= clipMinX || originX >= clipMaxX { continue }

@@ -24,7 +24,10 @@ public struct PNGOptions: Sendable, Equatable {
     /// A mask of PNG row filters (`PNG_FILTER_SUB` etc. from libpng); libpng picks per row among them.
     public var filters: Int32
 
-    public init(compressionLevel: Int32 = 1, filters: Int32 = 0x10 /* PNG_FILTER_SUB */) {
+    /// libpng's filter masks, for `filters`.
+    public static let noFilter: Int32 = 0x08, subFilter: Int32 = 0x10, upFilter: Int32 = 0x20, allFilters: Int32 = 0xf8
+
+    public init(compressionLevel: Int32 = 1, filters: Int32 = PNGOptions.subFilter) {
         self.compressionLevel = compressionLevel
         self.filters = filters
     }
@@ -88,8 +91,10 @@ enum PNGEncoder {
         let stride = cairo_image_surface_get_stride(canvas.surface)
         var output: UnsafeMutablePointer<UInt8>?
         var length = 0
+        // The figure's DPI goes into the pHYs chunk, so that a paper's layout program sizes it as intended.
+        let pixelsPerMeter = UInt32(min(max(canvas.pixelsPerPoint * 72 / 0.0254, 0), 1e7).rounded())
         let status = atelier_png_encode_argb32(pixels, Int32(canvas.width), Int32(canvas.height), stride,
-                                               min(max(options.compressionLevel, 0), 9), options.filters, &output, &length)
+                                               min(max(options.compressionLevel, 0), 9), options.filters, pixelsPerMeter, &output, &length)
         guard status == 0, let output else {
             throw PlotError.renderingFailed(path: "", reason: "libpng could not encode the image")
         }

@@ -26,6 +26,7 @@ public enum PlotDemo {
             Item(name: "confusion-matrix", figure: try confusionMatrix()),
             Item(name: "curves-pr-roc-log", figure: try curvesAndLogScale()),
             Item(name: "layout-long-labels", figure: try longLabels()),
+            Item(name: "subplots-shared-axes", figure: try sharedAxes(generator: &generator)),
             Item(name: "gallery-digits", figure: try digitGallery(images: Array(images.prefix(144)))),
             Item(name: "gallery-misclassified", figure: try misclassified(images: Array(images.prefix(24)), labels: Array(imageLabels.prefix(24)))),
             Item(name: "gallery-filters", figure: try filters(generator: &generator)),
@@ -177,6 +178,24 @@ public enum PlotDemo {
         try figure[0].bar(categories: names, values: [3e6, 1.2e7, 8e6, 2.5e6, 9e6], label: "revenue in a very long legend label")
         figure[0].yLabel = "a y-axis label that is long enough to need shrinking to fit the plot height"
         figure[0].xLabel = "categories with long names (rotated to fit)"
+        return figure
+    }
+
+    /// A 2 x 2 grid with shared x and y ranges: only the outer panels label their ticks.
+    static func sharedAxes(generator: inout RandomGenerator) throws -> Figure {
+        var figure = Figure(width: 1000, height: 800, dpi: 110, rows: 2, columns: 2, title: "Learning rates (shared axes)")
+        figure.sharesX = true
+        figure.sharesY = true
+        for (index, rate) in [1e-1, 1e-2, 1e-3, 1e-4].enumerated() {
+            let epochs = (1...40).map(Double.init)
+            let loss = epochs.map { 2.3 * exp(-$0 * rate * 40 / (1 + rate * 40)) + 0.05 * generator.normal() * exp(-$0 / 20) }
+            try figure[index].line(x: epochs, y: loss, label: "learning rate \(Ticks.formatLogarithmic(rate))", color: Color.cycle(index))
+            figure[index].title = "Adam, lr = \(Ticks.formatLogarithmic(rate))"
+            figure[index].showsGrid = true
+            if index >= 2 { figure[index].xLabel = "epoch" }
+            if index % 2 == 0 { figure[index].yLabel = "loss" }
+            figure[index].legend = .hidden
+        }
         return figure
     }
 

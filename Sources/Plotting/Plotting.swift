@@ -31,6 +31,6 @@
 // Files: `Figure.swift` (canvas, grid of panels, shared axes), `Axes.swift` (the series API),
 // `ImageGallery.swift` (grids of small images), `Colormap.swift` + `ColormapTables.swift`,
 // `Ticks.swift` (nice ticks, compact labels), `AxesRenderer.swift` (measured layout),
-// `AxesDrawing.swift` (drawing), `Legend.swift`, `Markers.swift` (fast raster markers),
+// `AxesDrawing.swift` (drawing), `Legend.swift`, `Markers.swift` (fast raster markers), `LineClipping.swift`,
 // `Canvas.swift` (Cairo), `Output.swift` (formats, libpng encoder, atomic writes, reading PNGs back),
 // `PlotDemo.swift` (one figure of every kind). Usage guide: `README.md` in this folder.

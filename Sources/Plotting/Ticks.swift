@@ -20,7 +20,8 @@ public struct Ticks: Sendable, Equatable {
     /// most `maximumCount` ticks fall inside the range. Labels are compact: the fewest decimals that
     /// represent the step exactly (so 0.1 + 0.2 prints as 0.3), and scientific notation ("2.5e6") when the
     /// magnitudes are at least 1e5 or below 1e-3.
-    public static func linear(lower: Double, upper: Double, maximumCount: Int = 8) -> Ticks {
+    /// With `integersOnly`, steps below 1 are not used (epochs, counts: no tick at epoch 1.5).
+    public static func linear(lower: Double, upper: Double, maximumCount: Int = 8, integersOnly: Bool = false) -> Ticks {
         guard lower.isFinite, upper.isFinite else { return Ticks(values: [], labels: []) }
         if upper <= lower {
             return Ticks(values: [lower], labels: [format([lower], step: max(abs(lower), 1))[0]])
@@ -28,9 +29,10 @@ public struct Ticks: Sendable, Equatable {
         let target = max(2, maximumCount)
         let rawStep = (upper - lower) / Double(target - 1)
         let magnitude = pow(10, floor(log10(rawStep)))
-        var step = 10 * magnitude
+        var step = max(10 * magnitude, integersOnly ? 1 : 0)
         for multiple in [1.0, 2.0, 2.5, 5.0, 10.0] {
             let candidate = multiple * magnitude
+            if integersOnly && (candidate < 1 || candidate != candidate.rounded()) { continue }
             let count = Int(floor(upper / candidate + 1e-9) - ceil(lower / candidate - 1e-9)) + 1
             if count <= target { step = candidate; break }
         }

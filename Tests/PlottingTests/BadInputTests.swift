@@ -58,6 +58,10 @@ struct BadInputTests {
         #expect(throws: PlotError.self) { try axes.scatter(x: [1], y: [1], categories: [-1]) }
         #expect(throws: PlotError.self) { try axes.confusionMatrix([[1, -1], [0, 1]]) }
         #expect(throws: PlotError.self) { try axes.verticalLine(at: .nan) }
+        #expect(throws: PlotError.self) { try axes.scatter(x: [1, 2], y: [1, 2], categories: [0, 300]) }
+        // A degenerate custom colormap is padded, not a trap.
+        #expect(Colormap(name: "one", table: [0x123456]).color(at: 0.7) == Color(hex: 0x123456))
+        #expect(Colormap(name: "none", table: []).color(at: 1) == .white)
         var figure = Figure(width: 200, height: 100)
         try figure[0].line([1, 2, 3])
         #expect(throws: PlotError.unsupportedFormat(path: "/tmp/x.jpg", found: "jpg")) { try figure.save("/tmp/x.jpg") }

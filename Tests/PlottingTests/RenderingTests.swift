@@ -197,3 +197,132 @@ struct RenderingTests {
         }
     }
 }
+
+@Suite("Legend placement")
+struct LegendPlacementTests {
+    @Test("the best position avoids the data; an asked corner is honoured")
+    func best() throws {
+        // Points crowd the upper right and lower left: the legend goes upper left or lower right.
+        var figure = Figure(width: 600, height: 500)
+        let xs = (0..<200).map { Double($0 % 20) / 20 + ($0 < 100 ? 0 : 3) }
+        try figure[0].scatter(x: xs, y: xs.map { $0 + 0.1 }, label: "points")
+        try figure[0].line(x: [0, 4], y: [0, 4], label: "diagonal")
+        let layout = try #require(try figure.layouts()[0])
+        let box = try #require(layout.legendBox)
+        let plot = layout.plot
+        let upperLeft = box.midX < plot.midX && box.midY < plot.midY
+        let lowerRight = box.midX > plot.midX && box.midY > plot.midY
+        #expect(upperLeft || lowerRight, "legend at \(box) in \(plot)")
+        #expect(box.minX >= plot.minX && box.maxX <= plot.maxX && box.minY >= plot.minY && box.maxY <= plot.maxY)
+
+        figure[0].legend = .lowerLeft
+        let asked = try #require(try figure.layouts()[0]?.legendBox)
+        #expect(asked.midX < plot.midX && asked.midY > plot.midY)
+    }
+
+    @Test("a legend too tall for the plot moves outside, right of it, inside the canvas")
+    func outside() throws {
+        var figure = Figure(width: 500, height: 300)
+        for index in 0..<12 { try figure[0].line(x: [0, 1], y: [Double(index), Double(index) + 1], label: "series number \(index)") }
+        let layout = try #require(try figure.layouts()[0])
+        #expect(layout.legendOutside)
+        let box = try #require(layout.legendBox)
+        #expect(box.minX >= layout.plot.maxX && box.maxX <= 500 && box.maxY <= 300)
+    }
+}
+
+@Suite("Clipping far-off data")
+struct ClippingTests {
+    @Test("Liang-Barsky segment clipping")
+    func segments() throws {
+        let box = Rect(x: 0, y: 0, width: 10, height: 10)
+        let crossing = try #require(LineClipping.segment((-5, 5), (15, 5), box))
+        #expect(crossing.0 == (0, 5) && crossing.1 == (10, 5))
+        #expect(LineClipping.segment((-5, -5), (-1, 20), box) == nil)
+        let inside = try #require(LineClipping.segment((1, 1), (2, 3), box))
+        #expect(inside.0 == (1, 1) && inside.1 == (2, 3))
+        let diagonal = try #require(LineClipping.segment((-10, -10), (20, 20), box))
+        #expect(diagonal.0 == (0, 0) && diagonal.1 == (10, 10))
+        // A run leaving and re-entering the box is split into two pieces.
+        let pieces = LineClipping.clip([(1, 1), (50, 1), (50, 9), (1, 9)], to: box)
+        #expect(pieces.filter { $0 == nil }.count == 1)
+    }
+
+    @Test("values far outside user limits draw the visible part exactly, without garbage")
+    func farOutside() throws {
+        var figure = Figure(width: 500, height: 400)
+        let blue = Color(hex: 0x1f77b4)
+        try figure[0].line(x: [0, 1, 2, 3], y: [1e12, 1, 0.5, -1e15], color: blue, width: 3)
+        try figure[0].scatter(x: [1, 2, 1e30], y: [1, 0.5, 1], color: .red)
+        try figure[0].bar(categories: ["a", "b", "c"], values: [1e20, 0.5, -1e20], color: .green)
+        figure[0].xLimits = 0...3
+        figure[0].yLimits = 0...2
+        let layout = try #require(try figure.layouts()[0])
+        let (image, _) = try renderedPNG(figure)
+        // On the segment from (1, 1) to (2, 0.5), a quarter of the way: line colour.
+        let x = Int(try #require(layout.xMap.pixel(1.25))), y = Int(try #require(layout.yMap.pixel(0.875)))
+        #expect(colorDistance(image.color(x: x, y: y), blue) <= 50)
+        // Nothing is drawn outside the plot except axes furniture: the margins keep their background
+        // right of the plot, between the frame and the canvas edge.
+        #expect(image.countPixels(x: Int(layout.plot.maxX) + 3..<500, y: Int(layout.plot.minY) + 20..<Int(layout.plot.maxY) - 20) == 0)
+        #expect(image.touchedEdges == "")
+    }
+}
+
+@Suite("PNG encoding")
+struct PNGEncodingTests {
+    @Test("the DPI is written in the pHYs chunk; every compression level decodes to the same pixels")
+    func physicalSizeAndLevels() throws {
+        var figure = Figure(width: 300, height: 200, dpi: 254)
+        try figure[0].line([3, 1, 2])
+        let data = try figure.encoded(as: .png)
+        // pHYs: 254 dpi = 10,000 pixels per metre, unit 1 (metre).
+        let bytes = [UInt8](data)
+        let marker = Array("pHYs".utf8)
+        let index = try #require((0..<(bytes.count - 13)).first { Array(bytes[$0..<($0 + 4)]) == marker })
+        func word(_ offset: Int) -> Int { bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        #expect(word(index + 4) == 10_000 && word(index + 8) == 10_000 && bytes[index + 12] == 1)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("atelier-png-\(UUID().uuidString)")
+        var decoded: [RasterImage] = []
+        for (level, filters) in [(Int32(0), PNGOptions.noFilter), (1, PNGOptions.subFilter), (9, PNGOptions.allFilters)] {
+            let path = folder.appendingPathComponent("level\(level).png").path
+            try figure.save(path, png: PNGOptions(compressionLevel: level, filters: filters))
+            decoded.append(try RasterImage.readPNG(path))
+        }
+        #expect(decoded[0] == decoded[1] && decoded[1] == decoded[2])
+        #expect(decoded[0] == (try figure.rasterized()))
+    }
+}
+
+@Suite("Subplot alignment")
+struct AlignmentTests {
+    @Test("panels of a row share top and bottom edges, panels of a column share left and right edges")
+    func aligned() throws {
+        var figure = Figure(width: 800, height: 600, rows: 2, columns: 2)
+        try figure[0, 0].line(x: [0, 1], y: [0, 1_000_000])
+        figure[0, 0].title = "with a title"
+        try figure[0, 1].line(x: [0, 1], y: [0, 1])
+        try figure[1, 0].line(x: [0, 1], y: [0, 1])
+        figure[1, 0].xLabel = "an x label"
+        try figure[1, 1].bar(categories: ["a long category", "another long one", "third", "fourth"], values: [1, 2, 3, 4])
+        let plots = try figure.layouts().map { try #require($0).plot }
+        #expect(abs(plots[0].minY - plots[1].minY) < 0.5 && abs(plots[0].maxY - plots[1].maxY) < 0.5)
+        #expect(abs(plots[2].minY - plots[3].minY) < 0.5 && abs(plots[2].maxY - plots[3].maxY) < 0.5)
+        #expect(abs(plots[0].minX - plots[2].minX) < 0.5 && abs(plots[0].maxX - plots[2].maxX) < 0.5)
+        #expect(abs(plots[1].minX - plots[3].minX) < 0.5 && abs(plots[1].maxX - plots[3].maxX) < 0.5)
+        let (image, _) = try renderedPNG(figure)
+        #expect(image.touchedEdges == "")
+    }
+}
+
+@Suite("Axis ticks in figures")
+struct FigureTickTests {
+    @Test("two epochs get ticks 1 and 2, not 1.2 and 1.4; fractional data keeps fractional ticks")
+    func epochs() throws {
+        var figure = Figure(width: 900, height: 600)
+        try figure[0].line(x: [1, 2], y: [0.9, 0.35], marker: .circle)
+        let layout = try #require(try figure.layouts()[0])
+        #expect(layout.xTicks.map(\.text) == ["1", "2"])
+        #expect(layout.yTicks.map(\.text).contains("0.4"))
+    }
+}

@@ -40,6 +40,16 @@ struct TicksTests {
         #expect(tiny.labels == ["0", "1e\u{2212}4", "2e\u{2212}4", "3e\u{2212}4", "4e\u{2212}4"])
     }
 
+    @Test("whole-number data gets whole-number ticks")
+    func integersOnly() {
+        #expect(Ticks.linear(lower: 0.95, upper: 2.05, maximumCount: 8).labels.contains("1.2"))
+        let epochs = Ticks.linear(lower: 0.95, upper: 2.05, maximumCount: 8, integersOnly: true)
+        #expect(epochs.values == [1, 2])
+        #expect(epochs.labels == ["1", "2"])
+        let long = Ticks.linear(lower: 0, upper: 30, maximumCount: 7, integersOnly: true)
+        #expect(long.values == [0, 5, 10, 15, 20, 25, 30])
+    }
+
     @Test("negative labels use the minus sign U+2212")
     func minusSign() {
         let ticks = Ticks.linear(lower: -2, upper: 2, maximumCount: 5)

@@ -16,7 +16,7 @@ struct GalleryCommand: ParsableCommand {
     @Option(help: "Columns of images.") var cols: Int = 18
     @Option(help: "Index of the first image.") var start: Int = 0
     @Option(help: "Colormap (gray: white on black as matplotlib's plot_gallery; gray_r: dark on white).") var colormap: String = "gray"
-    @Flag(help: "Write each image's class name under it.") var captions = false
+    @Flag(inversion: .prefixedNo, help: "Write each image's class name under it.") var captions = true
     @Option(help: "Output file: .png, .svg or .pdf.") var out: String
     @Flag(help: "Print machine-readable JSON.") var json = false
 

@@ -2,7 +2,6 @@ import ArgumentParser
 import Datasets
 import Foundation
 import Plotting
-import TensorCore
 
 /// `atelier plot scatter|line|hist|demo`: quick looks at CSV columns, and the demo figure set.
 struct PlotCommand: ParsableCommand {
@@ -68,6 +67,11 @@ struct PlotCommand: ParsableCommand {
             if summary.skippedValues > 0 { line += " (\(summary.skippedValues) NaN/infinite values skipped)" }
             print(line)
         }
+    }
+
+    /// A compact text for a class key such as 1.0 -> "1".
+    static func compact(_ value: Float) -> String {
+        value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value)
     }
 
     /// True when a colour column holds few distinct whole numbers (class labels) rather than a measurement.
@@ -175,7 +179,7 @@ struct PlotCommand: ParsableCommand {
                 for key in keys {
                     let members = values.indices.filter { classes[$0] == key }.map { values[$0] }
                     try figure[0].histogram(members, bins: .count(bins), range: low...high, density: true,
-                                            label: "\(color) = \(Tensor.formatValue(key)) (\(members.count))")
+                                            label: "\(color) = \(PlotCommand.compact(key)) (\(members.count))")
                 }
                 figure[0].yLabel = "density"
             } else {
@@ -223,9 +227,3 @@ struct PlotCommand: ParsableCommand {
     }
 }
 
-extension Tensor {
-    /// A compact text for a class key such as 1.0 -> "1".
-    static func formatValue(_ value: Float) -> String {
-        value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value)
-    }
-}
