@@ -37,5 +37,7 @@ extension BenchmarkRegistry {
             report("sgemm Tensor / direct", direct / viaTensor * 100, "%")
         },
         Benchmark(name: "mnist-load") { MNISTLoadBenchmark.run() },
+        Benchmark(name: "scalers") { ScalerBenchmark.run() },
+        Benchmark(name: "tensor-ops") { TensorOpsBenchmark.run() },
     ]
 }

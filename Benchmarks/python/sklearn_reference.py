@@ -55,8 +55,14 @@ def knn_accuracy(embedding, labels, k=10):
     return float(np.mean(votes.argmax(axis=1) == labels))
 
 
+_cpu_mark = [time.process_time()]
+
+
 def report(task, seconds, note=""):
-    print(f"{task:<28} {seconds:9.3f} s  {note}", flush=True)
+    """Prints wall seconds and the process CPU seconds since the previous report (all threads)."""
+    cpu = time.process_time()
+    print(f"{task:<28} {seconds:9.3f} s  (cpu since last report {cpu - _cpu_mark[0]:.2f} s)  {note}", flush=True)
+    _cpu_mark[0] = cpu
 
 
 def kmeans(x, n_init):

@@ -77,13 +77,13 @@ CONFIG = {  # batch, optimizer factory
 }
 
 
-def run(name, epochs, limit):
+def run(name, epochs, limit, seed=0):
     dataset = "fashion-mnist" if name.endswith("-fashion") else "mnist"
     model_name = name.replace("-fashion", "")
     (x, y), (tx, ty) = load(dataset)
     if limit:
         x, y = x[:limit], y[:limit]
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     model, kind = make(model_name)
     shape = {"flat": (-1, 784), "image": (-1, 1, 28, 28), "sequence": (-1, 1, 784)}[kind]
     x, tx = x.reshape(shape), tx.reshape(shape)
@@ -91,7 +91,7 @@ def run(name, epochs, limit):
     optimizer = optimizer_factory(model.parameters())
     autoencoder = model_name == "autoencoder"
     loss_fn = nn.MSELoss() if autoencoder else nn.CrossEntropyLoss()
-    generator = torch.Generator().manual_seed(0)
+    generator = torch.Generator().manual_seed(seed)
     for epoch in range(1, epochs + 1):
         model.train()
         start = time.perf_counter()
@@ -129,8 +129,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("models", nargs="*", default=["shallow", "mlp", "lenet5", "cnn3", "autoencoder", "conv1d", "lenet5-fashion"])
     parser.add_argument("--epochs", type=int, default=int(os.environ.get("ATELIER_NN_EPOCHS", "1")))
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, default=int(os.environ.get("ATELIER_NN_LIMIT", "0")) or None)
     arguments = parser.parse_args()
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}", flush=True)
     for model_name in arguments.models:
-        run(model_name, arguments.epochs, arguments.limit)
+        run(model_name, arguments.epochs, arguments.limit, arguments.seed)

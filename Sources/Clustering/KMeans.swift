@@ -84,12 +84,12 @@ public struct KMeans: Sendable {
                     for c in 0..<columns { initial[j * columns + c] = p[index * columns + c] }
                 }
             }
-            let result = centered.withUnsafeBufferPointer {
-                KMeans.lloyd($0, rows: rows, columns: columns, norms: norms, centers: initial, clusterCount: clusterCount,
+            let result = centered.withUnsafeBufferPointer { data in BLAS.withSingleThread {
+                KMeans.lloyd(data, rows: rows, columns: columns, norms: norms, centers: initial, clusterCount: clusterCount,
                              maximumIterations: maximumIterations, tolerance: absoluteTolerance) { iteration, inertia in
                     progress.update("k-means run \(run + 1)/\(initializationCount): iteration \(iteration), inertia \(String(format: "%.6g", inertia))"
                                     + (best.map { String(format: " (best %.6g)", $0.inertia) } ?? ""))
-                }
+                } }
             }
             if best == nil || result.inertia < best!.inertia { best = result }
         }
@@ -124,14 +124,14 @@ public struct KMeans: Sendable {
         var strictConvergence = false
         var toleranceConvergence = false
         for iteration in 0..<maximumIterations {
-            labels.withUnsafeMutableBufferPointer { l in
+            let sums = labels.withUnsafeMutableBufferPointer { l in
                 distances.withUnsafeMutableBufferPointer { d in
                     NearestCenter.assign(data, rows: rows, columns: columns, norms: norms, centers: centers,
-                                         clusterCount: k, labels: l, distances: d)
+                                         clusterCount: k, labels: l, distances: d, accumulate: true)!
                 }
             }
-            let updated = updatedCenters(data, rows: rows, columns: columns, labels: labels, distances: distances,
-                                         clusterCount: k, previous: centers)
+            let updated = updatedCenters(data, columns: columns, labels: labels, distances: distances,
+                                         sums: sums, clusterCount: k, previous: centers)
             var shift = 0.0
             for i in 0..<centers.count { let d = Double(updated[i] - centers[i]); shift += d * d }
             centers = updated
@@ -144,8 +144,8 @@ public struct KMeans: Sendable {
         if !strictConvergence {
             labels.withUnsafeMutableBufferPointer { l in
                 distances.withUnsafeMutableBufferPointer { d in
-                    NearestCenter.assign(data, rows: rows, columns: columns, norms: norms, centers: centers,
-                                         clusterCount: k, labels: l, distances: d)
+                    _ = NearestCenter.assign(data, rows: rows, columns: columns, norms: norms, centers: centers,
+                                             clusterCount: k, labels: l, distances: d)
                 }
             }
         }
@@ -158,40 +158,12 @@ public struct KMeans: Sendable {
 
     /// The M-step: means of the assigned points, with empty clusters re-seeded at the points
     /// farthest from their centres (scikit-learn's `_relocate_empty_clusters_dense`).
-    static func updatedCenters(_ data: UnsafeBufferPointer<Float>, rows: Int, columns: Int, labels: [Int32],
-                               distances: [Float], clusterCount k: Int, previous: [Float]) -> [Float] {
-        let workers = Parallel.workerCount
-        let chunk = (rows + workers - 1) / workers
-        var partialSums = [Double](repeating: 0, count: workers * k * columns)
-        var partialCounts = [Int](repeating: 0, count: workers * k)
-        let source = SendablePointer(UnsafeMutablePointer(mutating: data.baseAddress!))
-        partialSums.withUnsafeMutableBufferPointer { sumsBuffer in
-            partialCounts.withUnsafeMutableBufferPointer { countsBuffer in
-                labels.withUnsafeBufferPointer { labelBuffer in
-                    let sums = SendablePointer(sumsBuffer.baseAddress!)
-                    let counts = SendablePointer(countsBuffer.baseAddress!)
-                    let labelPointer = SendablePointer(UnsafeMutablePointer(mutating: labelBuffer.baseAddress!))
-                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        let start = worker * chunk, end = min(rows, start + chunk)
-                        guard start < end else { return }
-                        let sumBase = sums.base + worker * k * columns
-                        for r in start..<end {
-                            let label = Int(labelPointer[r])
-                            counts[worker * k + label] += 1
-                            let target = sumBase + label * columns
-                            let row = source.base + r * columns
-                            for c in 0..<columns { target[c] += Double(row[c]) }
-                        }
-                    }
-                }
-            }
-        }
-        var sums = [Double](repeating: 0, count: k * columns)
-        var counts = [Int](repeating: 0, count: k)
-        for w in 0..<workers {
-            for i in 0..<(k * columns) { sums[i] += partialSums[w * k * columns + i] }
-            for j in 0..<k { counts[j] += partialCounts[w * k + j] }
-        }
+    static func updatedCenters(_ data: UnsafeBufferPointer<Float>, columns: Int, labels: [Int32],
+                               distances: [Float], sums assigned: NearestCenter.Sums, clusterCount k: Int,
+                               previous: [Float]) -> [Float] {
+        let rows = labels.count
+        var sums = assigned.sums
+        var counts = assigned.counts
         let empty = (0..<k).filter { counts[$0] == 0 }
         if !empty.isEmpty {
             // The points farthest from their centres, farthest first.

@@ -8,33 +8,32 @@ import TensorCore
 /// smallest mean distance to the members of another cluster, `s = (b - a) / max(a, b)`; a sample
 /// alone in its cluster scores 0.
 ///
-/// Cost O(n^2 d) time, O(n) memory beyond the data: rows are processed in blocks of 256 against
-/// column blocks of 8192, each block of distances one `sgemm` (|x|^2 - 2 x.y + |y|^2 on centred
-/// data, diagonal forced to 0). Samples are sorted by cluster first, so each cluster's distances
-/// are a contiguous run that sums without gathers. Distances are Float32, sums Double: the mean
-/// agrees with scikit-learn's Float64 result to about 1e-6.
+/// Cost O(n^2 d) time, O(n k) memory beyond the data. Samples are sorted by cluster so that each
+/// cluster is a contiguous run of rows. The distance matrix is visited in square tiles (2048 by
+/// default) on and above the diagonal only: each tile is one `sgemm` (|x|^2 - 2 x.y + |y|^2 on
+/// centred data, diagonal forced to 0), whose per-cluster row sums serve the tile's rows and whose
+/// per-cluster column sums serve its columns, so every distance is computed once. Distances are
+/// Float32, sums Double: the mean agrees with scikit-learn's Float64 result to about 1e-6.
 public enum Silhouette {
-    static let rowBlock = 256
-    static let columnBlock = 8192
+    static let defaultTile = 2048
 
     /// The silhouette of every sample, in the order of `data`'s rows.
     /// - Throws: `ClusteringError` when labels and rows differ in count, the data is not finite, or
     ///   the number of distinct labels is not between 2 and n - 1.
     public static func samples(_ data: Tensor, labels: [Int]) throws -> [Double] {
-        try samples(data, labels: labels, rowBlock: rowBlock, columnBlock: columnBlock)
+        try samples(data, labels: labels, tile: defaultTile)
     }
 
-    /// `samples` with explicit block sizes (tests use tiny blocks to exercise the seams).
-    static func samples(_ data: Tensor, labels: [Int], rowBlock: Int, columnBlock: Int) throws -> [Double] {
+    /// `samples` with an explicit tile size (tests use tiny tiles to exercise the seams).
+    static func samples(_ data: Tensor, labels: [Int], tile: Int) throws -> [Double] {
         try DataValidation.requireFiniteMatrix(data)
-        let rows = data.shape[0], columns = data.shape[1]
+        let rows = data.shape[0]
         try DataValidation.requireLabels(labels, count: rows)
         let (ids, index) = ContingencyTable.encode(labels)
         let clusterCount = ids.count
         guard clusterCount >= 2 && clusterCount <= rows - 1 else {
             throw ClusteringError.invalidClusterCount(found: clusterCount, sampleCount: rows)
         }
-        // Sort by cluster; centre the data (exactness of the expansion).
         let order = (0..<rows).sorted { (index[$0], $0) < (index[$1], $1) }
         var sizes = [Int](repeating: 0, count: clusterCount)
         for i in index { sizes[i] += 1 }
@@ -44,50 +43,8 @@ public enum Silhouette {
         let sorted = centered.rows(at: order)
         let norms = SquaredDistances.rowNorms(sorted)
         let sortedCluster = order.map { index[$0] }
+        let clusterSums = tiledClusterSums(sorted, norms: norms, clusterStarts: starts, tile: tile)
 
-        var clusterSums = [Double](repeating: 0, count: rows * clusterCount)
-        var dots = [Float](repeating: 0, count: min(rowBlock, rows) * min(columnBlock, rows))
-        sorted.withUnsafeBufferPointer { x in
-            clusterSums.withUnsafeMutableBufferPointer { sumsBuffer in
-                dots.withUnsafeMutableBufferPointer { dotsBuffer in
-                    let sums = SendablePointer(sumsBuffer.baseAddress!)
-                    let block = SendablePointer(dotsBuffer.baseAddress!)
-                    let frozenStarts = starts
-                    for rowStart in stride(from: 0, to: rows, by: rowBlock) {
-                        let rowCount = min(rowBlock, rows - rowStart)
-                        for columnStart in stride(from: 0, to: rows, by: columnBlock) {
-                            let columnCount = min(columnBlock, rows - columnStart)
-                            SquaredDistances.dotProducts(x: x.baseAddress! + rowStart * columns, rowCount: rowCount,
-                                                         y: x.baseAddress! + columnStart * columns, yCount: columnCount,
-                                                         columns: columns, output: block.base)
-                            Parallel.forEachChunk(rowCount, minimumChunk: 16) { range in
-                                for r in range {
-                                    let i = rowStart + r
-                                    let line = block.base + r * columnCount
-                                    let rowNorm = norms[i]
-                                    norms.withUnsafeBufferPointer { n in
-                                        for j in 0..<columnCount {
-                                            let squared = rowNorm + n[columnStart + j] - 2 * line[j]
-                                            line[j] = squared > 0 ? squared.squareRoot() : 0
-                                        }
-                                    }
-                                    if i >= columnStart && i < columnStart + columnCount { line[i - columnStart] = 0 }
-                                    // Sum each cluster's run inside this column block.
-                                    for c in 0..<clusterCount {
-                                        let low = max(frozenStarts[c], columnStart) - columnStart
-                                        let high = min(frozenStarts[c + 1], columnStart + columnCount) - columnStart
-                                        if low >= high { continue }
-                                        var total: Float = 0
-                                        for j in low..<high { total += line[j] }
-                                        sums[i * clusterCount + c] += Double(total)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
         var result = [Double](repeating: 0, count: rows)
         for s in 0..<rows {
             let own = sortedCluster[s]
@@ -102,6 +59,76 @@ public enum Silhouette {
             result[order[s]] = denominator > 0 ? (b - a) / denominator : 0
         }
         return result
+    }
+
+    /// `sums[i * k + c]` = sum of distances from row i to the rows of cluster c (rows sorted by
+    /// cluster, cluster c = rows `clusterStarts[c] ..< clusterStarts[c + 1]`).
+    static func tiledClusterSums(_ x: Tensor, norms: [Float], clusterStarts starts: [Int], tile: Int) -> [Double] {
+        let rows = x.shape[0], columns = x.shape[1]
+        let k = starts.count - 1
+        var sums = [Double](repeating: 0, count: rows * k)
+        let side = min(tile, rows)
+        var block = [Float](repeating: 0, count: side * side)
+        x.withUnsafeBufferPointer { data in
+            sums.withUnsafeMutableBufferPointer { sumsBuffer in
+                block.withUnsafeMutableBufferPointer { blockBuffer in
+                    let out = SendablePointer(sumsBuffer.baseAddress!)
+                    let distances = SendablePointer(blockBuffer.baseAddress!)
+                    for rowStart in stride(from: 0, to: rows, by: side) {
+                        let height = min(side, rows - rowStart)
+                        for columnStart in stride(from: rowStart, to: rows, by: side) {
+                            let width = min(side, rows - columnStart)
+                            SquaredDistances.dotProducts(x: data.baseAddress! + rowStart * columns, rowCount: height,
+                                                         y: data.baseAddress! + columnStart * columns, yCount: width,
+                                                         columns: columns, output: distances.base)
+                            let diagonal = rowStart == columnStart
+                            // Rows: distances, then per-cluster sums along each row.
+                            Parallel.forEachChunk(height, minimumChunk: 16) { range in
+                                norms.withUnsafeBufferPointer { n in
+                                    for r in range {
+                                        let i = rowStart + r
+                                        let line = distances.base + r * width
+                                        let rowNorm = n[i]
+                                        for j in 0..<width {
+                                            let squared = rowNorm + n[columnStart + j] - 2 * line[j]
+                                            line[j] = squared > 0 ? squared.squareRoot() : 0
+                                        }
+                                        if diagonal { line[r] = 0 }
+                                        for c in 0..<k {
+                                            let low = max(starts[c], columnStart) - columnStart
+                                            let high = min(starts[c + 1], columnStart + width) - columnStart
+                                            if low >= high { continue }
+                                            var total: Float = 0
+                                            for j in low..<high { total += line[j] }
+                                            out[i * k + c] += Double(total)
+                                        }
+                                    }
+                                }
+                            }
+                            if diagonal { continue }
+                            // Columns: per-cluster sums down each column, over the tile's row runs.
+                            Parallel.forEachChunk(width, minimumChunk: 64) { range in
+                                var accumulator = [Float](repeating: 0, count: range.count)
+                                accumulator.withUnsafeMutableBufferPointer { acc in
+                                    for c in 0..<k {
+                                        let low = max(starts[c], rowStart) - rowStart
+                                        let high = min(starts[c + 1], rowStart + height) - rowStart
+                                        if low >= high { continue }
+                                        for j in 0..<range.count { acc[j] = 0 }
+                                        for r in low..<high {
+                                            let line = distances.base + r * width + range.lowerBound
+                                            for j in 0..<range.count { acc[j] += line[j] }
+                                        }
+                                        for j in 0..<range.count { out[(columnStart + range.lowerBound + j) * k + c] += Double(acc[j]) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return sums
     }
 
     /// Mean silhouette over all samples, or over `sampleSize` samples drawn without replacement

@@ -102,24 +102,56 @@ public enum CSV {
             boundaries.append(bytes.count)
             let chunkBounds = boundaries
             let base = SendableRawPointer(UnsafeRawPointer(bytes.baseAddress!))
-            let results = ChunkResults(count: chunkCount)
+            let byteCount = bytes.count
+            // Pass 1: a chunk holds at most as many rows as newlines (+1 for a last line without one),
+            // so every chunk gets a fixed slot of the final storage and writes its cells in place.
+            let bounds = ChunkResults(count: chunkCount)
             DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
-                let buffer = UnsafeBufferPointer(start: base.base.assumingMemoryBound(to: UInt8.self), count: chunkBounds[chunkCount])
-                results.set(c, parseChunk(buffer, from: chunkBounds[c], to: chunkBounds[c + 1], columns: columns))
-            }
-            // Line numbers: count the lines of earlier chunks to report errors exactly.
-            var values: [Float] = []
-            values.reserveCapacity(results.total)
-            var lineOffset = 1
-            for c in 0..<chunkCount {
-                let result = results.get(c)
-                if let failure = result.failure {
-                    throw DatasetError.malformed(path: path, line: lineOffset + failure.line, column: failure.column,
-                                                 reason: failure.reason(names))
+                let pointer = base.base.assumingMemoryBound(to: UInt8.self)
+                // memchr is vectorised by the C library: one call per line.
+                var newlines = 0
+                var position = pointer + chunkBounds[c]
+                let chunkEnd = pointer + chunkBounds[c + 1]
+                while position < chunkEnd, let found = memchr(position, 0x0A, chunkEnd - position) {
+                    newlines += 1
+                    position = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) + 1
                 }
-                values.append(contentsOf: result.values)
-                lineOffset += result.lines
+                bounds.set(c, ChunkResult(written: 0, lines: newlines + (c == chunkCount - 1 ? 1 : 0), failure: nil))
             }
+            var offsets = [0]
+            for c in 0..<chunkCount { offsets.append(offsets[c] + bounds.get(c).lines * columns) }
+            let capacity = offsets[chunkCount]
+            let slotOffsets = offsets
+            // Pass 2: parse the chunks concurrently, each into its slot.
+            let results = ChunkResults(count: chunkCount)
+            var failure: DatasetError?
+            let values = [Float](unsafeUninitializedCapacity: capacity) { target, initialized in
+                initialized = 0
+                guard let targetBase = target.baseAddress else { return }
+                let output = SendablePointer(targetBase)
+                DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
+                    results.set(c, parseChunk(base.base.assumingMemoryBound(to: UInt8.self), from: chunkBounds[c], to: chunkBounds[c + 1],
+                                              columns: columns, into: output.base + slotOffsets[c], capacity: slotOffsets[c + 1] - slotOffsets[c],
+                                              limit: byteCount))
+                }
+                // Line numbers: count the lines of earlier chunks to report errors exactly. Slots
+                // left partly empty by blank lines are closed up.
+                var lineOffset = 1
+                var total = 0
+                for c in 0..<chunkCount {
+                    let result = results.get(c)
+                    if let chunkFailure = result.failure {
+                        failure = DatasetError.malformed(path: path, line: lineOffset + chunkFailure.line, column: chunkFailure.column,
+                                                         reason: chunkFailure.reason(names))
+                        return
+                    }
+                    if total != slotOffsets[c] { (targetBase + total).update(from: targetBase + slotOffsets[c], count: result.written) }
+                    total += result.written
+                    lineOffset += result.lines
+                }
+                initialized = total
+            }
+            if let failure { throw failure }
             return NumericTable(columnNames: names, values: Tensor(shape: [values.count / columns, columns], elements: values))
         }
     }
@@ -187,7 +219,8 @@ public enum CSV {
     }
 
     struct ChunkResult: Sendable {
-        var values: [Float] = []
+        /// Cells written into the chunk's slot.
+        var written = 0
         var lines = 0
         var failure: Failure?
     }
@@ -198,114 +231,190 @@ public enum CSV {
         init(count: Int) { storage = Array(repeating: ChunkResult(), count: count) }
         func set(_ i: Int, _ r: ChunkResult) { lock.lock(); storage[i] = r; lock.unlock() }
         func get(_ i: Int) -> ChunkResult { lock.lock(); defer { lock.unlock() }; return storage[i] }
-        var total: Int { lock.lock(); defer { lock.unlock() }; return storage.reduce(0) { $0 + $1.values.count } }
     }
 
-    /// Parses lines in `start..<end`. Line numbers in a failure are relative to the chunk (1-based).
-    static func parseChunk(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, columns: Int) -> ChunkResult {
+    /// Parses lines in `start..<end` in one pass over the bytes, writing cells straight into the
+    /// chunk's storage. Line numbers in a failure are relative to the chunk (1-based).
+    ///
+    /// Fast path per cell: optional surrounding spaces and quotes, sign, up to 18 significant
+    /// digits (Int64, whose conversion to Double is one instruction), a fraction, an exponent; the value is computed in Double and rounded to Float (see
+    /// `makeFloat`). Anything else (empty cells, `nan`/`inf` words, text) takes a slow path that
+    /// finds the cell's end and either parses a special value or reports the cell.
+    static func parseChunk(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, columns: Int,
+                           into out: UnsafeMutablePointer<Float>, capacity: Int, limit: Int) -> ChunkResult {
         var result = ChunkResult()
-        result.values.reserveCapacity((end - start) / 4)
-        var position = start
+        var failure: Failure?
         var line = 0
-        while position < end {
-            line += 1
-            var lineEnd = position
-            while lineEnd < end && bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            var contentEnd = lineEnd
-            if contentEnd > position && bytes[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-            defer { position = lineEnd + 1 }
-            if contentEnd == position { continue } // blank lines (e.g. a final newline) are skipped
-            var cell = 0
-            var cellStart = position
-            var i = position
-            while true {
-                if i == contentEnd || bytes[i] == 0x2C {
-                    cell += 1
-                    if cell > columns { break }
-                    var a = cellStart, b = i
-                    while a < b && (bytes[a] == 0x20 || bytes[a] == 0x22) { a += 1 }
-                    while b > a && (bytes[b - 1] == 0x20 || bytes[b - 1] == 0x22) { b -= 1 }
-                    if a == b {
-                        result.failure = Failure(line: line, column: cell, kind: .empty)
-                        result.lines = line
-                        return result
+        do {
+            var written = 0
+            var i = start
+            powersOfTen.withUnsafeBufferPointer { powers in
+                rows: while i < end {
+                    line += 1
+                    if bytes[i] == 0x0A { i += 1; continue }   // blank lines (e.g. a final newline) are skipped
+                    if bytes[i] == 0x0D && (i + 1 == end || bytes[i + 1] == 0x0A) { i += 2; continue }
+                    let rowStart = i
+                    var cell = 0
+                    while true {
+                        while i < end && (bytes[i] == 0x20 || bytes[i] == 0x22) { i += 1 }
+                        let cellStart = i
+                        var negative = false
+                        if i < end && (bytes[i] == 0x2D || bytes[i] == 0x2B) { negative = bytes[i] == 0x2D; i += 1 }
+                        // Digits accumulate without per-digit bookkeeping; more than 18 of them
+                        // (leading zeros included) could overflow Int64 and go to strtof below.
+                        var mantissa: Int64 = 0
+                        var exponent = 0
+                        var digits = scanDigits(bytes, &i, end: end, limit: limit, into: &mantissa)
+                        if i < end && bytes[i] == 0x2E {
+                            i += 1
+                            let fractionDigits = scanDigits(bytes, &i, end: end, limit: limit, into: &mantissa)
+                            exponent = -fractionDigits
+                            digits += fractionDigits
+                        }
+                        let sawDigit = digits > 0
+                        let tooManyDigits = digits > 18
+                        var valid = sawDigit
+                        if valid && i < end && (bytes[i] | 0x20) == 0x65 {
+                            i += 1
+                            var exponentNegative = false
+                            if i < end && (bytes[i] == 0x2D || bytes[i] == 0x2B) { exponentNegative = bytes[i] == 0x2D; i += 1 }
+                            var e = 0
+                            var sawExponentDigit = false
+                            while i < end, bytes[i] &- 0x30 < 10 { e = min(e * 10 + Int(bytes[i] &- 0x30), 100_000); sawExponentDigit = true; i += 1 }
+                            valid = sawExponentDigit
+                            exponent += exponentNegative ? -e : e
+                        }
+                        let numberEnd = i
+                        while i < end && (bytes[i] == 0x20 || bytes[i] == 0x22) { i += 1 }
+                        var terminator: UInt8 = i < end ? bytes[i] : 0x0A
+                        let atCellEnd = terminator == 0x2C || terminator == 0x0A || (terminator == 0x0D && (i + 1 >= end || bytes[i + 1] == 0x0A))
+                        var value: Float = 0
+                        if valid && atCellEnd {
+                            value = (tooManyDigits ? nil : makeFloat(mantissa: mantissa, exponent: exponent, negative: negative, powers: powers))
+                                ?? parseWithStrtof(bytes, cellStart, numberEnd) ?? .nan
+                        } else {
+                            // Slow path: the whole cell, trimmed.
+                            var j = cellStart
+                            while j < end && bytes[j] != 0x2C && bytes[j] != 0x0A { j += 1 }
+                            var b = j
+                            while b > cellStart && (bytes[b - 1] == 0x20 || bytes[b - 1] == 0x22 || bytes[b - 1] == 0x0D) { b -= 1 }
+                            if b == cellStart {
+                                failure = Failure(line: line, column: cell + 1, kind: .empty)
+                                break rows
+                            }
+                            guard let special = parseSpecial(UnsafeBufferPointer(start: bytes, count: end), cellStart, b) else {
+                                let text = String(decoding: UnsafeBufferPointer(start: bytes + cellStart, count: min(b - cellStart, 40)), as: UTF8.self)
+                                failure = Failure(line: line, column: cell + 1, kind: .notNumeric(text))
+                                break rows
+                            }
+                            value = special
+                            i = j
+                            terminator = i < end ? bytes[i] : 0x0A
+                        }
+                        cell += 1
+                        if cell <= columns && written < capacity { out[written] = value; written += 1 }
+                        if terminator == 0x2C { i += 1; continue }
+                        if i < end && bytes[i] == 0x0D { i += 1 }
+                        if i < end && bytes[i] == 0x0A { i += 1 }
+                        break
                     }
-                    guard let value = parseFloat(bytes, a, b) else {
-                        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<min(b, a + 40)]), as: UTF8.self)
-                        result.failure = Failure(line: line, column: cell, kind: .notNumeric(text))
-                        result.lines = line
-                        return result
+                    if cell != columns {
+                        var found = 1
+                        var k = rowStart
+                        while k < end && bytes[k] != 0x0A { if bytes[k] == 0x2C { found += 1 }; k += 1 }
+                        failure = Failure(line: line, column: nil, kind: .cellCount(found))
+                        break rows
                     }
-                    result.values.append(value)
-                    if i == contentEnd { break }
-                    cellStart = i + 1
                 }
-                i += 1
             }
-            if cell != columns {
-                var found = 1
-                for k in position..<contentEnd where bytes[k] == 0x2C { found += 1 }
-                result.failure = Failure(line: line, column: nil, kind: .cellCount(found))
-                result.lines = line
-                return result
-            }
+            result.written = written
         }
         result.lines = line
+        result.failure = failure
         return result
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { Foundation.pow(10, Double($0)) }
+    /// Powers of ten as Int64, `10^0 ... 10^8`, for appending a block of digits to a mantissa.
+    private static let integerPowersOfTen: [Int64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
 
-    /// Parses a decimal number. Up to 15 significant digits with a small exponent are computed
-    /// exactly in Double (then rounded once to Float); anything else falls back to `strtod`.
+    /// Appends the decimal digits at `i` to `mantissa` (wrapping on overflow; callers treat more
+    /// than 18 digits separately) and returns how many there were. Eight bytes are examined at a
+    /// time (SWAR) while `i + 8 <= limit`, the end of the whole buffer, so the load never leaves
+    /// it; digits never run past a chunk's `end` because chunks end after a newline.
+    ///
+    /// A byte is a digit iff `b - '0'` is below 10: `x - 0x30...` has the high bit set for bytes
+    /// below '0' and `x - 0x30... + 0x76...` for bytes above '9'; borrows and carries only start at
+    /// a non-digit, so the bytes before the first one are exact. The leading digits are shifted to
+    /// the top of the word and combined pairwise (the multiply-shift steps of simdjson's
+    /// `parse_eight_digits_unrolled`).
     @inline(__always)
-    static func parseFloat(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
-        var i = start
-        var negative = false
-        if bytes[i] == 0x2D { negative = true; i += 1 } else if bytes[i] == 0x2B { i += 1 }
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var exponent = 0
-        var sawDigit = false
-        while i < end, bytes[i] &- 0x30 < 10 {
-            if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30); if mantissa > 0 { digits += 1 } } else { exponent += 1 }
-            sawDigit = true; i += 1
+    static func scanDigits(_ bytes: UnsafePointer<UInt8>, _ i: inout Int, end: Int, limit: Int, into mantissa: inout Int64) -> Int {
+        var count = 0
+        while i + 8 <= limit {
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
+            let shifted = word &- 0x3030_3030_3030_3030
+            let nonDigit = (shifted | (shifted &+ 0x7676_7676_7676_7676)) & 0x8080_8080_8080_8080
+            let n = nonDigit == 0 ? 8 : nonDigit.trailingZeroBitCount >> 3
+            if n == 0 { return count }
+            var v = n == 8 ? shifted : shifted &<< UInt64(64 - 8 * n)
+            v = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
+            v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+            v = ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
+            mantissa = mantissa &* integerPowersOfTen[n] &+ Int64(truncatingIfNeeded: v)
+            i += n
+            count += n
+            if n < 8 { return count }
         }
-        if i < end && bytes[i] == 0x2E {
+        while i < end {
+            let d = bytes[i] &- 0x30
+            if d >= 10 { break }
+            mantissa = mantissa &* 10 &+ Int64(d)
             i += 1
-            while i < end, bytes[i] &- 0x30 < 10 {
-                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30); exponent -= 1; if mantissa > 0 { digits += 1 } }
-                sawDigit = true; i += 1
-            }
+            count += 1
         }
-        if !sawDigit { return parseSpecial(bytes, start, end) }
-        if i < end && (bytes[i] == 0x65 || bytes[i] == 0x45) {
-            i += 1
-            var expNegative = false
-            if i < end && (bytes[i] == 0x2D || bytes[i] == 0x2B) { expNegative = bytes[i] == 0x2D; i += 1 }
-            var e = 0
-            var sawExpDigit = false
-            while i < end, bytes[i] &- 0x30 < 10 { e = min(e * 10 + Int(bytes[i] &- 0x30), 100_000); sawExpDigit = true; i += 1 }
-            if !sawExpDigit { return nil }
-            exponent += expNegative ? -e : e
-        }
-        if i != end { return nil }
-        if digits <= 15 && abs(exponent) <= 22 {
-            var value = Double(mantissa)
-            value = exponent < 0 ? value / powersOfTen[-exponent] : value * powersOfTen[exponent]
-            return Float(negative ? -value : value)
-        }
-        return parseWithStrtod(bytes, start, end)
+        return count
     }
 
-    static func parseWithStrtod(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
-        var text = [CChar](repeating: 0, count: end - start + 1)
-        for k in start..<end { text[k - start] = CChar(bitPattern: bytes[k]) }
-        return text.withUnsafeBufferPointer { p -> Float? in
+    /// `10^k` for k in 0...22 (exact in Double) followed by `10^-k` for k in 1...22 (rounded).
+    private static let powersOfTen: [Double] = (0...22).map { Foundation.pow(10, Double($0)) } + (1...22).map { Foundation.pow(10, -Double($0)) }
+
+    /// `(-1)^negative * mantissa * 10^exponent` rounded to Float, or nil when the fast path cannot
+    /// guarantee the correctly rounded result.
+    ///
+    /// The value is formed in Double with one multiplication (at most about 1.5 Double ulps from
+    /// the true value: the mantissa's rounding beyond 2^53, the power's and the product's) and
+    /// then rounded to Float. That is the correctly rounded Float unless the Double lies within a
+    /// few Double ulps of a midpoint between two Floats, which shows in its bit pattern: rounding
+    /// to Float drops the low 29 mantissa bits, and a midpoint has them equal to `1 << 28`.
+    /// Those rare cells (about 1 in 10^8), and exponents beyond 10^±22, go to `strtof`.
+    @inline(__always)
+    static func makeFloat(mantissa: Int64, exponent: Int, negative: Bool, powers: UnsafeBufferPointer<Double>) -> Float? {
+        guard exponent >= -22 && exponent <= 22 else { return nil }
+        if mantissa == 0 { return negative ? -0.0 : 0 }
+        let d = Double(mantissa) * powers[exponent >= 0 ? exponent : 22 - exponent]
+        // Within 4 Double ulps of a Float midpoint (the range is normal for Float: 1e-22 <= d).
+        if (d.bitPattern & 0x1FFF_FFFF) &- 0x0FFF_FFFC < 8 { return nil }
+        let f = Float(d)
+        guard f.isFinite else { return nil }
+        return negative ? -f : f
+    }
+
+    /// Parses a decimal number (used outside the chunk parser).
+    static func parseFloat(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        return Float(text) ?? parseSpecial(bytes, start, end)
+    }
+
+    /// Correctly rounded Float of the bytes `start..<end` by C's `strtof`, nil unless they are one number.
+    static func parseWithStrtof(_ bytes: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Float? {
+        let length = end - start
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { text -> Float? in
+            for k in 0..<length { text[k] = CChar(bitPattern: bytes[start + k]) }
+            text[length] = 0
             var endPointer: UnsafeMutablePointer<CChar>?
-            let value = strtod(p.baseAddress!, &endPointer)
-            guard let endPointer, endPointer - UnsafeMutablePointer(mutating: p.baseAddress!) == end - start else { return nil }
-            return Float(value)
+            let value = strtof(text.baseAddress!, &endPointer)
+            guard let endPointer, endPointer - text.baseAddress! == length else { return nil }
+            return value
         }
     }
 

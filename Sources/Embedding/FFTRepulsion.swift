@@ -8,7 +8,7 @@ import TensorCore
 /// at least 50), each with 3 x 3 equispaced interpolation nodes, so all nodes form one uniform
 /// grid. Charges of the points are spread onto the nodes with Lagrange weights, convolved with
 /// the kernels on the grid by FFT (the kernel matrix is Toeplitz, embedded in a circulant of
-/// power-of-two size), and the node potentials are interpolated back to the points:
+/// a size of factors 2, 3 and 5), and the node potentials are interpolated back to the points:
 /// - `K2 = 1 / (1 + r^2)^2` with charges 1, x, y gives `F_i = y_i sum_j K2 - sum_j K2 y_j`;
 /// - `K1 = 1 / (1 + r^2)` with charge 1 gives `Z = sum_i sum_j K1 - n` without cancellation.
 /// Real kernels and charges are packed in pairs into complex transforms (the kernels' spectra
@@ -27,6 +27,8 @@ struct FFTRepulsion: Repulsion {
     }
 
     private var plan: FFT2D?
+    /// Plans by size: the grid grows with the embedding and revisits sizes.
+    private var plans: [Int: FFT2D] = [:]
     private var gridA = ([Float](), [Float]())
     private var gridB = ([Float](), [Float]())
     private var kernel = ([Float](), [Float]())
@@ -40,16 +42,14 @@ struct FFTRepulsion: Repulsion {
         let span = max(high - low, 1e-9)
         // Boxes: enough for the resolution, then as many as the power-of-two FFT holds anyway.
         var boxes = max(minimumBoxes, Int((span * boxesPerUnit).rounded(.up)))
-        var fftSize = 32
-        while fftSize < 2 * boxes * p { fftSize *= 2 }
-        let size = fftSize
+        let size = FFT2D.goodSize(atLeast: 2 * boxes * p)
         boxes = size / (2 * p)
         let gridCount = boxes * p
         let boxWidth = span * (1 + 1e-9) / Double(boxes)
         let spacing = boxWidth / Double(p)
         let origin = low - middle          // grid coordinates are relative to the middle
         if plan?.size != size {
-            plan = FFT2D(size: size)
+            if let cached = plans[size] { plan = cached } else { plan = FFT2D(size: size); plans[size] = plan }
             let zeros = [Float](repeating: 0, count: size * size)
             gridA = (zeros, zeros); gridB = (zeros, zeros); kernel = (zeros, zeros)
         } else {
@@ -110,8 +110,8 @@ struct FFTRepulsion: Repulsion {
         }
         withPointers { aRe, aIm, bRe, bIm, kRe, kIm in
             fft.forward(real: kRe, imaginary: kIm)
-            fft.forward(real: aRe, imaginary: aIm)
-            fft.forward(real: bRe, imaginary: bIm)
+            fft.forward(real: aRe, imaginary: aIm, support: gridCount)
+            fft.forward(real: bRe, imaginary: bIm, support: gridCount)
             // Spectra: K1^ = Re, K2^ = Im (both real). The charge "1" is separated from A^ as
             // (A^[k] + conj A^[-k]) / 2. Then A <- A^ K2^ and B <- B^ K2^ + i (1^ K1^).
             let scale = 1 / Float(size * size)
@@ -120,9 +120,9 @@ struct FFTRepulsion: Repulsion {
             let m = size
             Parallel.forEachChunk(m, minimumChunk: 16) { rows in
                 for r in rows {
-                    let rNegative = (m - r) & (m - 1)
+                    let rNegative = (m - r) % m
                     for c in 0..<m {
-                        let g = r * m + c, h = rNegative * m + ((m - c) & (m - 1))
+                        let g = r * m + c, h = rNegative * m + (m - c) % m
                         let oneReal = (ar[g] + ar[h]) / 2, oneImaginary = (ai[g] - ai[h]) / 2
                         let k1 = kr[g] * scale, k2 = ki[g] * scale
                         re[g] = re[g] * k2 - oneImaginary * k1
@@ -139,8 +139,8 @@ struct FFTRepulsion: Repulsion {
                     }
                 }
             }
-            fft.inverse(real: aRe, imaginary: aIm)
-            fft.inverse(real: bRe, imaginary: bIm)
+            fft.inverse(real: aRe, imaginary: aIm, support: gridCount)
+            fft.inverse(real: bRe, imaginary: bIm, support: gridCount)
         }
         // Interpolate the potentials back: phi1 = A.re, phiX = A.im, phiY = B.re, phiZ = B.im.
         var rowSums = [Double](repeating: 0, count: n)

@@ -11,8 +11,10 @@ import TensorCore
 /// print(pca.explainedVarianceRatio.prefix(3))
 /// ```
 ///
-/// Cost: one symmetric rank-k update `Xcᵀ Xc` (`ssyrk`, O(n d^2 / 2) on both cores) and one
-/// Float64 `dsyevd` of the `d x d` covariance (O(d^3)); fits `d` up to a few thousand.
+/// Cost: one pass for the column statistics, one symmetric rank-k update `Xᵀ X` (`ssyrk`,
+/// O(n d^2 / 2) on both cores; on the centred data only when some column's mean is large against
+/// its spread) and one Float64 `dsyevd` of the `d x d` covariance (O(d^3)); fits `d` up to a few
+/// thousand.
 /// Signs follow scikit-learn's `svd_flip` on the components: the largest-magnitude entry of
 /// each component is positive. Constant columns are fine (their variance is simply 0); data
 /// whose columns are all constant has nothing to decompose and is an error.
@@ -37,10 +39,16 @@ public struct PCA: Sendable {
             throw ClusteringError.invalidParameter(name: "componentCount", value: "\(componentCount)",
                                                    expected: "between 1 and min(samples, features) = \(min(rows, columns))")
         }
-        let (centered, means, _) = Centering.centered(data)
-        // Upper triangle of Xcᵀ Xc (row-major), then Float64 for the eigen-solver.
+        // Covariance = (Xᵀ X - n mean meanᵀ) / (n - 1) straight from the data (no centred copy, as
+        // scikit-learn's covariance_eigh) when every column's mean is small against its spread, so
+        // the subtraction loses little; otherwise Xcᵀ Xc on the centred data.
+        let (means, variances) = Centering.columnStatistics(data)
+        let fromRawData = zip(means, variances).allSatisfy { mean, variance in
+            variance > 0 ? mean * mean <= 10 * variance : mean == 0
+        }
         var gram = [Float](repeating: 0, count: columns * columns)
-        centered.withUnsafeBufferPointer { x in
+        let source = fromRawData ? data : Centering.centered(data).0
+        source.withUnsafeBufferPointer { x in
             gram.withUnsafeMutableBufferPointer { g in
                 BLAS.syrkTransposed(n: columns, k: rows, a: x.baseAddress!, leadingA: columns,
                                     c: g.baseAddress!, leadingC: columns)
@@ -50,8 +58,12 @@ public struct PCA: Sendable {
         var covariance = [Double](repeating: 0, count: columns * columns)
         var totalVariance = 0.0
         for i in 0..<columns {
-            for j in i..<columns { covariance[i * columns + j] = Double(gram[i * columns + j]) * scale }
-            totalVariance += covariance[i * columns + i]
+            for j in i..<columns {
+                var value = Double(gram[i * columns + j])
+                if fromRawData { value -= Double(rows) * means[i] * means[j] }
+                covariance[i * columns + j] = value * scale
+            }
+            totalVariance += variances[i] * Double(rows) * scale
         }
         guard totalVariance > 0 else { throw ClusteringError.noVariance(columns: columns) }
         let (values, vectors): ([Double], [Double])
@@ -61,10 +73,10 @@ public struct PCA: Sendable {
             throw ClusteringError.numericalFailure("PCA: \(error)")
         }
         var components = [Float](repeating: 0, count: componentCount * columns)
-        var variances = [Double](repeating: 0, count: componentCount)
+        var componentVariances = [Double](repeating: 0, count: componentCount)
         for k in 0..<componentCount {
             let source = columns - 1 - k            // eigenvalues come ascending
-            variances[k] = max(0, values[source])
+            componentVariances[k] = max(0, values[source])
             var largest = 0.0, sign = 1.0
             for c in 0..<columns where abs(vectors[source * columns + c]) > largest {
                 largest = abs(vectors[source * columns + c]); sign = vectors[source * columns + c] < 0 ? -1 : 1
@@ -73,8 +85,8 @@ public struct PCA: Sendable {
         }
         return FittedPCA(mean: means.map { Float($0) },
                          components: Tensor(shape: [componentCount, columns], elements: components),
-                         explainedVariance: variances,
-                         explainedVarianceRatio: variances.map { $0 / totalVariance },
+                         explainedVariance: componentVariances,
+                         explainedVarianceRatio: componentVariances.map { $0 / totalVariance },
                          totalVariance: totalVariance)
     }
 

@@ -105,15 +105,28 @@ public struct Checkpoint {
             throw corrupt(16, "the header is not valid checkpoint JSON (\(error.localizedDescription))")
         }
         do { try header.architecture.validate() } catch { throw corrupt(16, "bad architecture: \(error)") }
-        guard case .sequential = header.architecture, let model = header.architecture.makeLayer() as? Sequential else {
-            throw corrupt(16, "the architecture is not a Sequential model")
-        }
-        model.inputShape = header.inputShape
-        let expectedData = header.parameters.reduce(0) { $0 + $1.shape.reduce(1, *) * 4 }
+        guard case .sequential = header.architecture else { throw corrupt(16, "the architecture is not a Sequential model") }
         let dataLength = bytes.count - 8 - 16 - headerLength
-        guard expectedData == dataLength else {
-            throw corrupt(16 + headerLength, "the header lists \(expectedData) bytes of parameters, the file holds \(dataLength)")
+        var listed = 0
+        for entry in header.parameters {
+            guard !entry.shape.isEmpty, entry.shape.allSatisfy({ $0 > 0 && $0 <= dataLength }) else {
+                throw corrupt(16, "parameter \(entry.path) has an impossible shape \(entry.shape)")
+            }
+            let (count, overflow) = entry.shape.reduce((1, false)) { partial, size in
+                let (product, over) = partial.0.multipliedReportingOverflow(by: size)
+                return (product, partial.1 || over || product > dataLength)
+            }
+            guard !overflow else { throw corrupt(16, "parameter \(entry.path) of shape \(entry.shape) is larger than the file") }
+            listed += count
         }
+        guard listed * 4 == dataLength else {
+            throw corrupt(16 + headerLength, "the header lists \(listed * 4) bytes of parameters, the file holds \(dataLength)")
+        }
+        guard header.architecture.parameterCount == listed else {
+            throw corrupt(16, "the architecture has \(header.architecture.parameterCount) parameters but the file stores \(listed)")
+        }
+        guard let model = header.architecture.makeLayer() as? Sequential else { throw corrupt(16, "the architecture is not a Sequential model") }
+        model.inputShape = header.inputShape
         var parameters: [(String, Tensor)] = []
         var offset = 16 + headerLength
         for entry in header.parameters {

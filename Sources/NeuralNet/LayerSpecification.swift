@@ -33,10 +33,25 @@ public indirect enum LayerSpecification: Codable, Equatable, Sendable {
         }
     }
 
+    /// Number of trainable scalars this architecture holds, computed without building it (so a
+    /// damaged checkpoint cannot make the loader allocate a huge model first).
+    var parameterCount: Int {
+        switch self {
+        case let .linear(i, o): return i * o + o
+        case let .conv1D(i, o, k, _, _): return o * i * k + o
+        case let .conv2D(i, o, k, _, _): return o * i * k * k + o
+        case let .sequential(_, layers): return layers.reduce(0) { $0 + $1.parameterCount }
+        default: return 0
+        }
+    }
+
     /// Checks the hyper-parameters (a checkpoint's JSON may say anything).
     func validate() throws {
         func positive(_ values: Int..., what: String) throws {
-            if values.contains(where: { $0 <= 0 }) { throw NeuralNetError.invalidArgument("\(what): sizes must be positive in \(self)") }
+            // 2^20 bounds every size so that products of them cannot overflow.
+            if values.contains(where: { $0 <= 0 || $0 > 1 << 20 }) {
+                throw NeuralNetError.invalidArgument("\(what): sizes must be in 1...\(1 << 20) in \(self)")
+            }
         }
         switch self {
         case let .linear(i, o): try positive(i, o, what: "Linear")

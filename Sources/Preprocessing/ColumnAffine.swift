@@ -1,3 +1,4 @@
+import Dispatch
 import TensorCore
 
 /// The per-column map `y = (x - center) * factor + offset` that both scalers apply, and its inverse.
@@ -25,32 +26,50 @@ struct ColumnAffine: Sendable {
         guard columns == columnCount else {
             throw PreprocessingError.featureCountMismatch(expected: columnCount, found: columns)
         }
-        try ColumnStatistics.checkFinite(x)
-        var result = x
-        result.withUnsafeMutableBufferPointer { target in
-            guard let base = target.baseAddress else { return }
-            let output = SendablePointer(base)
-            center.withUnsafeBufferPointer { centerPointer in
-                factor.withUnsafeBufferPointer { factorPointer in
-                    offset.withUnsafeBufferPointer { offsetPointer in
-                        let c0 = SendableInput(centerPointer.baseAddress!)
-                        let f0 = SendableInput(factorPointer.baseAddress!)
-                        let o0 = SendableInput(offsetPointer.baseAddress!)
-                        Parallel.forEachChunk(rows, minimumChunk: Swift.max(1, 65_536 / Swift.max(columns, 1))) { range in
-                            let (center, factor, offset) = (c0.base, f0.base, o0.base)
-                            for r in range {
-                                let row = output.base + r * columns
-                                if inverse {
-                                    for c in 0..<columns { row[c] = (row[c] - offset[c]) / factor[c] + center[c] }
-                                } else {
-                                    for c in 0..<columns { row[c] = (row[c] - center[c]) * factor[c] + offset[c] }
+        // Written straight into fresh storage (no copy of `x` first), huge pages advised. Non-finite
+        // input gives non-finite output, so each row's output is checked while it is in cache and
+        // only then is the input scanned to locate (and report) the offending value.
+        let flags = SendableFlags(count: Swift.max(1, Swift.min(Parallel.workerCount, rows * columns / 65_536)))
+        let elements = x.withUnsafeBufferPointer { source in
+            [Float](unsafeUninitializedCapacity: source.count) { target, initialized in
+                Memory.adviseHugePages(UnsafeMutableRawBufferPointer(target))
+                if let sourceBase = source.baseAddress, let targetBase = target.baseAddress {
+                    let input = SendableInput(sourceBase)
+                    let output = SendablePointer(targetBase)
+                    center.withUnsafeBufferPointer { centerPointer in
+                        factor.withUnsafeBufferPointer { factorPointer in
+                            offset.withUnsafeBufferPointer { offsetPointer in
+                                let c0 = SendableInput(centerPointer.baseAddress!)
+                                let f0 = SendableInput(factorPointer.baseAddress!)
+                                let o0 = SendableInput(offsetPointer.baseAddress!)
+                                let chunks = flags.count
+                                DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                                    let start = chunk * rows / chunks, end = (chunk + 1) * rows / chunks
+                                    let center = c0.base, factor = f0.base, offset = o0.base
+                                    let source = input.base, target = output.base
+                                    let exponentMask: UInt32 = 0x7F80_0000
+                                    var seen: UInt32 = 0
+                                    for r in start..<end {
+                                        let from = source + r * columns, to = target + r * columns
+                                        if inverse {
+                                            for c in 0..<columns { to[c] = (from[c] - offset[c]) / factor[c] + center[c] }
+                                        } else {
+                                            for c in 0..<columns { to[c] = (from[c] - center[c]) * factor[c] + offset[c] }
+                                        }
+                                        let bits = UnsafeRawPointer(to).assumingMemoryBound(to: UInt32.self)
+                                        for c in 0..<columns { seen |= (bits[c] & exponentMask) == exponentMask ? 1 : 0 }
+                                    }
+                                    flags.set(chunk, seen != 0)
                                 }
                             }
                         }
                     }
                 }
+                initialized = source.count
             }
         }
-        return result
+        // Non-finite output from finite input (overflow of huge values) is returned as is.
+        if flags.any { try ColumnStatistics.checkFinite(x) }
+        return Tensor(shape: x.shape, elements: elements)
     }
 }

@@ -33,16 +33,16 @@ public struct MinMaxScaler: Sendable {
         guard low < high, low.isFinite, high.isFinite else {
             throw PreprocessingError.invalidArgument("MinMaxScaler needs low < high, got \(low) and \(high)")
         }
-        let statistics = try ColumnStatistics.compute(x)
+        let statistics = try ColumnStatistics.compute(x, moments: false)
         let range = Double(high) - Double(low)
         let scales: [Double] = zip(statistics.minimum, statistics.maximum).map { minimum, maximum in
-            let dataRange = maximum - minimum
+            let dataRange = Double(maximum) - Double(minimum)
             return range / (dataRange == 0 ? 1 : dataRange)
         }
         return FittedMinMaxScaler(
             low: low, high: high,
-            dataMinimum: statistics.minimum.map { Float($0) },
-            dataMaximum: statistics.maximum.map { Float($0) },
+            dataMinimum: statistics.minimum,
+            dataMaximum: statistics.maximum,
             scale: scales.map { Float($0) })
     }
 }

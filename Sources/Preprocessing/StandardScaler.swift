@@ -26,7 +26,7 @@ public struct StandardScaler: Sendable {
 
     /// Learns each column's mean and standard deviation from `x` (`[rows, features]`).
     public func fit(_ x: Tensor) throws -> FittedStandardScaler {
-        let statistics = try ColumnStatistics.compute(x)
+        let statistics = try ColumnStatistics.compute(x, moments: true)
         let n = Double(x.rowCount)
         let epsilon = Double.ulpOfOne
         let scale: [Double] = zip(statistics.mean, statistics.variance).map { mean, variance in

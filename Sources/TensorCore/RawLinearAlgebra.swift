@@ -64,3 +64,15 @@ public enum LAPACK {
         return (values, a)
     }
 }
+
+extension BLAS {
+    /// Runs `body` with OpenBLAS limited to one thread, then restores the previous count.
+    /// For loops that call small matrix products from several threads of their own (as
+    /// scikit-learn does under threadpoolctl): nested BLAS threads would only compete for cores.
+    public static func withSingleThread<T>(_ body: () throws -> T) rethrows -> T {
+        let previous = threadCount
+        setThreadCount(1)
+        defer { setThreadCount(previous) }
+        return try body()
+    }
+}

@@ -6,8 +6,17 @@ extension Tensor {
     /// Sum of all elements (accumulated in Double).
     public func sum() -> Float {
         elements.withUnsafeBufferPointer { a in
-            var total = 0.0
-            for v in a { total += Double(v) }
+            // Four running sums break the dependency chain of one Double add per element.
+            var partial: (Double, Double, Double, Double) = (0, 0, 0, 0)
+            let blocks = a.count / 4
+            for b in 0..<blocks {
+                partial.0 += Double(a[4 * b])
+                partial.1 += Double(a[4 * b + 1])
+                partial.2 += Double(a[4 * b + 2])
+                partial.3 += Double(a[4 * b + 3])
+            }
+            var total = (partial.0 + partial.1) + (partial.2 + partial.3)
+            for i in (4 * blocks)..<a.count { total += Double(a[i]) }
             return Float(total)
         }
     }
@@ -36,16 +45,29 @@ extension Tensor {
         return (outer, shape[axis], inner, reduced)
     }
 
+    // Always inlined so that `step` and `finish` are inlined into each loop (a closure call per
+    // element made `sum(axis: 1)` of MNIST train take 0.33 s instead of 0.03 s).
+    @inline(__always)
     private func reduce(axis: Int, initial: Double, _ step: (Double, Float) -> Double,
                         finish: (Double, Int) -> Float) -> Tensor {
         let (outer, length, inner, reducedShape) = axisView(axis)
         var accumulator = [Double](repeating: initial, count: outer * inner)
         elements.withUnsafeBufferPointer { a in
             accumulator.withUnsafeMutableBufferPointer { acc in
-                for o in 0..<outer {
-                    for l in 0..<length {
-                        let base = (o * length + l) * inner
-                        for i in 0..<inner { acc[o * inner + i] = step(acc[o * inner + i], a[base + i]) }
+                if inner == 1 {
+                    // Reducing the last axis: one running value per row, kept in a register.
+                    for o in 0..<outer {
+                        var value = initial
+                        let base = o * length
+                        for l in 0..<length { value = step(value, a[base + l]) }
+                        acc[o] = value
+                    }
+                } else {
+                    for o in 0..<outer {
+                        for l in 0..<length {
+                            let base = (o * length + l) * inner
+                            for i in 0..<inner { acc[o * inner + i] = step(acc[o * inner + i], a[base + i]) }
+                        }
                     }
                 }
             }

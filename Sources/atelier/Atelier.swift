@@ -21,6 +21,7 @@ struct Atelier: ParsableCommand {
             ClusterCommand.self,
             PCACommand.self,
             TSNECommand.self,
+            FraudCommand.self,
             ReportCommand.self,
         ]
     }

@@ -104,12 +104,15 @@ struct AnalysisCommandTests {
         let (directory, path) = try AnalysisCommandTests.blobs()
         let out = directory.appendingPathComponent("tsne.csv").path
         let result = try AnalysisCommandTests.run(["tsne", "--input", path, "--label-column", "label", "--exclude-columns", "shifted",
-                                                   "--perplexity", "10", "--iterations", "500", "--out", out, "--json"])
+                                                   "--perplexity", "10", "--iterations", "500", "--out", out,
+                                                   "--plot", directory.appendingPathComponent("tsne.png").path, "--json"])
         #expect(result.status == 0, "\(result.error)")
         let report = try AnalysisCommandTests.json(result.out)
         #expect((report["neighborAccuracy"] as? Double ?? 0) > 0.95)
         #expect(report["method"] as? String == "exact")
         #expect(try String(contentsOfFile: out, encoding: .utf8).hasPrefix("x,y,label\n"))
+        let png = try Data(contentsOf: directory.appendingPathComponent("tsne.png"))
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000)
         let bad = try AnalysisCommandTests.run(["tsne", "--input", path, "--perplexity", "90"])
         #expect(bad.status == 1 && bad.error.contains("perplexity"))
         let usage = try AnalysisCommandTests.run(["tsne", "--input", path, "--method", "magic"])

@@ -24,13 +24,13 @@ struct ClusteringMetricsTests {
         #expect(abs(values[1] - (1 - 1 / 101.0.squareRoot())) < 1e-6)
     }
 
-    /// Blocked computation (tiny blocks that split clusters) against a direct Double evaluation.
+    /// Tiled computation (tiny tiles that split clusters, off-diagonal tiles used twice) against a direct Double evaluation.
     @Test func blockedSilhouetteMatchesDirectComputation() throws {
         var generator = RandomGenerator(seed: 3)
         let n = 61, d = 5
         let data = Tensor.normal([n, d], generator: &generator) + 3
         let labels = (0..<n).map { ($0 * 7) % 4 }
-        let blocked = try Silhouette.samples(data, labels: labels, rowBlock: 7, columnBlock: 13)
+        let blocked = try Silhouette.samples(data, labels: labels, tile: 7)
         func distance(_ i: Int, _ j: Int) -> Double {
             var total = 0.0
             for c in 0..<d { let v = Double(data[i, c]) - Double(data[j, c]); total += v * v }

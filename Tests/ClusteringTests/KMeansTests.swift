@@ -88,7 +88,8 @@ struct KMeansTests {
         let data: [Float] = [0, 1, 2, 50]
         let labels: [Int32] = [0, 0, 1, 1]
         let centres = data.withUnsafeBufferPointer {
-            KMeans.updatedCenters($0, rows: 4, columns: 1, labels: labels, distances: [0.25, 0.25, 1, 600],
+            KMeans.updatedCenters($0, columns: 1, labels: labels, distances: [0.25, 0.25, 1, 600],
+                                  sums: NearestCenter.Sums(sums: [1, 52, 0], counts: [2, 2, 0]),
                                   clusterCount: 3, previous: [0.5, 26, 99])
         // Cluster 2 is empty: it takes point 3 (farthest, value 50), which leaves cluster 1 with 2 only.
         }

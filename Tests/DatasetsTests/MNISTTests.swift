@@ -106,3 +106,17 @@ struct MD5Tests {
         }
     }
 }
+
+/// Fashion-MNIST from Debian's `dataset-fashion-mnist` (installed by scripts/setup.sh); skipped
+/// when the package is absent.
+@Suite("Fashion-MNIST", .enabled(if: FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz")))
+struct FashionMNISTTests {
+    @Test("the test split has 1,000 images of each of the ten named classes")
+    func testSplit() throws {
+        let test = try Dataset.fashionMNIST(.test, directory: "/usr/share/datasets/fashion-mnist")
+        #expect(test.count == 10_000 && test.height == 28 && test.width == 28)
+        #expect(test.classCounts == [Int](repeating: 1_000, count: 10))
+        #expect(test.classNames[9] == "Ankle boot" && test.classNames[0] == "T-shirt/top")
+        #expect(try Dataset.named("fashion-mnist", split: .test, directory: "/usr/share/datasets/fashion-mnist").count == 10_000)
+    }
+}

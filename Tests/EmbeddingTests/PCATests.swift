@@ -58,3 +58,29 @@ struct PCATests {
         #expect(throws: ClusteringError.self) { try PCA(componentCount: 1).fit(Tensor(rows: [[1, .nan], [2, 3]])) }
     }
 }
+
+@Suite("PCA numerics")
+struct PCANumericsTests {
+    /// Columns far from the origin (mean 1000, sd 1) take the centred path and still match a
+    /// Double computation of the covariance eigenvalues of a 2-D example.
+    @Test func largeOffsetsKeepTheirPrecision() throws {
+        var generator = RandomGenerator(seed: 9)
+        var rows: [[Float]] = []
+        for _ in 0..<500 {
+            let a = generator.normal(mean: 0, standardDeviation: 1), b = generator.normal(mean: 0, standardDeviation: 1)
+            rows.append([1000 + a, 1000 + 0.5 * a + 0.2 * b])
+        }
+        let pca = try PCA(componentCount: 2).fit(Tensor(rows: rows))
+        var mean = [0.0, 0.0]
+        for r in rows { mean[0] += Double(r[0]) / 500; mean[1] += Double(r[1]) / 500 }
+        var sxx = 0.0, sxy = 0.0, syy = 0.0
+        for r in rows {
+            let x = Double(r[0]) - mean[0], y = Double(r[1]) - mean[1]
+            sxx += x * x / 499; sxy += x * y / 499; syy += y * y / 499
+        }
+        let trace = sxx + syy, determinant = sxx * syy - sxy * sxy
+        let largest = trace / 2 + (trace * trace / 4 - determinant).squareRoot()
+        #expect(abs(pca.explainedVariance[0] - largest) < 1e-3 * largest)
+        #expect(abs(pca.explainedVariance[1] - (trace - largest)) < 2e-3 * (trace - largest))
+    }
+}

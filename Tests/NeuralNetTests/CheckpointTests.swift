@@ -86,4 +86,40 @@ struct CheckpointTests {
         try Checkpoint.loadParameters(path, into: same)
         #expect(same.snapshot() == (try Checkpoint.load(path)).model.snapshot())
     }
+
+    /// A well-formed file (valid hash) whose header says something else than its data.
+    func handMade(header: String, floats: Int) -> Data {
+        var data = Data("ATNNCKPT".utf8)
+        func append(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
+        append(1)
+        append(UInt32(header.utf8.count))
+        data.append(Data(header.utf8))
+        data.append(Data(repeating: 0, count: floats * 4))
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        withUnsafeBytes(of: hash.littleEndian) { data.append(contentsOf: $0) }
+        return data
+    }
+
+    @Test func headerThatDisagreesWithItsDataIsRejected() throws {
+        let valid = #"{"architecture":{"sequential":{"layers":[{"linear":{"inputs":2,"outputs":1}}]}},"metadata":{},"parameters":[{"path":"0.weight","shape":[1,2]},{"path":"0.bias","shape":[1]}]}"#
+        let loaded = try Checkpoint.decode(handMade(header: valid, floats: 3), path: "ok.atnn")
+        #expect(loaded.model.parameterCount == 3)
+        // A huge architecture over 3 stored floats: refused before anything is allocated.
+        let huge = valid.replacingOccurrences(of: #""inputs":2,"outputs":1"#, with: #""inputs":1000000,"outputs":1000000"#)
+        #expect(throws: NeuralNetError.self) { try Checkpoint.decode(handMade(header: huge, floats: 3), path: "huge.atnn") }
+        // Shapes whose product overflows.
+        let overflow = valid.replacingOccurrences(of: "[1,2]", with: "[4611686018427387904,4]")
+        #expect(throws: NeuralNetError.self) { try Checkpoint.decode(handMade(header: overflow, floats: 3), path: "overflow.atnn") }
+        // A shape that disagrees with the architecture names the layer.
+        let swapped = valid.replacingOccurrences(of: "[1,2]", with: "[2,1]")
+        do {
+            _ = try Checkpoint.decode(handMade(header: swapped, floats: 3), path: "swapped.atnn")
+            Issue.record("expected a mismatch")
+        } catch let NeuralNetError.checkpointMismatch(_, layer, _, expected, found) {
+            #expect(layer == "layer 0 (Linear(2 -> 1))")
+            #expect(expected == [1, 2] && found == [2, 1])
+        }
+        #expect(throws: NeuralNetError.self) { try Checkpoint.decode(handMade(header: "{not json", floats: 0), path: "bad.atnn") }
+    }
 }

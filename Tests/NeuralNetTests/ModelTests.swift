@@ -119,3 +119,52 @@ struct ConvolutionInferenceTests {
         #expect(conv1.forward(sequence, training: true) == conv1.forward(sequence, training: false))
     }
 }
+
+@Suite("Model zoo options")
+struct ModelZooOptionTests {
+    @Test func hiddenSizesOnlyWhereTheyApply() throws {
+        #expect(throws: NeuralNetError.self) { try ModelZoo.make("lenet5", hidden: [10]) }
+        #expect(throws: NeuralNetError.self) { try ModelZoo.make("shallow", hidden: [10, 20]) }
+        #expect(throws: NeuralNetError.self) { try ModelZoo.make("mlp", hidden: [0]) }
+        #expect(try ModelZoo.make("autoencoder", hidden: [64], latent: 8).submodel(named: "decoder")!.outputShape(for: [8]) == [784])
+    }
+}
+
+@Suite("Products split over the cores")
+struct SplitProductTests {
+    @Test func linearEqualsNaiveSumsWhenSplit() {
+        // With one OpenBLAS thread (as in training) the layers split large products in halves
+        // along the longer side; every output must still be the plain dot product.
+        let previous = BLAS.threadCount
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(previous) }
+        var generator = RandomGenerator(seed: 21)
+        let layer = Linear(300, 70)
+        layer.resetParameters(using: &generator)
+        for batch in [640, 7] {   // forward split by rows (640 > 70), then by columns (70 > 7)
+            let x = Tensor.uniform([batch, 300], low: -1, high: 1, generator: &generator)
+            let y = layer.forward(x, training: true)
+            var worst = 0.0
+            for r in 0..<batch {
+                for o in 0..<70 {
+                    var sum = Double(layer.bias.value.elements[o])
+                    for i in 0..<300 { sum += Double(x.elements[r * 300 + i]) * Double(layer.weight.value.elements[o * 300 + i]) }
+                    worst = max(worst, abs(sum - Double(y.elements[r * 70 + o])))
+                }
+            }
+            #expect(worst < 1e-4)
+            // dW = dYᵀ X is [70, 300]: split along its 300 columns.
+            let dy = Tensor.uniform([batch, 70], low: -1, high: 1, generator: &generator)
+            _ = layer.backward(dy)
+            var worstGradient = 0.0
+            for o in 0..<70 {
+                for i in 0..<300 {
+                    var sum = 0.0
+                    for r in 0..<batch { sum += Double(dy.elements[r * 70 + o]) * Double(x.elements[r * 300 + i]) }
+                    worstGradient = max(worstGradient, abs(sum - Double(layer.weight.gradient.elements[o * 300 + i])))
+                }
+            }
+            #expect(worstGradient < 1e-4)
+        }
+    }
+}

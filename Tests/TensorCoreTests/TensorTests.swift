@@ -41,6 +41,28 @@ struct TensorTests {
         #expect(x.isFinite && !(x / Tensor.zeros([1])).isFinite)
     }
 
+    @Test("broadcast results equal element-by-element loops, in place and into new tensors")
+    func broadcastingAgainstLoops() {
+        var generator = RandomGenerator(seed: 21)
+        let a = Tensor.uniform([7, 5], low: -2, high: 2, generator: &generator)
+        let row = Tensor.uniform([5], low: 1, high: 2, generator: &generator)
+        let column = Tensor.uniform([7, 1], low: 1, high: 2, generator: &generator)
+        var inPlace = a
+        inPlace /= column
+        inPlace -= row
+        let fresh = a / column - row
+        for r in 0..<7 {
+            for c in 0..<5 {
+                let expected = a[r, c] / column[r, 0] - row[c]
+                #expect(inPlace[r, c] == expected && fresh[r, c] == expected)
+            }
+        }
+        #expect(fresh.shape == [7, 5])
+        // Rank 3 viewed as rows of 6: a row vector of 6 broadcasts over the first axis.
+        let cube = Tensor(shape: [2, 2, 3], elements: (0..<12).map(Float.init))
+        #expect((cube + Tensor(shape: [6], repeating: 1)).elements == (1...12).map(Float.init))
+    }
+
     @Test("reductions over everything and along each axis")
     func reductions() {
         #expect(x.sum() == 21 && x.mean() == 3.5 && x.max() == 6 && x.min() == 1 && x.argmax() == 5)

@@ -78,7 +78,7 @@ final class ConvolutionEngine {
                     columns.withUnsafeBufferPointer { c in
                         product.withUnsafeMutableBufferPointer { p in
                             weight.withUnsafeBufferPointer { w in
-                                BLAS.sgemm(transposeA: false, transposeB: false, m: channels, n: width, k: g.patchSize,
+                                SplitGEMM.sgemm(transposeA: false, transposeB: false, m: channels, n: width, k: g.patchSize,
                                            a: w.baseAddress!, leadingA: g.patchSize, b: c.baseAddress!, leadingB: width,
                                            c: p.baseAddress!, leadingC: width)
                             }
@@ -135,7 +135,7 @@ final class ConvolutionEngine {
         product.withUnsafeBufferPointer { p in
             columns.withUnsafeBufferPointer { c in
                 weightGradient.withUnsafeMutableBufferPointer { dw in
-                    BLAS.sgemm(transposeA: false, transposeB: true, m: channels, n: g.patchSize, k: width,
+                    SplitGEMM.sgemm(transposeA: false, transposeB: true, m: channels, n: g.patchSize, k: width,
                                a: p.baseAddress!, leadingA: width, b: c.baseAddress!, leadingB: width,
                                c: dw.baseAddress!, leadingC: g.patchSize)
                 }
@@ -154,7 +154,7 @@ final class ConvolutionEngine {
         product.withUnsafeBufferPointer { p in
             weight.withUnsafeBufferPointer { w in
                 columnGradient.withUnsafeMutableBufferPointer { dc in
-                    BLAS.sgemm(transposeA: true, transposeB: false, m: g.patchSize, n: width, k: channels,
+                    SplitGEMM.sgemm(transposeA: true, transposeB: false, m: g.patchSize, n: width, k: channels,
                                a: w.baseAddress!, leadingA: g.patchSize, b: p.baseAddress!, leadingB: width,
                                c: dc.baseAddress!, leadingC: width)
                 }

@@ -53,7 +53,7 @@ public final class Linear: Layer {
             }
             input.withUnsafeBufferPointer { x in
                 weight.value.withUnsafeBufferPointer { w in
-                    BLAS.sgemm(transposeA: false, transposeB: true, m: batch, n: outputs, k: inputs,
+                    SplitGEMM.sgemm(transposeA: false, transposeB: true, m: batch, n: outputs, k: inputs,
                                a: x.baseAddress!, leadingA: inputs, b: w.baseAddress!, leadingB: inputs,
                                beta: 1, c: out, leadingC: outputs)
                 }
@@ -69,7 +69,7 @@ public final class Linear: Layer {
             input.withUnsafeBufferPointer { x in
                 // dW = dYᵀ X
                 weight.gradient.withUnsafeMutableBufferPointer { dw in
-                    BLAS.sgemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: batch,
+                    SplitGEMM.sgemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: batch,
                                a: dy.baseAddress!, leadingA: outputs, b: x.baseAddress!, leadingB: inputs,
                                c: dw.baseAddress!, leadingC: inputs)
                 }
@@ -88,7 +88,7 @@ public final class Linear: Layer {
         return Tensor.filled(input.shape) { dx in
             outputGradient.withUnsafeBufferPointer { dy in
                 weight.value.withUnsafeBufferPointer { w in
-                    BLAS.sgemm(transposeA: false, transposeB: false, m: batch, n: inputs, k: outputs,
+                    SplitGEMM.sgemm(transposeA: false, transposeB: false, m: batch, n: inputs, k: outputs,
                                a: dy.baseAddress!, leadingA: outputs, b: w.baseAddress!, leadingB: inputs,
                                c: dx, leadingC: inputs)
                 }

@@ -25,6 +25,23 @@ final class MaxPoolingEngine {
                             let image = source.base + plane * g.inputPlane
                             let o = target.base + plane * g.outputPlane
                             let wi = winner.base + plane * g.outputPlane
+                            if g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2 {
+                                // The common 2x2/2 window, unrolled (same first-maximum rule).
+                                let width = g.inputWidth
+                                for oh in 0..<g.outputHeight {
+                                    for ow in 0..<g.outputWidth {
+                                        let topLeft = 2 * oh * width + 2 * ow
+                                        var bestIndex = topLeft
+                                        var best = image[topLeft]
+                                        if image[topLeft + 1] > best { best = image[topLeft + 1]; bestIndex = topLeft + 1 }
+                                        if image[topLeft + width] > best { best = image[topLeft + width]; bestIndex = topLeft + width }
+                                        if image[topLeft + width + 1] > best { best = image[topLeft + width + 1]; bestIndex = topLeft + width + 1 }
+                                        o[oh * g.outputWidth + ow] = best
+                                        wi[oh * g.outputWidth + ow] = Int32(bestIndex)
+                                    }
+                                }
+                                continue
+                            }
                             for oh in 0..<g.outputHeight {
                                 for ow in 0..<g.outputWidth {
                                     var bestIndex = (oh * g.strideHeight) * g.inputWidth + ow * g.strideWidth

@@ -20,7 +20,8 @@ public enum ModelZoo {
 
     /// Builds the model `name`, initialised from `seed`.
     /// - Parameters:
-    ///   - hidden: hidden sizes for `shallow` (one) and `mlp` (any number).
+    ///   - hidden: hidden sizes for `shallow` (one), `mlp` (any number) and `autoencoder` (its
+    ///     first is the 128-wide layer); other models reject them.
     ///   - latent: the autoencoder's code size.
     ///   - classCount: outputs of the classifiers.
     public static func make(_ name: String, hidden: [Int]? = nil, latent: Int = 32, classCount: Int = 10,
@@ -28,6 +29,9 @@ public enum ModelZoo {
         let pixels = imageSide * imageSide
         if let hidden, hidden.contains(where: { $0 <= 0 }) {
             throw NeuralNetError.invalidArgument("hidden sizes must be positive, got \(hidden)")
+        }
+        if hidden != nil, ["perceptron", "lenet5", "cnn3", "conv1d"].contains(name.lowercased()) {
+            throw NeuralNetError.invalidArgument("\(name) has fixed layers; hidden sizes apply to shallow, mlp and autoencoder")
         }
         guard latent > 0, classCount > 0 else { throw NeuralNetError.invalidArgument("latent size and class count must be positive") }
         switch name.lowercased() {

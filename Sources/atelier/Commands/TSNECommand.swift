@@ -3,6 +3,7 @@ import Clustering
 import Datasets
 import Embedding
 import Foundation
+import Plotting
 import TensorCore
 
 /// `atelier tsne`: a 2-D t-SNE embedding, optionally after PCA.
@@ -44,6 +45,9 @@ struct TSNECommand: ParsableCommand {
     @Option(help: "Write x, y (and label) to this CSV.")
     var out: String?
 
+    @Option(help: "Draw the embedding, coloured by label when labels are known, to this .png, .svg or .pdf.")
+    var plot: String?
+
     @Flag(help: "Print machine-readable JSON.")
     var json = false
 
@@ -73,6 +77,7 @@ struct TSNECommand: ParsableCommand {
         var accuracyNeighbors: Int?
         var seconds: Double
         var out: String?
+        var plot: String?
     }
 
     func run() throws {
@@ -106,12 +111,34 @@ struct TSNECommand: ParsableCommand {
                             pcaComponents: usedPCA, method: result.method.rawValue, perplexity: perplexity,
                             learningRate: result.learningRate, iterations: result.iterations,
                             klDivergence: result.klDivergence, neighborAccuracy: accuracy,
-                            accuracyNeighbors: accuracy == nil ? nil : accuracyNeighbors, seconds: seconds, out: out)
+                            accuracyNeighbors: accuracy == nil ? nil : accuracyNeighbors, seconds: seconds, out: out, plot: plot)
+        if let plot { try drawPlot(result, input: input, to: plot) }
         if json { try Output.json(report); return }
         print("\(report.source): \(report.samples) samples x \(report.features) features"
               + (usedPCA.map { " -> PCA \($0)" } ?? "") + " -> t-SNE (\(report.method), perplexity \(perplexity))")
         print(String(format: "KL divergence %.4f after %d iterations, %.1f s", result.klDivergence, result.iterations, seconds))
         if let accuracy { print(String(format: "%d-NN accuracy of the labels: %.4f", accuracyNeighbors, accuracy)) }
         if let out { print("embedding written to \(out)") }
+        if let plot { print("plot written to \(plot)") }
+    }
+
+    /// A square scatter of the embedding; one colour per label (tab10/tab20) with a legend.
+    func drawPlot(_ result: TSNEResult, input: AnalysisInput, to path: String) throws {
+        let n = result.embedding.rowCount
+        let x = (0..<n).map { result.embedding[$0, 0] }, y = (0..<n).map { result.embedding[$0, 1] }
+        var figure = Figure(width: 1500, height: 1300, dpi: 120,
+                            title: String(format: "t-SNE of %@ (perplexity %g, KL %.3f)", input.source, perplexity, result.klDivergence))
+        let markerSize = n > 20_000 ? 1.5 : (n > 3_000 ? 2.5 : 5)
+        if let labels = input.labels, let low = labels.min(), low >= 0, let high = labels.max(), high < 20 {
+            let names = input.classNames.flatMap { $0.count > high ? $0 : nil } ?? (0...high).map(String.init)
+            try figure[0].scatter(x: x, y: y, categories: labels, names: names, size: markerSize, alpha: 0.8)
+            figure[0].legend = .outsideRight
+            figure[0].legendTitle = "label"
+        } else {
+            try figure[0].scatter(x: x, y: y, size: markerSize, alpha: 0.7)
+        }
+        figure[0].xLabel = "t-SNE 1"
+        figure[0].yLabel = "t-SNE 2"
+        try figure.save(path)
     }
 }

@@ -55,7 +55,8 @@ struct AnalysisInputOptions: ParsableArguments {
             if let limit, limit < labels.count {
                 features = features.rows(0..<limit); labels = Array(labels.prefix(limit))
             }
-            return AnalysisInput(features: features, labels: labels, extra: nil, source: "\(dataset)-\(split)")
+            return AnalysisInput(features: features, labels: labels, extra: nil, source: "\(dataset)-\(split)",
+                                 classNames: parts[0].classNames)
         }
         let path = input!
         var table = try CSV.readNumeric(path)
@@ -84,7 +85,7 @@ struct AnalysisInputOptions: ParsableArguments {
         guard features.columnCount > 0 else {
             throw DatasetError.invalidArgument("\(path): no feature columns left; expected at least one numeric column besides \(reserved.joined(separator: ", "))")
         }
-        return AnalysisInput(features: features.values, labels: labels, extra: extra, source: path)
+        return AnalysisInput(features: features.values, labels: labels, extra: extra, source: path, classNames: nil)
     }
 }
 
@@ -94,6 +95,8 @@ struct AnalysisInput {
     var labels: [Int]?
     var extra: [Int]?
     var source: String
+    /// Names of the label values, when the dataset has them.
+    var classNames: [String]?
 }
 
 /// Wall-clock seconds of `body`, with its result.

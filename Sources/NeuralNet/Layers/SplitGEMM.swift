@@ -1,0 +1,49 @@
+import TensorCore
+
+/// Matrix products for the layers: one `sgemm`, or two halves on the two cores.
+///
+/// OpenBLAS' own threads busy-wait (`sched_yield`) between calls, and in a training step the
+/// calls alternate with im2col, pooling and activation loops that `Parallel` spreads over the
+/// same two cores: profiles of cnn3 showed ~20 % of the time in the scheduler. So `Trainer.fit`
+/// sets OpenBLAS to one thread and the layers split each large product themselves, along its
+/// longer output side, into halves computed concurrently by single-threaded `sgemm` calls. When
+/// OpenBLAS runs several threads (outside training), the product is left to it whole.
+enum SplitGEMM {
+    /// Below this many multiply-adds one call on one core is as fast as two.
+    static let splitThreshold = 1 << 18
+
+    static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                      a: UnsafePointer<Float>, leadingA: Int, b: UnsafePointer<Float>, leadingB: Int,
+                      beta: Float = 0, c: UnsafeMutablePointer<Float>, leadingC: Int) {
+        let workers = Parallel.workerCount
+        guard workers > 1, m * n * k >= splitThreshold, BLAS.threadCount == 1, max(m, n) >= 2 * workers else {
+            BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, leadingA: leadingA,
+                       b: b, leadingB: leadingB, beta: beta, c: c, leadingC: leadingC)
+            return
+        }
+        let aPointer = SendablePointer(UnsafeMutablePointer(mutating: a))
+        let bPointer = SendablePointer(UnsafeMutablePointer(mutating: b))
+        let cPointer = SendablePointer(c)
+        let splitRows = m >= n
+        let extent = splitRows ? m : n
+        let chunk = (extent + workers - 1) / workers
+        Parallel.forEachChunk(workers) { parts in
+            for part in parts {
+                let start = part * chunk
+                let end = min(extent, start + chunk)
+                guard start < end else { continue }
+                if splitRows {
+                    let aOffset = transposeA ? start : start * leadingA
+                    BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: end - start, n: n, k: k,
+                               a: aPointer.base + aOffset, leadingA: leadingA, b: bPointer.base, leadingB: leadingB,
+                               beta: beta, c: cPointer.base + start * leadingC, leadingC: leadingC)
+                } else {
+                    let bOffset = transposeB ? start * leadingB : start
+                    BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: end - start, k: k,
+                               a: aPointer.base, leadingA: leadingA, b: bPointer.base + bOffset, leadingB: leadingB,
+                               beta: beta, c: cPointer.base + start, leadingC: leadingC)
+                }
+            }
+        }
+    }
+}
