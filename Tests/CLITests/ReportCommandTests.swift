@@ -35,4 +35,14 @@ struct ReportCommandTests {
         #expect(try String(contentsOf: previous.appendingPathComponent("index.html"), encoding: .utf8) == "the previous report")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["cnn"], "no staging folder left")
     }
+
+    @Test("a malformed --fraud-input file exits 1 with a message naming the file")
+    func badFraudInput() throws {
+        let path = try TestSupport.writeFile("\"Time\",\"Amount\"\n0,1.5\n", named: "creditcard.csv", in: directory)
+        let result = try AtelierBinary.run(["report", "fraud", "--fraud-input", path, "--out", directory.appendingPathComponent("out").path])
+        #expect(result.status == 1, "status \(result.status): \(result.standardError)")
+        #expect(!result.crashed)
+        #expect(result.standardError.contains("report 'fraud' failed at step 'load data'"), "\(result.standardError)")
+        #expect(result.standardError.contains(path), "\(result.standardError)")
+    }
 }

@@ -98,6 +98,19 @@ struct ReportOutputTests {
             try expectShown(ReportFormat.percent(try #require(autoencoder["kmeans_\(space)"]?["purity"]?.number)), in: "autoencoder")
             try expectShown(ReportFormat.percent(try #require(autoencoder["classifier_\(space)_test_accuracy"]?.number)), in: "autoencoder")
         }
+        let fraud = output.metrics["fraud"] ?? [:]
+        #expect(fraud["synthetic"] == .bool(true))
+        let (fraudPage, fraudMarkdown) = try page("fraud")
+        #expect(fraudPage.contains("<p class=\"callout\">SYNTHETIC DATA") && fraudMarkdown.contains("> **SYNTHETIC DATA"))
+        #expect(fraudPage.components(separatedBy: "(synthetic data)").count > 5, "figure captions and tables say synthetic")
+        if case let .array(classifiers) = fraud["classifiers"] ?? .null {
+            #expect(classifiers.count == 12, "logistic regression and MLP x 3 balancings x 2 feature sets")
+            for classifier in classifiers {
+                try expectShown(ReportFormat.fixed(try #require(classifier["auprc"]?.number), 4), in: "fraud")
+            }
+        } else {
+            Issue.record("fraud metrics have no classifiers")
+        }
         let datasets = output.metrics["datasets"] ?? [:]
         try expectShown(ReportFormat.grouped(try #require(datasets["mnist_train_count"]?.number)), in: "datasets")
         try expectShown(ReportFormat.fixed(try #require(datasets["fashion_mnist_mean_pixel"]?.number), 4), in: "datasets")
@@ -117,6 +130,16 @@ struct ReportOutputTests {
             } else {
                 Issue.record("\(key): no training loss series")
             }
+        }
+        // Frauds are 0.17 % of the rows: a detector that guesses has AUPRC ~0.002 and ROC-AUC 0.5.
+        if case let .array(classifiers) = output.metrics["fraud"]?["classifiers"] ?? .null {
+            let best = classifiers.compactMap { $0["auprc"]?.number }.max() ?? 0
+            #expect(best > 0.3, "best AUPRC \(best)")
+            // Logistic regression converges on any of the balancings; the small MLP may not on 30 frauds.
+            let logistic = classifiers.filter { $0["model"] == .string("logistic regression") }
+            #expect(logistic.count == 6 && logistic.allSatisfy { ($0["roc_auc"]?.number ?? 0) > 0.8 })
+        } else {
+            Issue.record("fraud metrics have no classifiers")
         }
         let autoencoder = output.metrics["autoencoder"] ?? [:]
         #expect((autoencoder["classifier_latent_test_accuracy"]?.number ?? 0) > 0.5)
