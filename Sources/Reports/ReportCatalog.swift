@@ -91,7 +91,8 @@ public enum ReportCatalog {
             results[builder.name] = writer.metrics
             context.log(String(format: "report \(builder.name): done in %.1f s", Date().timeIntervalSince(start)))
         }
-        try ReportIndex.write(root: context.outputRoot, titles: Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0.title) }), generatedAt: stamp)
+        try ReportIndex.write(root: context.outputRoot, titles: Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0.title) }),
+                              order: names, generatedAt: stamp)
         return results
     }
 }

@@ -41,6 +41,8 @@ struct ReportOutputTests {
             }
             #expect(index.contains("href=\"\(name)/index.html\""), "index links \(name)")
         }
+        let positions = ReportCatalog.names.compactMap { index.range(of: "href=\"\($0)/index.html\"")?.lowerBound }
+        #expect(positions.count == ReportCatalog.names.count && positions == positions.sorted(), "the index lists reports in catalog order")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: output.root).filter { $0.hasPrefix(".") }
         #expect(leftovers.isEmpty, "no staging folders left: \(leftovers)")
     }
