@@ -31,6 +31,8 @@ public enum HTMLRenderer {
                 html += "<h\(l)>\(escape(text))</h\(l)>\n"
             case let .paragraph(text):
                 html += "<p>\(escape(text))</p>\n"
+            case let .callout(text):
+                html += "<p class=\"callout\">\(escape(text))</p>\n"
             case let .table(table):
                 html += "<table class=\"data\">\n<caption>\(escape(table.caption))</caption>\n<thead><tr>"
                 for (i, cell) in table.header.enumerated() {
@@ -90,6 +92,7 @@ public enum HTMLRenderer {
     figure{margin:1.5em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}
     figcaption{color:#555;font-size:.92em;margin-top:4px}
     .foot{margin-top:3em;color:#777;font-size:.85em}
+    .callout{border-left:6px solid #d62728;background:#fdf0f0;padding:10px 14px;font-weight:bold}
     """
 }
 
@@ -109,6 +112,8 @@ public enum MarkdownRenderer {
                 md += String(repeating: "#", count: min(max(level, 2), 4)) + " \(text)\n\n"
             case let .paragraph(text):
                 md += text + "\n\n"
+            case let .callout(text):
+                md += "> **\(text)**\n\n"
             case let .table(table):
                 md += "**\(table.caption)**\n\n"
                 md += "| " + table.header.map(cell).joined(separator: " | ") + " |\n"

@@ -6,6 +6,12 @@ public enum ReportProfile: String, Sendable, CaseIterable {
     case quick
     /// The full datasets, as published in the repository's `reports/` folder.
     case full
+    /// Test-only: a few hundred samples so the debug-build test suite stays short. The CLI does
+    /// not offer it; its numbers only show that the pipeline works end to end.
+    case tiny
+
+    /// The profiles `atelier report --profile` accepts.
+    public static let published: [ReportProfile] = [.quick, .full]
 }
 
 /// What every report step needs to know about the run.
@@ -45,7 +51,7 @@ public protocol ReportBuilder {
 
 /// The reports `atelier report` knows, in the order `all` runs them.
 public enum ReportCatalog {
-    public static var all: [any ReportBuilder.Type] { [] }
+    public static var all: [any ReportBuilder.Type] { [DatasetsReport.self, CNNReport.self, AutoencoderReport.self, FraudReport.self] }
 
     public static var names: [String] { all.map { $0.name } }
 
@@ -64,21 +70,29 @@ public enum ReportCatalog {
                 return builder
             }
         }
+        return try run(builders: selected, context: context)
+    }
+
+    /// Runs `builders` in order (the tests pass their own to exercise failures).
+    @discardableResult
+    static func run(builders selected: [any ReportBuilder.Type], context: ReportContext) throws -> [String: [String: JSONValue]] {
         var results: [String: [String: JSONValue]] = [:]
         let stamp = ReportContext.timestamp()
         for builder in selected {
             context.log("report \(builder.name): starting (\(context.profile.rawValue) profile)")
             let start = Date()
             var document = ReportDocument(name: builder.name, title: builder.title)
-            document.configuration = [("profile", context.profile.rawValue), ("seed", String(context.seed)),
-                                      ("command", "atelier report \(builder.name) --profile \(context.profile.rawValue) --seed \(context.seed)")]
+            var command = "atelier report \(builder.name) --profile \(context.profile.rawValue) --seed \(context.seed)"
+            if builder.name == "fraud", let input = context.fraudInput { command += " --fraud-input \(input)" }
+            document.configuration = [("profile", context.profile.rawValue), ("seed", String(context.seed)), ("command", command)]
             let writer = try ReportWriter(root: context.outputRoot, document: document)
             try builder.build(writer, context: context)
             try writer.commit(generatedAt: stamp)
             results[builder.name] = writer.metrics
             context.log(String(format: "report \(builder.name): done in %.1f s", Date().timeIntervalSince(start)))
         }
-        try ReportIndex.write(root: context.outputRoot, titles: Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0.title) }), generatedAt: stamp)
+        try ReportIndex.write(root: context.outputRoot, titles: Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0.title) }),
+                              order: names, generatedAt: stamp)
         return results
     }
 }

@@ -26,6 +26,7 @@ public struct ReportDocument: Sendable {
 
     public mutating func heading(_ text: String, level: Int = 2) { blocks.append(.heading(text, level: level)) }
     public mutating func paragraph(_ text: String) { blocks.append(.paragraph(text)) }
+    public mutating func callout(_ text: String) { blocks.append(.callout(text)) }
     public mutating func table(_ table: ReportTable) { blocks.append(.table(table)) }
     public mutating func figure(_ path: String, caption: String) { blocks.append(.figure(path: path, caption: caption)) }
 
@@ -39,6 +40,8 @@ public struct ReportDocument: Sendable {
 public enum ReportBlock: Sendable {
     case heading(String, level: Int)
     case paragraph(String)
+    /// A paragraph a reader must not miss (e.g. "these numbers come from synthetic data").
+    case callout(String)
     case table(ReportTable)
     /// A figure file relative to the report folder (e.g. `figures/curves.png`) and its caption.
     case figure(path: String, caption: String)
@@ -57,7 +60,7 @@ public struct ReportTable: Sendable {
         self.header = header
         self.rows = rows
         self.numericColumns = numericColumns ?? Set(header.indices.filter { column in
-            rows.allSatisfy { $0.indices.contains(column) && Double($0[column].replacingOccurrences(of: "%", with: "").replacingOccurrences(of: ",", with: "")) != nil }
+            rows.allSatisfy { $0.indices.contains(column) && Double($0[column].replacingOccurrences(of: "%", with: "").replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces)) != nil }
         })
     }
 }

@@ -54,6 +54,7 @@ public final class ReportWriter {
 
     public func heading(_ text: String, level: Int = 2) { document.heading(text, level: level) }
     public func paragraph(_ text: String) { document.paragraph(text) }
+    public func callout(_ text: String) { document.callout(text) }
     public func table(_ table: ReportTable) { document.table(table) }
     public func configure(_ key: String, _ value: String) { document.configuration.append((key, value)) }
     public func metric(_ key: String, _ value: JSONValue) { metrics[key] = value }
@@ -111,11 +112,12 @@ public final class ReportWriter {
 
 /// Writes `<root>/index.html` linking every report folder that holds an `index.html`.
 public enum ReportIndex {
-    public static func write(root: String, titles: [String: String], generatedAt: String) throws {
+    /// - Parameter order: report names listed first, in this order (the catalog's); other folders follow by name.
+    public static func write(root: String, titles: [String: String], order: [String] = [], generatedAt: String) throws {
         let fm = FileManager.default
         let entries = ((try? fm.contentsOfDirectory(atPath: root)) ?? [])
             .filter { !$0.hasPrefix(".") && fm.fileExists(atPath: (root as NSString).appendingPathComponent("\($0)/index.html")) }
-            .sorted()
+            .sorted { (order.firstIndex(of: $0) ?? order.count, $0) < (order.firstIndex(of: $1) ?? order.count, $1) }
         var html = """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>Atelier reports</title>

@@ -22,6 +22,7 @@ struct Atelier: ParsableCommand {
             PCACommand.self,
             TSNECommand.self,
             FraudCommand.self,
+            ReportCommand.self,
         ]
     }
 }

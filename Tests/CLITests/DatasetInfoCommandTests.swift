@@ -93,10 +93,14 @@ enum AtelierBinary {
         var standardError: String
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs the binary with `arguments`; `environment` entries are added to (or override) this process's.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.currentDirectoryURL = TestSupport.repositoryRoot
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
