@@ -24,6 +24,8 @@ struct FraudCommand: ParsableCommand {
         @Option(help: "Rows to write.") var rows = PublishedStatistics.realRowCount
         @Option(help: "Fraud rows (default: 0.1727 % of the rows, 492 of 284,807).") var fraudRows: Int?
         @Option(help: "Random seed.") var seed: UInt64 = 0
+        @Option(help: "Share of fraud rows whose V-features look legitimate, in [0, 1) (see FraudMixture).")
+        var camouflage = SyntheticCreditCard.defaultCamouflageShare
         @Option(help: "Output CSV path (written atomically, with a .synthetic.json sidecar).") var out: String
         @Option(help: "Published statistics CSV (default: datasets/creditcard/creditcard_stats.csv).") var stats: String?
         @Flag(help: "Print machine-readable JSON.") var json = false
@@ -33,11 +35,12 @@ struct FraudCommand: ParsableCommand {
             if let fraudRows, fraudRows < 2 || fraudRows > rows - 2 {
                 throw ValidationError("--fraud-rows must be in 2...\(rows - 2), got \(fraudRows)")
             }
+            guard camouflage >= 0, camouflage < 1 else { throw ValidationError("--camouflage must be in [0, 1), got \(camouflage)") }
         }
 
         func run() throws {
             let statistics = try PublishedStatistics.load(PublishedStatistics.locate(explicit: stats))
-            let generator = SyntheticCreditCard(rows: rows, fraudRows: fraudRows, seed: seed)
+            let generator = SyntheticCreditCard(rows: rows, fraudRows: fraudRows, seed: seed, camouflageShare: camouflage)
             let start = Date()
             let data = try generator.write(to: out, statistics: statistics)
             let elapsed = Date().timeIntervalSince(start)
