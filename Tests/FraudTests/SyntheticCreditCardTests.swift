@@ -57,7 +57,7 @@ import Testing
         let stats = Self.statistics
         let generator = SyntheticCreditCard(rows: 4000, fraudRows: 1000, seed: 11)
         let data = try generator.generate(statistics: stats)
-        let mixture = try FraudMixture(statistics: stats, camouflageShare: generator.camouflageShare)
+        let mixture = try FraudMixture(statistics: stats, camouflageShare: generator.camouflageShare, camouflageShift: generator.camouflageShift)
         let summary = ClassSummary(data)
         for feature in CreditCardSchema.featureNames where feature != "Amount" {
             for label in 0...1 {
@@ -72,7 +72,7 @@ import Testing
                         let d = mean - expected.mean
                         return weight * (d * d * d * d + 6 * d * d * std * std + 3 * std * std * std * std)
                     }
-                    fourth = term(column.camouflageShare, column.legitMean, column.legitStandardDeviation)
+                    fourth = term(column.camouflageShare, column.camouflagedMean, column.camouflagedStandardDeviation)
                         + term(1 - column.camouflageShare, column.obviousMean, column.obviousStandardDeviation)
                 }
                 let standardError = (fourth - sigma * sigma * sigma * sigma).squareRoot() / (2 * sigma * n.squareRoot())
@@ -108,7 +108,8 @@ import Testing
     @Test func mixtureKeepsThePublishedFraudMoments() throws {
         let stats = Self.statistics
         for share in [0.0, 0.25, 0.6] {
-            let mixture = try FraudMixture(statistics: stats, camouflageShare: share)
+          for shift in [0.0, 0.2] {
+            let mixture = try FraudMixture(statistics: stats, camouflageShare: share, camouflageShift: shift)
             #expect(mixture.columns.count == 28)
             for column in mixture.columns {
                 let published = stats.fraud[column.name]!
@@ -117,9 +118,17 @@ import Testing
                 #expect(column.obviousStandardDeviation * column.obviousStandardDeviation
                         >= FraudMixture.minimumObviousVarianceFraction * published.standardDeviation * published.standardDeviation * (1 - 1e-9))
                 #expect(column.camouflageShare <= share)
+                let legit = stats.legit[column.name]!
+                #expect(abs(column.camouflagedMean - (legit.mean + shift * (published.mean - legit.mean))) < 1e-12 * max(1, abs(published.mean)))
             }
+          }
         }
         #expect(try FraudMixture(statistics: stats, camouflageShare: 0.25).reducedColumns.isEmpty)
+        // At the generator's defaults (0.30, shift 0.08) only V4 and V14 fall back (worked out
+        // beside the formulas: their obvious variance would be ~3 % of the fraud variance).
+        let defaults = try FraudMixture(statistics: stats, camouflageShare: SyntheticCreditCard.defaultCamouflageShare,
+                                        camouflageShift: SyntheticCreditCard.defaultCamouflageShift)
+        #expect(defaults.reducedColumns == ["V4", "V14"])
         // Hand check, V4 at p = 0.6: V4's fraud std (2.87) is small next to its mean gap, so the
         // obvious variance would be negative; its share is reduced and the others keep 0.6.
         let high = try FraudMixture(statistics: stats, camouflageShare: 0.6)
@@ -130,6 +139,7 @@ import Testing
         #expect(abs(v1.obviousMean - (-6.365350)) < 1e-5)
         #expect(throws: FraudError.self) { try FraudMixture(statistics: stats, camouflageShare: 1) }
         #expect(throws: FraudError.self) { try FraudMixture(statistics: stats, camouflageShare: -0.1) }
+        #expect(throws: FraudError.self) { try FraudMixture(statistics: stats, camouflageShare: 0.2, camouflageShift: 1) }
     }
 
     /// The camouflaged share makes perfect separation impossible: on 6000 rows with 400 frauds the

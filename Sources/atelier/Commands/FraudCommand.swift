@@ -26,6 +26,8 @@ struct FraudCommand: ParsableCommand {
         @Option(help: "Random seed.") var seed: UInt64 = 0
         @Option(help: "Share of fraud rows whose V-features look legitimate, in [0, 1) (see FraudMixture).")
         var camouflage = SyntheticCreditCard.defaultCamouflageShare
+        @Option(help: "Where camouflaged fraud rows sit between the legit (0) and fraud (1) means, in [0, 1).")
+        var camouflageShift = SyntheticCreditCard.defaultCamouflageShift
         @Option(help: "Output CSV path (written atomically, with a .synthetic.json sidecar).") var out: String
         @Option(help: "Published statistics CSV (default: datasets/creditcard/creditcard_stats.csv).") var stats: String?
         @Flag(help: "Print machine-readable JSON.") var json = false
@@ -36,11 +38,12 @@ struct FraudCommand: ParsableCommand {
                 throw ValidationError("--fraud-rows must be in 2...\(rows - 2), got \(fraudRows)")
             }
             guard camouflage >= 0, camouflage < 1 else { throw ValidationError("--camouflage must be in [0, 1), got \(camouflage)") }
+            guard camouflageShift >= 0, camouflageShift < 1 else { throw ValidationError("--camouflage-shift must be in [0, 1), got \(camouflageShift)") }
         }
 
         func run() throws {
             let statistics = try PublishedStatistics.load(PublishedStatistics.locate(explicit: stats))
-            let generator = SyntheticCreditCard(rows: rows, fraudRows: fraudRows, seed: seed, camouflageShare: camouflage)
+            let generator = SyntheticCreditCard(rows: rows, fraudRows: fraudRows, seed: seed, camouflageShare: camouflage, camouflageShift: camouflageShift)
             let start = Date()
             let data = try generator.write(to: out, statistics: statistics)
             let elapsed = Date().timeIntervalSince(start)
