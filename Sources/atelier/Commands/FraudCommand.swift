@@ -47,9 +47,10 @@ struct FraudCommand: ParsableCommand {
             let start = Date()
             let data = try generator.write(to: out, statistics: statistics)
             let elapsed = Date().timeIntervalSince(start)
-            struct Report: Encodable { var path: String; var rows: Int; var frauds: Int; var fraudPercent: Double; var seed: UInt64; var seconds: Double; var synthetic: Bool }
+            struct Report: Encodable { var path: String; var rows: Int; var frauds: Int; var fraudPercent: Double; var seed: UInt64; var camouflageShare: Double; var camouflageShift: Double; var seconds: Double; var synthetic: Bool }
             let report = Report(path: out, rows: data.rowCount, frauds: data.fraudCount,
-                                fraudPercent: 100 * Double(data.fraudCount) / Double(data.rowCount), seed: seed, seconds: elapsed, synthetic: true)
+                                fraudPercent: 100 * Double(data.fraudCount) / Double(data.rowCount), seed: seed,
+                                camouflageShare: camouflage, camouflageShift: camouflageShift, seconds: elapsed, synthetic: true)
             if json { try Output.json(report) } else {
                 print("wrote \(out): \(report.rows) rows, \(report.frauds) frauds (\(String(format: "%.4f", report.fraudPercent)) %), seed \(seed), \(String(format: "%.2f", elapsed)) s")
                 print("SYNTHETIC data drawn from published per-class statistics; see datasets/creditcard/README.md")
