@@ -77,7 +77,7 @@ public struct FraudMixture: Sendable, Equatable {
             let floor = Self.minimumObviousVarianceFraction * sF * sF
             var share = p
             if obvious(share).variance < floor {
-                // The obvious variance falls monotonically in q from s_F^2 at q = 0: bisect for the floor.
+                // At q = 0 the obvious variance is s_F^2 (above the floor), at q = p below it: bisect for the crossing.
                 var low = 0.0, high = share
                 for _ in 0..<100 {
                     let middle = (low + high) / 2
