@@ -2,7 +2,8 @@
 //
 // - Data: `CreditCardSchema`, `CreditCardData.load` (Kaggle creditcard.csv, checked),
 //   `PublishedStatistics` + `SyntheticCreditCard` (a seeded stand-in; everything from it says
-//   "synthetic"), `ClassSummary`.
+//   "synthetic"; fraud V-features from the camouflage `FraudMixture` so fraud is not perfectly
+//   separable), `ClassSummary`.
 // - Exploration: `FraudExploration` (CSV) and `FraudFigures` (PNG through Plotting).
 // - Classifiers: `LogisticRegression` (L-BFGS, weighted BCE, BLAS), `MLPClassifier` (NeuralNet
 //   trainer), `ClassBalancing`, `FraudExperiment` (stratified split, StandardScaler on train,

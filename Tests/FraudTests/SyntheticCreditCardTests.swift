@@ -2,6 +2,7 @@ import Datasets
 import FeatureSelection
 import Foundation
 import Fraud
+import Metrics
 import TestSupport
 import Testing
 
@@ -48,22 +49,36 @@ import Testing
     }
 
     /// Means within 4 standard errors and standard deviations within 4 standard errors of the
-    /// sample std (normal theory: se(s) ~ sigma / sqrt(2 (n - 1))), per class, on 4000 rows with
-    /// 1000 frauds.
+    /// sample std, per class, on 4000 rows with 1000 frauds. se(s) ~ sqrt(mu4 - sigma^4) / (2 sigma sqrt(n)),
+    /// with the fourth central moment of a normal (3 sigma^4) for legit columns and of the
+    /// two-component mixture (sum of w (d^4 + 6 d^2 s^2 + 3 s^4), d = component mean - mixture mean)
+    /// for fraud V columns, whose std error is larger than a normal's.
     @Test func matchesPublishedMomentsWithinSamplingError() throws {
         let stats = Self.statistics
-        let data = try SyntheticCreditCard(rows: 4000, fraudRows: 1000, seed: 11).generate(statistics: stats)
+        let generator = SyntheticCreditCard(rows: 4000, fraudRows: 1000, seed: 11)
+        let data = try generator.generate(statistics: stats)
+        let mixture = try FraudMixture(statistics: stats, camouflageShare: generator.camouflageShare, camouflageShift: generator.camouflageShift)
         let summary = ClassSummary(data)
         for feature in CreditCardSchema.featureNames where feature != "Amount" {
             for label in 0...1 {
                 let expected = (label == 1 ? stats.fraud : stats.legit)[feature]!
                 let row = summary.row(feature, label: label)!
                 let n = Double(row.count)
-                #expect(abs(row.mean - expected.mean) < 4 * expected.standardDeviation / n.squareRoot(), "\(feature) class \(label) mean")
+                let sigma = expected.standardDeviation
+                #expect(abs(row.mean - expected.mean) < 4 * sigma / n.squareRoot(), "\(feature) class \(label) mean")
+                var fourth = 3 * sigma * sigma * sigma * sigma
+                if label == 1, let column = mixture.columns.first(where: { $0.name == feature }) {
+                    func term(_ weight: Double, _ mean: Double, _ std: Double) -> Double {
+                        let d = mean - expected.mean
+                        return weight * (d * d * d * d + 6 * d * d * std * std + 3 * std * std * std * std)
+                    }
+                    fourth = term(column.camouflageShare, column.camouflagedMean, column.camouflagedStandardDeviation)
+                        + term(1 - column.camouflageShare, column.obviousMean, column.obviousStandardDeviation)
+                }
+                let standardError = (fourth - sigma * sigma * sigma * sigma).squareRoot() / (2 * sigma * n.squareRoot())
                 // Time is a Beta, not a normal: allow a looser std check there.
                 let factor = feature == "Time" ? 6.0 : 4.0
-                #expect(abs(row.standardDeviation - expected.standardDeviation) < factor * expected.standardDeviation / (2 * (n - 1)).squareRoot(),
-                        "\(feature) class \(label) std")
+                #expect(abs(row.standardDeviation - sigma) < factor * standardError, "\(feature) class \(label) std")
             }
         }
         // Time ranges, and Amount non-negative with the published quartiles (log scale, 4 se).
@@ -85,6 +100,66 @@ import Testing
         let ranking = try FeatureRelevanceAnalysis(rankBy: .anovaF).fit(data.features, labels: data.labels)
         #expect(Set(ranking.top(4)) == ["V17", "V14", "V12", "V10"])
         #expect(Set(ranking.reranked(by: .pointBiserial).top(4)) == ["V17", "V14", "V12", "V10"])
+    }
+
+    /// The solved mixture reproduces the published fraud mean and std of every V column exactly
+    /// (law of total variance), with a positive obvious-component std; a share so high that some
+    /// column's obvious variance would vanish falls back to a smaller share for that column only.
+    @Test func mixtureKeepsThePublishedFraudMoments() throws {
+        let stats = Self.statistics
+        for share in [0.0, 0.25, 0.6] {
+          for shift in [0.0, 0.2] {
+            let mixture = try FraudMixture(statistics: stats, camouflageShare: share, camouflageShift: shift)
+            #expect(mixture.columns.count == 28)
+            for column in mixture.columns {
+                let published = stats.fraud[column.name]!
+                #expect(abs(column.mean - published.mean) < 1e-9 * max(1, abs(published.mean)), "\(column.name) mean at p = \(share)")
+                #expect(abs(column.standardDeviation - published.standardDeviation) < 1e-9 * published.standardDeviation, "\(column.name) std at p = \(share)")
+                #expect(column.obviousStandardDeviation * column.obviousStandardDeviation
+                        >= FraudMixture.minimumObviousVarianceFraction * published.standardDeviation * published.standardDeviation * (1 - 1e-9))
+                #expect(column.camouflageShare <= share)
+                let legit = stats.legit[column.name]!
+                #expect(abs(column.camouflagedMean - (legit.mean + shift * (published.mean - legit.mean))) < 1e-12 * max(1, abs(published.mean)))
+            }
+          }
+        }
+        #expect(try FraudMixture(statistics: stats, camouflageShare: 0.25).reducedColumns.isEmpty)
+        // At the generator's defaults (0.30, shift 0.08) only V4 and V14 fall back (worked out
+        // beside the formulas: their obvious variance would be ~3 % of the fraud variance).
+        let defaults = try FraudMixture(statistics: stats, camouflageShare: SyntheticCreditCard.defaultCamouflageShare,
+                                        camouflageShift: SyntheticCreditCard.defaultCamouflageShift)
+        #expect(defaults.reducedColumns == ["V4", "V14"])
+        // Hand check, V4 at p = 0.6: V4's fraud std (2.87) is small next to its mean gap, so the
+        // obvious variance would be negative; its share is reduced and the others keep 0.6.
+        let high = try FraudMixture(statistics: stats, camouflageShare: 0.6)
+        #expect(high.reducedColumns.contains("V4"))
+        #expect(!high.reducedColumns.contains("V1"))
+        // V1 at p = 0.25, worked by hand: mu_O = (-4.771948 - 0.25 * 0.008258) / 0.75 = -6.365351.
+        let v1 = try FraudMixture(statistics: stats, camouflageShare: 0.25).columns[0]
+        #expect(abs(v1.obviousMean - (-6.365350)) < 1e-5)
+        #expect(throws: FraudError.self) { try FraudMixture(statistics: stats, camouflageShare: 1) }
+        #expect(throws: FraudError.self) { try FraudMixture(statistics: stats, camouflageShare: -0.1) }
+        #expect(throws: FraudError.self) { try FraudMixture(statistics: stats, camouflageShare: 0.2, camouflageShift: 1) }
+    }
+
+    /// The camouflaged share makes perfect separation impossible: on 6000 rows with 400 frauds the
+    /// best single feature's AUPRC (either direction) stays below 0.99, while without camouflage
+    /// the best one scores higher.
+    @Test func camouflageBreaksPerfectSeparation() throws {
+        func bestAveragePrecision(_ share: Double) throws -> Double {
+            let data = try SyntheticCreditCard(rows: 6000, fraudRows: 400, seed: 3, camouflageShare: share).generate(statistics: Self.statistics)
+            var best = 0.0
+            for index in 1...28 {
+                let column = data.features.column(at: index)
+                best = max(best, BinaryClassification.averagePrecision(labels: data.labels, scores: column),
+                           BinaryClassification.averagePrecision(labels: data.labels, scores: column.map { -$0 }))
+            }
+            return best
+        }
+        let camouflaged = try bestAveragePrecision(SyntheticCreditCard.defaultCamouflageShare)
+        #expect(camouflaged < 0.99)
+        #expect(camouflaged > 0.5)   // still a strong signal
+        #expect(try camouflaged < bestAveragePrecision(0))
     }
 
     @Test func badGeneratorArguments() {

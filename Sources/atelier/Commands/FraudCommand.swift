@@ -24,6 +24,10 @@ struct FraudCommand: ParsableCommand {
         @Option(help: "Rows to write.") var rows = PublishedStatistics.realRowCount
         @Option(help: "Fraud rows (default: 0.1727 % of the rows, 492 of 284,807).") var fraudRows: Int?
         @Option(help: "Random seed.") var seed: UInt64 = 0
+        @Option(help: "Share of fraud rows whose V-features look legitimate, in [0, 1) (see FraudMixture).")
+        var camouflage = SyntheticCreditCard.defaultCamouflageShare
+        @Option(help: "Where camouflaged fraud rows sit between the legit (0) and fraud (1) means, in [0, 1).")
+        var camouflageShift = SyntheticCreditCard.defaultCamouflageShift
         @Option(help: "Output CSV path (written atomically, with a .synthetic.json sidecar).") var out: String
         @Option(help: "Published statistics CSV (default: datasets/creditcard/creditcard_stats.csv).") var stats: String?
         @Flag(help: "Print machine-readable JSON.") var json = false
@@ -33,17 +37,20 @@ struct FraudCommand: ParsableCommand {
             if let fraudRows, fraudRows < 2 || fraudRows > rows - 2 {
                 throw ValidationError("--fraud-rows must be in 2...\(rows - 2), got \(fraudRows)")
             }
+            guard camouflage >= 0, camouflage < 1 else { throw ValidationError("--camouflage must be in [0, 1), got \(camouflage)") }
+            guard camouflageShift >= 0, camouflageShift < 1 else { throw ValidationError("--camouflage-shift must be in [0, 1), got \(camouflageShift)") }
         }
 
         func run() throws {
             let statistics = try PublishedStatistics.load(PublishedStatistics.locate(explicit: stats))
-            let generator = SyntheticCreditCard(rows: rows, fraudRows: fraudRows, seed: seed)
+            let generator = SyntheticCreditCard(rows: rows, fraudRows: fraudRows, seed: seed, camouflageShare: camouflage, camouflageShift: camouflageShift)
             let start = Date()
             let data = try generator.write(to: out, statistics: statistics)
             let elapsed = Date().timeIntervalSince(start)
-            struct Report: Encodable { var path: String; var rows: Int; var frauds: Int; var fraudPercent: Double; var seed: UInt64; var seconds: Double; var synthetic: Bool }
+            struct Report: Encodable { var path: String; var rows: Int; var frauds: Int; var fraudPercent: Double; var seed: UInt64; var camouflageShare: Double; var camouflageShift: Double; var seconds: Double; var synthetic: Bool }
             let report = Report(path: out, rows: data.rowCount, frauds: data.fraudCount,
-                                fraudPercent: 100 * Double(data.fraudCount) / Double(data.rowCount), seed: seed, seconds: elapsed, synthetic: true)
+                                fraudPercent: 100 * Double(data.fraudCount) / Double(data.rowCount), seed: seed,
+                                camouflageShare: camouflage, camouflageShift: camouflageShift, seconds: elapsed, synthetic: true)
             if json { try Output.json(report) } else {
                 print("wrote \(out): \(report.rows) rows, \(report.frauds) frauds (\(String(format: "%.4f", report.fraudPercent)) %), seed \(seed), \(String(format: "%.2f", elapsed)) s")
                 print("SYNTHETIC data drawn from published per-class statistics; see datasets/creditcard/README.md")
