@@ -40,7 +40,7 @@ public enum FraudReport: ReportBuilder {
         writer.metric("rows", .number(Double(data.rowCount)))
         writer.metric("frauds", .number(Double(data.fraudCount)))
         if synthetic {
-            writer.callout("SYNTHETIC DATA. These rows were drawn from the published per-class statistics of the Kaggle credit-card file (independent normals for V1-V28, fitted distributions for Time and Amount), not from real transactions. The workflow is the real one; the numbers only show what it does. Run `atelier report fraud --fraud-input creditcard.csv` on the real file for real figures.")
+            writer.callout("SYNTHETIC DATA. These rows were drawn from the published per-class statistics of the Kaggle credit-card file (V1-V28 normal for legitimate rows and a two-component mixture for frauds, 30 % of them camouflaged near the legitimate distribution, keeping every published per-class mean and standard deviation; fitted distributions for Time and Amount), not from real transactions. The workflow is the real one; the numbers only show what it does. Run `atelier report fraud --fraud-input creditcard.csv` on the real file for real figures.")
         }
         writer.paragraph("Seed 003's exercise: plot the transactions, decide which of the 30 features to keep, and train a detector. Frauds are rare, so accuracy says nothing (always answering 'legit' scores 99.8 %); the classifiers are compared by the area under the precision-recall curve (AUPRC) and by precision and recall at a threshold chosen on a validation split.")
 
