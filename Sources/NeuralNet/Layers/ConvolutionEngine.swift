@@ -186,12 +186,7 @@ final class ConvolutionEngine {
                 }
             }
             biasGradient.withUnsafeMutableBufferPointer { db in
-                for o in 0..<channels {
-                    var total: Float = 0
-                    let row = p.baseAddress! + o * width
-                    for i in 0..<width { total += row[i] }
-                    db[o] = total
-                }
+                for o in 0..<channels { db[o] = Summation.total(p.baseAddress! + o * width, count: width) }
             }
         }
         guard needsInputGradient else { return .empty }

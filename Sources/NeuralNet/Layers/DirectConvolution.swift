@@ -126,26 +126,11 @@ enum DirectConvolution {
                             }
                         }
                     }
-                    biases[o] = total(biasSums, count: wide)
-                    for t in 0..<kernelArea { weights[o * kernelArea + t] = total(tapSums + t * wide, count: wide) }
+                    biases[o] = Summation.total(biasSums, count: wide)
+                    for t in 0..<kernelArea { weights[o * kernelArea + t] = Summation.total(tapSums + t * wide, count: wide) }
                 }
             }
         }
-    }
-
-    /// The sum of `count` floats with eight independent partial sums.
-    @inline(__always)
-    static func total(_ values: UnsafePointer<Float>, count: Int) -> Float {
-        var lanes = SIMD8<Float>()
-        var index = 0
-        let raw = UnsafeRawPointer(values)
-        while index + 8 <= count {
-            lanes += raw.loadUnaligned(fromByteOffset: index &* 4, as: SIMD8<Float>.self)
-            index &+= 8
-        }
-        var result = lanes.sum()
-        while index < count { result += values[index]; index &+= 1 }
-        return result
     }
 
     /// `inputGradient[n, shifted by (i, j)] += weight[o, i, j] · outputGradient[n, o]` summed
