@@ -45,10 +45,14 @@ final class ConvolutionEngine {
     private var product: [Float] = []
     private var columnGradient: [Float] = []
     private(set) var batch = 0
+    /// One input channel, stride 1: computed by `DirectConvolution`, no columns at all.
+    let usesDirectPath: Bool
 
-    init(geometry: WindowGeometry, outputChannels: Int) {
+    /// `allowsDirectPath: false` forces im2col (to compare both paths in tests).
+    init(geometry: WindowGeometry, outputChannels: Int, allowsDirectPath: Bool = true) {
         self.geometry = geometry
         self.outputChannels = outputChannels
+        usesDirectPath = allowsDirectPath && DirectConvolution.applies(to: geometry)
     }
 
     /// Samples per im2col block at inference, where nothing is kept for backward: small enough
@@ -60,6 +64,25 @@ final class ConvolutionEngine {
     func forward(_ input: Tensor, weight: Tensor, bias: Tensor, outputShape: [Int], training: Bool = true) -> Tensor {
         let g = geometry
         let batch = input.rowCount
+        if usesDirectPath {
+            if training { self.batch = batch }
+            let channels = outputChannels
+            // `columns` holds the zero-padded images (kept for the weight gradient).
+            ensureCapacity(&columns, batch * DirectConvolution.paddedSize(g))
+            return Tensor.filled([batch] + outputShape) { out in
+                input.withUnsafeBufferPointer { x in
+                    weight.withUnsafeBufferPointer { w in
+                        bias.withUnsafeBufferPointer { b in
+                            columns.withUnsafeMutableBufferPointer { padded in
+                                DirectConvolution.forward(x.baseAddress!, batch: batch, geometry: g, outputChannels: channels,
+                                                          weight: w.baseAddress!, bias: b.baseAddress!,
+                                                          padded: padded.baseAddress!, into: out)
+                            }
+                        }
+                    }
+                }
+            }
+        }
         let chunk = training ? Swift.max(batch, 1) : Swift.min(Swift.max(batch, 1), ConvolutionEngine.inferenceChunk)
         if training { self.batch = batch }
         ensureCapacity(&columns, g.patchSize * chunk * g.outputPlane)
@@ -116,6 +139,28 @@ final class ConvolutionEngine {
         let width = batch * plane
         let channels = outputChannels
         precondition(outputGradient.count == channels * width, "convolution gradient shape \(outputGradient.shape)")
+        if usesDirectPath {
+            outputGradient.withUnsafeBufferPointer { dy in
+                columns.withUnsafeBufferPointer { padded in
+                    weightGradient.withUnsafeMutableBufferPointer { dw in
+                        biasGradient.withUnsafeMutableBufferPointer { db in
+                            DirectConvolution.parameterGradients(padded: padded.baseAddress!, outputGradient: dy.baseAddress!, batch: batch,
+                                                                 geometry: g, outputChannels: channels,
+                                                                 weightGradient: dw.baseAddress!, biasGradient: db.baseAddress!)
+                        }
+                    }
+                }
+            }
+            guard needsInputGradient else { return .empty }
+            return Tensor.filled([batch] + inputShape) { dx in
+                outputGradient.withUnsafeBufferPointer { dy in
+                    weight.withUnsafeBufferPointer { w in
+                        DirectConvolution.inputGradient(dy.baseAddress!, batch: batch, geometry: g, outputChannels: channels,
+                                                        weight: w.baseAddress!, into: dx)
+                    }
+                }
+            }
+        }
         // [batch, out, plane] -> [out, batch, plane], reusing `product`.
         outputGradient.withUnsafeBufferPointer { dy in
             product.withUnsafeMutableBufferPointer { p in
@@ -141,12 +186,7 @@ final class ConvolutionEngine {
                 }
             }
             biasGradient.withUnsafeMutableBufferPointer { db in
-                for o in 0..<channels {
-                    var total: Float = 0
-                    let row = p.baseAddress! + o * width
-                    for i in 0..<width { total += row[i] }
-                    db[o] = total
-                }
+                for o in 0..<channels { db[o] = Summation.total(p.baseAddress! + o * width, count: width) }
             }
         }
         guard needsInputGradient else { return .empty }
@@ -175,31 +215,49 @@ final class ConvolutionEngine {
         let width = batch * g.outputPlane
         Parallel.forEachChunk(batch, minimumChunk: Swift.max(1, 16384 / Swift.max(1, g.patchSize * g.outputPlane))) { range in
             for n in range {
-                let image = source.base + n * g.channels * g.inputPlane
-                for c in 0..<g.channels {
-                    let channel = image + c * g.inputPlane
-                    for i in 0..<g.kernelHeight {
-                        for j in 0..<g.kernelWidth {
-                            let row = (c * g.kernelHeight + i) * g.kernelWidth + j
-                            let destination = target.base + row * width + n * g.outputPlane
-                            let valid = g.validColumns(kernelOffset: j)
-                            for oh in 0..<g.outputHeight {
-                                let d = destination + oh * g.outputWidth
-                                let ih = oh * g.strideHeight - g.paddingHeight + i
-                                if ih < 0 || ih >= g.inputHeight {
-                                    d.update(repeating: 0, count: g.outputWidth)
-                                    continue
-                                }
-                                for ow in 0..<valid.lowerBound { d[ow] = 0 }
-                                for ow in valid.upperBound..<g.outputWidth { d[ow] = 0 }
-                                let s = channel + ih * g.inputWidth - g.paddingWidth + j
-                                if g.strideWidth == 1 {
-                                    for ow in valid { d[ow] = s[ow] }
-                                } else {
-                                    for ow in valid { d[ow] = s[ow * g.strideWidth] }
-                                }
-                            }
+                im2colSample(source.base + n * g.channels * g.inputPlane, geometry: g,
+                             into: target.base + n * g.outputPlane, rowStride: width)
+            }
+        }
+    }
+
+    /// im2col of one sample: row `r` of its patch matrix goes to `destination + r · rowStride`.
+    ///
+    /// The rows are short (an output row is 7-28 values in the seeds' models), so the loop
+    /// overhead counts: geometry is read into locals once and the index arithmetic wraps (`&+`,
+    /// `&*`; every index is far below `Int.max`) instead of checking for overflow per row.
+    @inline(__always)
+    static func im2colSample(_ image: UnsafePointer<Float>, geometry g: WindowGeometry,
+                             into destination: UnsafeMutablePointer<Float>, rowStride: Int) {
+        let (channels, inputHeight, inputWidth, inputPlane) = (g.channels, g.inputHeight, g.inputWidth, g.inputPlane)
+        let (kernelHeight, kernelWidth) = (g.kernelHeight, g.kernelWidth)
+        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
+        let (strideHeight, strideWidth, paddingHeight, paddingWidth) = (g.strideHeight, g.strideWidth, g.paddingHeight, g.paddingWidth)
+        var row = 0
+        for c in 0..<channels {
+            let channel = image + c &* inputPlane
+            for i in 0..<kernelHeight {
+                for j in 0..<kernelWidth {
+                    let rowStart = destination + row &* rowStride
+                    row &+= 1
+                    let valid = g.validColumns(kernelOffset: j)
+                    let (first, end) = (valid.lowerBound, valid.upperBound)
+                    for oh in 0..<outputHeight {
+                        let d = rowStart + oh &* outputWidth
+                        let ih = oh &* strideHeight &- paddingHeight &+ i
+                        if ih < 0 || ih >= inputHeight {
+                            d.update(repeating: 0, count: outputWidth)
+                            continue
                         }
+                        var ow = 0
+                        while ow < first { d[ow] = 0; ow &+= 1 }
+                        let s = channel + (ih &* inputWidth &- paddingWidth &+ j)
+                        if strideWidth == 1 {
+                            while ow < end { d[ow] = s[ow]; ow &+= 1 }
+                        } else {
+                            while ow < end { d[ow] = s[ow &* strideWidth]; ow &+= 1 }
+                        }
+                        while ow < outputWidth { d[ow] = 0; ow &+= 1 }
                     }
                 }
             }
