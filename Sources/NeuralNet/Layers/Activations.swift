@@ -84,7 +84,7 @@ public final class Sigmoid: Layer {
             input.withUnsafeBufferPointer { x in
                 let (source, target) = (SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!)), SendablePointer(out))
                 Parallel.forEachChunk(x.count, minimumChunk: 1 << 14) { range in
-                    for i in range { target.base[i] = Sigmoid.logistic(source.base[i]) }
+                    VectorLogistic.apply(range, input: source.base, output: target.base)
                 }
             }
         }
