@@ -112,16 +112,18 @@ public struct Tensor: Sendable, Equatable {
         let length = rowLength
         var newShape = shape
         newShape[0] = indices.count
-        var result = [Float](repeating: 0, count: indices.count * length)
-        elements.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
+        let rows = rowCount
+        // Uninitialised storage filled row by row with memcpy: no zero-fill pass, no per-element
+        // bounds checks (this runs once per training mini-batch).
+        let result = elements.withUnsafeBufferPointer { source in
+            [Float](unsafeUninitializedCapacity: indices.count * length) { target, initialised in
                 var destination = 0
                 for index in indices {
-                    precondition(index >= 0 && index < rowCount, "row \(index) out of 0..<\(rowCount)")
-                    let start = index * length
-                    for k in 0..<length { target[destination + k] = source[start + k] }
+                    precondition(index >= 0 && index < rows, "row \(index) out of 0..<\(rows)")
+                    (target.baseAddress! + destination).initialize(from: source.baseAddress! + index * length, count: length)
                     destination += length
                 }
+                initialised = destination
             }
         }
         return Tensor(shape: newShape, elements: result)

@@ -77,7 +77,17 @@ public final class Sigmoid: Layer {
     }
 
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
-        output = input.map(Sigmoid.logistic)
+        // One `expf` per element is not vectorised: for the autoencoder's 128x784 output that
+        // is ~0.5 ms per batch on one core, so large tensors are split over the cores (the same
+        // scalar function per element, so the same bits).
+        output = Tensor.filled(input.shape) { out in
+            input.withUnsafeBufferPointer { x in
+                let (source, target) = (SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!)), SendablePointer(out))
+                Parallel.forEachChunk(x.count, minimumChunk: 1 << 14) { range in
+                    VectorLogistic.apply(range, input: source.base, output: target.base)
+                }
+            }
+        }
         return output
     }
 
