@@ -26,6 +26,9 @@ enum NeuralNetBenchmark {
     static var epochs: Int { Int(ProcessInfo.processInfo.environment["ATELIER_NN_EPOCHS"] ?? "") ?? 1 }
     /// `ATELIER_NN_LIMIT` trains on the first N images only (for profiling).
     static var limit: Int? { Int(ProcessInfo.processInfo.environment["ATELIER_NN_LIMIT"] ?? "") }
+    /// `ATELIER_NN_SEED` (default 0) seeds the initialisation and the shuffles, as
+    /// `torch_reference.py --seed`, for accuracy comparisons over several seeds.
+    static var seed: UInt64 { UInt64(ProcessInfo.processInfo.environment["ATELIER_NN_SEED"] ?? "") ?? 0 }
 
     static func load(_ dataset: String, model: Sequential) -> (Tensor, [Int], Tensor, [Int]) {
         do {
@@ -41,14 +44,14 @@ enum NeuralNetBenchmark {
 
     static func train(_ name: String, batch: Int, optimizer: any Optimizer, dataset: String = "mnist") {
         do {
-            let model = try ModelZoo.make(name, seed: 0)
+            let model = try ModelZoo.make(name, seed: seed)
             let (trainX, trainY, testX, testY) = load(dataset, model: model)
             let autoencoder = ModelZoo.isAutoencoder(model)
             let trainTargets = autoencoder ? trainX.reshaped([trainX.rowCount, -1]) : Tensor(classIndices: trainY)
             let testTargets = autoencoder ? testX.reshaped([testX.rowCount, -1]) : Tensor(classIndices: testY)
             let label = "\(name)\(dataset == "mnist" ? "" : " (\(dataset))") batch \(batch) \(optimizer.name)"
             let trainer = Trainer(epochs: epochs, batchSize: batch, loss: ModelZoo.defaultLoss(for: name),
-                                  optimizer: optimizer, seed: 0, showsProgress: false) { record in
+                                  optimizer: optimizer, seed: seed, showsProgress: false) { record in
                 let metric = record.validationAccuracy.map { String(format: "test accuracy %.2f %%", $0 * 100) }
                     ?? String(format: "test MSE %.4f", record.validationLoss ?? .nan)
                 report("\(label) epoch \(record.epoch)", record.seconds, "s/epoch", metric)
