@@ -67,6 +67,11 @@ public struct Trainer {
         var progress = ProgressLine(enabled: showsProgress)
         let count = inputs.rowCount
         let batches = (count + batchSize - 1) / batchSize
+        // An autoencoder's targets are its inputs (the same storage, reshaped): gather each
+        // batch once and use it for both instead of copying the same rows twice.
+        let targetsAreInputs = targets.count == inputs.count && targets.rowCount == count
+            && inputs.withUnsafeBufferPointer { x in targets.withUnsafeBufferPointer { $0.baseAddress == x.baseAddress } }
+        let targetSampleShape = Array(targets.shape.dropFirst())
 
         for epoch in 1...max(1, epochs) where epochs > 0 {
             let permutation = order.permutation(count)
@@ -78,7 +83,7 @@ public struct Trainer {
             for batch in 0..<batches {
                 let indices = permutation[(batch * batchSize)..<min(count, (batch + 1) * batchSize)]
                 let x = inputs.rows(at: indices)
-                let y = targets.rows(at: indices)
+                let y = targetsAreInputs ? x.reshaped([indices.count] + targetSampleShape) : targets.rows(at: indices)
                 let output = model.forward(x, training: true)
                 let (value, gradient) = loss.evaluate(output, y)
                 guard value.isFinite else {
