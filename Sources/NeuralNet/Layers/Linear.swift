@@ -55,7 +55,7 @@ public final class Linear: Layer {
                 weight.value.withUnsafeBufferPointer { w in
                     SplitGEMM.sgemm(transposeA: false, transposeB: true, m: batch, n: outputs, k: inputs,
                                a: x.baseAddress!, leadingA: inputs, b: w.baseAddress!, leadingB: inputs,
-                               beta: 1, c: out, leadingC: outputs)
+                               beta: 1, c: out, leadingC: outputs, hot: true)
                 }
             }
         }
@@ -71,7 +71,7 @@ public final class Linear: Layer {
                 weight.gradient.withUnsafeMutableBufferPointer { dw in
                     SplitGEMM.sgemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: batch,
                                a: dy.baseAddress!, leadingA: outputs, b: x.baseAddress!, leadingB: inputs,
-                               c: dw.baseAddress!, leadingC: inputs)
+                               c: dw.baseAddress!, leadingC: inputs, hot: true)
                 }
             }
             // db = column sums of dY
@@ -90,7 +90,7 @@ public final class Linear: Layer {
                 weight.value.withUnsafeBufferPointer { w in
                     SplitGEMM.sgemm(transposeA: false, transposeB: false, m: batch, n: inputs, k: outputs,
                                a: dy.baseAddress!, leadingA: outputs, b: w.baseAddress!, leadingB: inputs,
-                               c: dx, leadingC: inputs)
+                               c: dx, leadingC: inputs, hot: true)
                 }
             }
         }

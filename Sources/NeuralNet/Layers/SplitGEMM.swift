@@ -1,3 +1,4 @@
+import Foundation
 import TensorCore
 
 /// Matrix products for the layers: one `sgemm`, or two halves on the two cores.
@@ -13,13 +14,15 @@ enum SplitGEMM {
     /// MNIST epoch: 2^18 -> 2^23 took the autoencoder (batch 128) from 1.14-1.20 s to 1.03-1.07 s;
     /// shallow (784x300 at batch 32, 7.5 M) was no slower on one core: waking the second core
     /// for a ~0.1 ms product costs about what it saves.
-    static let splitThreshold = 1 << 23
+    static let splitThreshold = Int(ProcessInfo.processInfo.environment["ATELIER_SPLIT"] ?? "") ?? (1 << 23)
+    static let hotSplitThreshold = Int(ProcessInfo.processInfo.environment["ATELIER_HOT_SPLIT"] ?? "") ?? (1 << 20)
 
     static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                       a: UnsafePointer<Float>, leadingA: Int, b: UnsafePointer<Float>, leadingB: Int,
-                      beta: Float = 0, c: UnsafeMutablePointer<Float>, leadingC: Int) {
+                      beta: Float = 0, c: UnsafeMutablePointer<Float>, leadingC: Int, hot: Bool = false) {
         let workers = Parallel.workerCount
-        guard workers > 1, m * n * k >= splitThreshold, BLAS.threadCount == 1, max(m, n) >= 2 * workers else {
+        guard workers > 1, m * n * k >= (hot ? hotSplitThreshold : splitThreshold), BLAS.threadCount == 1,
+              max(m, n) >= 2 * workers else {
             BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, leadingA: leadingA,
                        b: b, leadingB: leadingB, beta: beta, c: c, leadingC: leadingC)
             return
@@ -30,23 +33,26 @@ enum SplitGEMM {
         let splitRows = m >= n
         let extent = splitRows ? m : n
         let chunk = (extent + workers - 1) / workers
-        Parallel.forEachChunk(workers) { parts in
-            for part in parts {
-                let start = part * chunk
-                let end = min(extent, start + chunk)
-                guard start < end else { continue }
-                if splitRows {
-                    let aOffset = transposeA ? start : start * leadingA
-                    BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: end - start, n: n, k: k,
-                               a: aPointer.base + aOffset, leadingA: leadingA, b: bPointer.base, leadingB: leadingB,
-                               beta: beta, c: cPointer.base + start * leadingC, leadingC: leadingC)
-                } else {
-                    let bOffset = transposeB ? start * leadingB : start
-                    BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: end - start, k: k,
-                               a: aPointer.base, leadingA: leadingA, b: bPointer.base + bOffset, leadingB: leadingB,
-                               beta: beta, c: cPointer.base + start, leadingC: leadingC)
-                }
+        let part: @Sendable (Int) -> Void = { part in
+            let start = part * chunk
+            let end = min(extent, start + chunk)
+            guard start < end else { return }
+            if splitRows {
+                let aOffset = transposeA ? start : start * leadingA
+                BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: end - start, n: n, k: k,
+                           a: aPointer.base + aOffset, leadingA: leadingA, b: bPointer.base, leadingB: leadingB,
+                           beta: beta, c: cPointer.base + start * leadingC, leadingC: leadingC)
+            } else {
+                let bOffset = transposeB ? start * leadingB : start
+                BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: end - start, k: k,
+                           a: aPointer.base, leadingA: leadingA, b: bPointer.base + bOffset, leadingB: leadingB,
+                           beta: beta, c: cPointer.base + start, leadingC: leadingC)
             }
+        }
+        if hot {
+            HotWorkers.shared.run(parts: workers, part)
+        } else {
+            Parallel.forEachChunk(workers) { parts in for index in parts { part(index) } }
         }
     }
 }

@@ -86,7 +86,7 @@ public final class Adam: Optimizer {
     /// while the other waits.
     static func update(_ slots: [Slot], _ constants: Constants) {
         let total = slots.reduce(0) { $0 + $1.count }
-        Parallel.forEachChunk(total, minimumChunk: 1 << 15) { range in
+        HotWorkers.shared.forEachChunk(total, minimumChunk: 1 << 15) { range in
             var base = 0
             for slot in slots {
                 defer { base += slot.count }
