@@ -1,4 +1,3 @@
-import Foundation
 import TensorCore
 
 /// Matrix products for the layers: one `sgemm`, or two halves on the two cores.
@@ -7,15 +6,19 @@ import TensorCore
 /// calls alternate with im2col, pooling and activation loops that `Parallel` spreads over the
 /// same two cores: profiles of cnn3 showed ~20 % of the time in the scheduler. So `Trainer.fit`
 /// sets OpenBLAS to one thread and the layers split each large product themselves, along its
-/// longer output side, into halves computed concurrently by single-threaded `sgemm` calls. When
-/// OpenBLAS runs several threads (outside training), the product is left to it whole.
+/// longer output side, into halves computed concurrently by single-threaded `sgemm` calls
+/// (`hot: true` runs them on `HotWorkers`, otherwise on `Parallel`). When OpenBLAS runs several
+/// threads (outside training), the product is left to it whole.
 enum SplitGEMM {
-    /// Below this many multiply-adds one call on one core is as fast as two. Measured idle, one
-    /// MNIST epoch: 2^18 -> 2^23 took the autoencoder (batch 128) from 1.14-1.20 s to 1.03-1.07 s;
-    /// shallow (784x300 at batch 32, 7.5 M) was no slower on one core: waking the second core
-    /// for a ~0.1 ms product costs about what it saves.
-    static let splitThreshold = Int(ProcessInfo.processInfo.environment["ATELIER_SPLIT"] ?? "") ?? (1 << 23)
-    static let hotSplitThreshold = Int(ProcessInfo.processInfo.environment["ATELIER_HOT_SPLIT"] ?? "") ?? (1 << 20)
+    /// Below this many multiply-adds one call on one core is as fast as two, when the halves
+    /// go through `Parallel` (libdispatch, whose parked workers take tens of µs to wake on this
+    /// VM). Measured idle, one MNIST epoch: 2^18 -> 2^23 took the autoencoder (batch 128) from
+    /// 1.14-1.20 s to 1.03-1.07 s. The convolution layers use this path.
+    static let splitThreshold = 1 << 23
+    /// The same on `HotWorkers` (the Linear layers): its helper is awake, so splitting pays
+    /// from far smaller products. 2^20 splits shallow's 784x300 products at batch 32 (7.5 M):
+    /// its epoch went 0.84-0.86 s -> 0.64-0.76 s against 2^23 in alternating runs.
+    static let hotSplitThreshold = 1 << 20
 
     static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                       a: UnsafePointer<Float>, leadingA: Int, b: UnsafePointer<Float>, leadingB: Int,
