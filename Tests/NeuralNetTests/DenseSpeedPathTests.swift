@@ -1,5 +1,5 @@
 import Foundation
-import NeuralNet
+@testable import NeuralNet
 import TensorCore
 import Testing
 
@@ -98,6 +98,36 @@ struct DenseSpeedPathTests {
         #expect(abs(small.value - 14.0 / 3) < 1e-12)
         let expectedGradient: [Float] = [Float(2) / 3, Float(4) / 3, 2]
         #expect(small.gradient.elements == expectedGradient)
+    }
+
+    @Test func parallelGatherEqualsRowsAt() {
+        var generator = RandomGenerator(seed: 5)
+        let source = Tensor.uniform([500, 3, 7], generator: &generator)
+        let order = generator.permutation(500)
+        for indices in [order[0..<0], order[0..<1], order[17..<400], order[...]] {
+            let gathered = Trainer.gather(source, indices)
+            #expect(gathered == source.rows(at: indices), "\(indices.count) rows")
+        }
+    }
+
+    @Test func columnSumsAddRowsInOrder() {
+        // 3 rows x 11 columns (one 8-lane block and a 3-column tail), against a plain loop.
+        var generator = RandomGenerator(seed: 9)
+        let matrix = Tensor.normal([3, 11], generator: &generator)
+        var sums = [Float](repeating: .nan, count: 11)
+        matrix.withUnsafeBufferPointer { m in
+            sums.withUnsafeMutableBufferPointer { Linear.columnSums(m.baseAddress!, rows: 3, columns: 11, into: $0.baseAddress!) }
+        }
+        for column in 0..<11 {
+            let expected = (matrix.elements[column] + matrix.elements[11 + column]) + matrix.elements[22 + column]
+            #expect(sums[column] == expected, "column \(column)")
+        }
+        // Hand-worked: [[1, 2], [3, 4]] → [4, 6].
+        var small = [Float](repeating: 0, count: 2)
+        [Float(1), 2, 3, 4].withUnsafeBufferPointer { m in
+            small.withUnsafeMutableBufferPointer { Linear.columnSums(m.baseAddress!, rows: 2, columns: 2, into: $0.baseAddress!) }
+        }
+        #expect(small == [4, 6])
     }
 
     @Test func autoencoderTargetsSharedWithInputsTrainLikeACopy() throws {

@@ -62,6 +62,29 @@ public final class Linear: Layer {
         }
     }
 
+    /// `sums[j] = Σ_row matrix[row, j]`, rows added in order (so the same bits as the plain
+    /// double loop), eight columns at a time. The plain loop stayed scalar (the compiler could
+    /// not rule out `sums` aliasing `matrix`); it was ~2 % of an autoencoder epoch.
+    static func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, columns: Int, into sums: UnsafeMutablePointer<Float>) {
+        typealias Lanes = SIMD8<Float>
+        let width = Lanes.scalarCount, stride = MemoryLayout<Float>.stride
+        var column = 0
+        while column + width <= columns {
+            var total = Lanes()
+            for row in 0..<rows {
+                total += UnsafeRawPointer(matrix).loadUnaligned(fromByteOffset: (row &* columns &+ column) &* stride, as: Lanes.self)
+            }
+            UnsafeMutableRawPointer(sums).storeBytes(of: total, toByteOffset: column &* stride, as: Lanes.self)
+            column &+= width
+        }
+        while column < columns {
+            var total: Float = 0
+            for row in 0..<rows { total += matrix[row &* columns &+ column] }
+            sums[column] = total
+            column &+= 1
+        }
+    }
+
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
         let batch = input.rowCount
         let (inputs, outputs) = (inputDimensions, outputDimensions)
@@ -77,11 +100,7 @@ public final class Linear: Layer {
             }
             // db = column sums of dY
             bias.gradient.withUnsafeMutableBufferPointer { db in
-                db.update(repeating: 0)
-                for row in 0..<batch {
-                    let r = dy.baseAddress! + row * outputs
-                    for j in 0..<outputs { db[j] += r[j] }
-                }
+                Linear.columnSums(dy.baseAddress!, rows: batch, columns: outputs, into: db.baseAddress!)
             }
         }
         guard needsInputGradient else { return .empty }
