@@ -130,6 +130,38 @@ struct DenseSpeedPathTests {
         #expect(small == [4, 6])
     }
 
+    @Test func linearSplitByColumnsWithBiasEqualsDoubleSums() {
+        // With one OpenBLAS thread (as in training), a 9 x 200 -> 600 product (1.08 M
+        // multiply-adds, above the hot split threshold) is split along its 600 columns and each
+        // half writes the bias into its own block before its product.
+        let previous = BLAS.threadCount
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(previous) }
+        var generator = RandomGenerator(seed: 4)
+        let layer = Linear(200, 600)
+        layer.resetParameters(using: &generator)
+        let x = Tensor.uniform([9, 200], low: -1, high: 1, generator: &generator)
+        let y = layer.forward(x, training: true)
+        var worst = 0.0
+        for r in 0..<9 {
+            for o in 0..<600 {
+                var sum = Double(layer.bias.value.elements[o])
+                for i in 0..<200 { sum += Double(x.elements[r * 200 + i]) * Double(layer.weight.value.elements[o * 200 + i]) }
+                worst = max(worst, abs(sum - Double(y.elements[r * 600 + o])))
+            }
+        }
+        #expect(worst < 1e-4)
+        let dy = Tensor.uniform([9, 600], low: -1, high: 1, generator: &generator)
+        _ = layer.backward(dy, needsInputGradient: false)
+        var worstBias = 0.0
+        for o in 0..<600 {
+            var sum = 0.0
+            for r in 0..<9 { sum += Double(dy.elements[r * 600 + o]) }
+            worstBias = max(worstBias, abs(sum - Double(layer.bias.gradient.elements[o])))
+        }
+        #expect(worstBias < 1e-5)
+    }
+
     @Test func autoencoderTargetsSharedWithInputsTrainLikeACopy() throws {
         // Targets that are the inputs' own storage take the shared-batch path; a copy of the
         // same values takes the gather path. Both must train to identical weights.

@@ -22,17 +22,23 @@ enum SplitGEMM {
 
     static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                       a: UnsafePointer<Float>, leadingA: Int, b: UnsafePointer<Float>, leadingB: Int,
-                      beta: Float = 0, c: UnsafeMutablePointer<Float>, leadingC: Int, hot: Bool = false) {
+                      beta: Float = 0, rowBias: UnsafePointer<Float>? = nil,
+                      c: UnsafeMutablePointer<Float>, leadingC: Int, hot: Bool = false) {
+        // With `rowBias` (n values), C = bias in every row + op(A) op(B): each block of C is
+        // filled with the bias, then its product is added with beta = 1.
+        let effectiveBeta: Float = rowBias == nil ? beta : 1
         let workers = Parallel.workerCount
         guard workers > 1, m * n * k >= (hot ? hotSplitThreshold : splitThreshold), BLAS.threadCount == 1,
               max(m, n) >= 2 * workers else {
+            if let rowBias { fill(c, leadingC: leadingC, rows: 0..<m, columns: 0..<n, bias: rowBias) }
             BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, leadingA: leadingA,
-                       b: b, leadingB: leadingB, beta: beta, c: c, leadingC: leadingC)
+                       b: b, leadingB: leadingB, beta: effectiveBeta, c: c, leadingC: leadingC)
             return
         }
         let aPointer = SendablePointer(UnsafeMutablePointer(mutating: a))
         let bPointer = SendablePointer(UnsafeMutablePointer(mutating: b))
         let cPointer = SendablePointer(c)
+        let biasPointer = rowBias.map { SendablePointer(UnsafeMutablePointer(mutating: $0)) }
         let splitRows = m >= n
         let extent = splitRows ? m : n
         let chunk = (extent + workers - 1) / workers
@@ -41,21 +47,35 @@ enum SplitGEMM {
             let end = min(extent, start + chunk)
             guard start < end else { return }
             if splitRows {
+                if let biasPointer {
+                    fill(cPointer.base, leadingC: leadingC, rows: start..<end, columns: 0..<n, bias: biasPointer.base)
+                }
                 let aOffset = transposeA ? start : start * leadingA
                 BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: end - start, n: n, k: k,
                            a: aPointer.base + aOffset, leadingA: leadingA, b: bPointer.base, leadingB: leadingB,
-                           beta: beta, c: cPointer.base + start * leadingC, leadingC: leadingC)
+                           beta: effectiveBeta, c: cPointer.base + start * leadingC, leadingC: leadingC)
             } else {
+                if let biasPointer {
+                    fill(cPointer.base, leadingC: leadingC, rows: 0..<m, columns: start..<end, bias: biasPointer.base)
+                }
                 let bOffset = transposeB ? start * leadingB : start
                 BLAS.sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: end - start, k: k,
                            a: aPointer.base, leadingA: leadingA, b: bPointer.base + bOffset, leadingB: leadingB,
-                           beta: beta, c: cPointer.base + start, leadingC: leadingC)
+                           beta: effectiveBeta, c: cPointer.base + start, leadingC: leadingC)
             }
         }
         if hot {
             HotWorkers.shared.run(parts: workers, part)
         } else {
             Parallel.forEachChunk(workers) { parts in for index in parts { part(index) } }
+        }
+    }
+
+    /// `c[row, column] = bias[column]` over the block.
+    private static func fill(_ c: UnsafeMutablePointer<Float>, leadingC: Int, rows: Range<Int>, columns: Range<Int>,
+                             bias: UnsafePointer<Float>) {
+        for row in rows {
+            (c + row * leadingC + columns.lowerBound).update(from: bias + columns.lowerBound, count: columns.count)
         }
     }
 }
