@@ -83,7 +83,7 @@ public final class Sigmoid: Layer {
         output = Tensor.filled(input.shape) { out in
             input.withUnsafeBufferPointer { x in
                 let (source, target) = (SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!)), SendablePointer(out))
-                Parallel.forEachChunk(x.count, minimumChunk: 1 << 14) { range in
+                HotWorkers.shared.forEachChunk(x.count, minimumChunk: 1 << 14) { range in
                     VectorLogistic.apply(range, input: source.base, output: target.base)
                 }
             }

@@ -33,26 +33,70 @@ public final class Adam: Optimizer {
         let correction1 = Float(1 - Foundation.pow(Double(beta1), t))
         let correction2Root = Float((1 - Foundation.pow(Double(beta2), t)).squareRoot())
         // PyTorch's form: p -= (lr / c1) · m / (√v / √c2 + ε)
-        let stepSize = learningRate / correction1
-        let (b1, b2, eps, decay) = (beta1, beta2, epsilon, weightDecay)
-        for (index, parameter) in parameters.enumerated() {
-            parameter.gradient.withUnsafeBufferPointer { gradient in
-                parameter.value.withUnsafeMutableBufferPointer { value in
-                    firstMoments.withBuffer(index) { m in
-                        secondMoments.withBuffer(index) { v in
-                            let pointers = (g: SendablePointer(UnsafeMutablePointer(mutating: gradient.baseAddress!)),
-                                            p: SendablePointer(value.baseAddress!), m: SendablePointer(m), v: SendablePointer(v))
-                            // Element-wise and memory-bound: both cores for large tensors, SIMD
-                            // lanes inside (division and square root are exact IEEE operations,
-                            // so the vector form gives the same bits as the scalar one).
-                            Parallel.forEachChunk(value.count, minimumChunk: 1 << 15) { range in
-                                Adam.update(range, gradient: pointers.g.base, value: pointers.p.base, first: pointers.m.base,
-                                            second: pointers.v.base, beta1: b1, beta2: b2, epsilon: eps, decay: decay,
-                                            stepSize: stepSize, correction2Root: correction2Root)
-                            }
-                        }
-                    }
+        let constants = Constants(beta1: beta1, beta2: beta2, epsilon: epsilon, decay: weightDecay,
+                                  stepSize: learningRate / correction1, correction2Root: correction2Root)
+        // A parameter listed twice (a layer used twice) cannot be borrowed mutably twice at once:
+        // update such lists one tensor after the other.
+        let distinct = Set(parameters.map(ObjectIdentifier.init)).count == parameters.count
+        if distinct {
+            withSlots(parameters, from: 0, collected: []) { slots in Adam.update(slots, constants) }
+        } else {
+            for index in parameters.indices {
+                withSlots([parameters[index]], from: 0, collected: [], offset: index) { slots in Adam.update(slots, constants) }
+            }
+        }
+    }
+
+    /// The per-step scalars of the update.
+    struct Constants {
+        let beta1, beta2, epsilon, decay, stepSize, correction2Root: Float
+    }
+
+    /// Pointers to one parameter's gradient, value and moment estimates.
+    struct Slot: @unchecked Sendable {
+        let gradient: UnsafePointer<Float>
+        let value, first, second: UnsafeMutablePointer<Float>
+        let count: Int
+    }
+
+    /// Borrows every parameter's storage at once (nested closures) and calls `body` with them.
+    private func withSlots(_ parameters: [Parameter], from index: Int, collected: [Slot], offset: Int = 0,
+                           _ body: ([Slot]) -> Void) {
+        guard index < parameters.count else { body(collected); return }
+        let parameter = parameters[index]
+        let state = offset + index
+        let first = firstMoments.pointer(state), second = secondMoments.pointer(state)
+        parameter.gradient.withUnsafeBufferPointer { gradient in
+            parameter.value.withUnsafeMutableBufferPointer { value in
+                precondition(gradient.count == value.count, "Adam: gradient and value of '\(parameter.name)' differ in size")
+                guard let g = gradient.baseAddress, let p = value.baseAddress else {
+                    withSlots(parameters, from: index + 1, collected: collected, offset: offset, body)
+                    return
                 }
+                withSlots(parameters, from: index + 1,
+                          collected: collected + [Slot(gradient: g, value: p, first: first, second: second, count: value.count)],
+                          offset: offset, body)
+            }
+        }
+    }
+
+    /// Updates every slot. The work is element-wise and memory-bound, so all parameters are
+    /// laid end to end and cut into one contiguous range per core: one dispatch per step
+    /// instead of one per large tensor, and the small bias vectors no longer run on one core
+    /// while the other waits.
+    static func update(_ slots: [Slot], _ constants: Constants) {
+        let total = slots.reduce(0) { $0 + $1.count }
+        HotWorkers.shared.forEachChunk(total, minimumChunk: 1 << 15) { range in
+            var base = 0
+            for slot in slots {
+                defer { base += slot.count }
+                let lower = Swift.max(range.lowerBound, base), upper = Swift.min(range.upperBound, base + slot.count)
+                guard lower < upper else { continue }
+                Adam.update((lower - base)..<(upper - base), gradient: UnsafeMutablePointer(mutating: slot.gradient),
+                            value: slot.value, first: slot.first, second: slot.second,
+                            beta1: constants.beta1, beta2: constants.beta2, epsilon: constants.epsilon,
+                            decay: constants.decay, stepSize: constants.stepSize,
+                            correction2Root: constants.correction2Root)
             }
         }
     }
@@ -65,7 +109,7 @@ public final class Adam: Optimizer {
         let (oneMinusB1, oneMinusB2) = (1 - b1, 1 - b2)
         // Eight lanes at a time with explicit SIMD (the compiler left the four-pointer loop
         // scalar); the same IEEE operations in the same order as the scalar tail, so every lane
-        // gets the bits the scalar loop would give.
+        // gets the bits the scalar loop would give (`laneSquareRoot` is the packed IEEE root).
         typealias Lanes = SIMD8<Float>
         let width = Lanes.scalarCount
         var i = range.lowerBound
@@ -78,7 +122,7 @@ public final class Adam: Optimizer {
             let vi = b2 * UnsafeRawPointer(v).loadUnaligned(fromByteOffset: offset, as: Lanes.self) + oneMinusB2 * g * g
             UnsafeMutableRawPointer(m).storeBytes(of: mi, toByteOffset: offset, as: Lanes.self)
             UnsafeMutableRawPointer(v).storeBytes(of: vi, toByteOffset: offset, as: Lanes.self)
-            let updated = pi - stepSize * mi / (vi.squareRoot() / correction2Root + eps)
+            let updated = pi - stepSize * mi / (laneSquareRoot(vi) / correction2Root + eps)
             UnsafeMutableRawPointer(value).storeBytes(of: updated, toByteOffset: offset, as: Lanes.self)
             i &+= width
         }

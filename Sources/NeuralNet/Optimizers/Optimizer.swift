@@ -11,19 +11,39 @@ public protocol Optimizer: AnyObject {
     var name: String { get }
 }
 
-/// Per-parameter state buffers, created on first use with the parameters' sizes.
+/// Per-parameter state buffers, created zeroed on first use with the parameters' sizes.
+///
+/// Each buffer is a fixed allocation owned by a class instance, so its address stays valid
+/// while the optimizer lives: `Adam` borrows every buffer at once for one parallel pass.
 struct StateBuffers {
-    private(set) var buffers: [[Float]] = []
+    private(set) var buffers: [StateBuffer] = []
 
     mutating func prepare(_ parameters: [Parameter]) {
         if buffers.count != parameters.count || zip(buffers, parameters).contains(where: { $0.count != $1.value.count }) {
-            buffers = parameters.map { [Float](repeating: 0, count: $0.value.count) }
+            buffers = parameters.map { StateBuffer(count: $0.value.count) }
         }
     }
 
-    mutating func withBuffer<R>(_ index: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
-        buffers[index].withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+    func withBuffer<R>(_ index: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
+        body(buffers[index].base)
     }
+
+    /// The buffer of parameter `index`, valid until the next `prepare` that resizes.
+    func pointer(_ index: Int) -> UnsafeMutablePointer<Float> { buffers[index].base }
+}
+
+/// One zero-initialised Float allocation, freed with the instance.
+final class StateBuffer {
+    let base: UnsafeMutablePointer<Float>
+    let count: Int
+
+    init(count: Int) {
+        self.count = count
+        base = .allocate(capacity: Swift.max(count, 1))
+        base.initialize(repeating: 0, count: Swift.max(count, 1))
+    }
+
+    deinit { base.deallocate() }
 }
 
 /// Creating an optimizer from its command-line name.

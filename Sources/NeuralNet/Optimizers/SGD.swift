@@ -33,7 +33,7 @@ public final class SGD: Optimizer {
                         // Element-wise and memory-bound: both cores for large tensors. The
                         // branch-free loops per variant vectorise (the former single loop with
                         // the momentum branches inside stayed scalar: 12 % of a shallow epoch).
-                        Parallel.forEachChunk(value.count, minimumChunk: 1 << 15) { range in
+                        HotWorkers.shared.forEachChunk(value.count, minimumChunk: 1 << 15) { range in
                             SGD.update(range, gradient: pointers.g.base, value: pointers.p.base, velocity: pointers.b.base,
                                        learningRate: lr, momentum: mu, nesterov: isNesterov, decay: decay, first: first)
                         }

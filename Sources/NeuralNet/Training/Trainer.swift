@@ -67,6 +67,11 @@ public struct Trainer {
         var progress = ProgressLine(enabled: showsProgress)
         let count = inputs.rowCount
         let batches = (count + batchSize - 1) / batchSize
+        // An autoencoder's targets are its inputs (the same storage, reshaped): gather each
+        // batch once and use it for both instead of copying the same rows twice.
+        let targetsAreInputs = targets.count == inputs.count && targets.rowCount == count
+            && inputs.withUnsafeBufferPointer { x in targets.withUnsafeBufferPointer { $0.baseAddress == x.baseAddress } }
+        let targetSampleShape = Array(targets.shape.dropFirst())
 
         for epoch in 1...max(1, epochs) where epochs > 0 {
             let permutation = order.permutation(count)
@@ -77,8 +82,8 @@ public struct Trainer {
             var isClassification = true
             for batch in 0..<batches {
                 let indices = permutation[(batch * batchSize)..<min(count, (batch + 1) * batchSize)]
-                let x = inputs.rows(at: indices)
-                let y = targets.rows(at: indices)
+                let x = Trainer.gather(inputs, indices)
+                let y = targetsAreInputs ? x.reshaped([indices.count] + targetSampleShape) : Trainer.gather(targets, indices)
                 let output = model.forward(x, training: true)
                 let (value, gradient) = loss.evaluate(output, y)
                 guard value.isFinite else {
@@ -125,6 +130,28 @@ public struct Trainer {
             history.bestEpoch = monitor.bestEpoch
         }
         return history
+    }
+
+    /// The rows at `indices` (valid row numbers of `source`), copied into a new tensor: what
+    /// `Tensor.rows(at:)` does, with the rows split over the cores on `HotWorkers`. The rows
+    /// come from anywhere in a dataset far larger than the caches, so the copy waits on memory;
+    /// two cores fetch twice as many rows at a time.
+    static func gather(_ source: Tensor, _ indices: ArraySlice<Int>) -> Tensor {
+        let length = source.rowLength
+        return Tensor.filled([indices.count] + source.shape.dropFirst()) { target in
+            source.withUnsafeBufferPointer { elements in
+                indices.withUnsafeBufferPointer { rows in
+                    guard let rowsBase = rows.baseAddress, let from = elements.baseAddress else { return }
+                    let pointers = (rows: SendablePointer(UnsafeMutablePointer(mutating: rowsBase)),
+                                    from: SendablePointer(UnsafeMutablePointer(mutating: from)), to: SendablePointer(target))
+                    HotWorkers.shared.forEachChunk(rows.count, minimumChunk: Swift.max(1, 8192 / Swift.max(1, length))) { range in
+                        for row in range {
+                            (pointers.to.base + row * length).update(from: pointers.from.base + pointers.rows[row] * length, count: length)
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Mean loss and accuracy (nil for regression) of `model` on a dataset, in batches of 1000.
