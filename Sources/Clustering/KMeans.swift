@@ -2,7 +2,8 @@ import Foundation
 import TensorCore
 
 /// k-means clustering: greedy k-means++ seeding and Lloyd iterations, as scikit-learn's
-/// `KMeans(algorithm="lloyd")`.
+/// `KMeans(algorithm="lloyd")`, by default accelerated with Hamerly's bounds (same iterations,
+/// see `KMeans.Algorithm`).
 ///
 /// ```swift
 /// let result = try KMeans(clusterCount: 10, initializationCount: 10, seed: 0).fit(images)
@@ -18,8 +19,10 @@ import TensorCore
 ///   tolerance the labels are recomputed once from the final centres.
 /// - An empty cluster is re-seeded at the point farthest from its own centre.
 /// - `initializationCount` runs from different seedings; the lowest inertia wins.
-/// - Cost per iteration O(n k d): one `sgemm` per block of 256 rows, the block then summed into
-///   its clusters while still in cache, so the data is read once per iteration (both cores).
+/// - `.lloyd` costs O(n k d) per iteration: one `sgemm` per block of 256 rows, the block then
+///   summed into its clusters while still in cache, so the data is read once per iteration (both
+///   cores). `.hamerly` does the same work only for the points its bounds cannot settle (all of
+///   them in the first iteration, typically a few percent once the centres settle) plus O(n + k^2 d).
 public struct KMeans: Sendable {
     /// Number of clusters k.
     public var clusterCount: Int
@@ -33,15 +36,19 @@ public struct KMeans: Sendable {
     public var seed: UInt64
     /// Progress on stderr: `nil` shows it when stderr is a terminal.
     public var showsProgress: Bool?
+    /// How the iterations are computed; `.hamerly` (the default) and `.lloyd` give the same result.
+    public var algorithm: Algorithm
 
     public init(clusterCount: Int, initializationCount: Int = 1, maximumIterations: Int = 300,
-                tolerance: Double = 1e-4, seed: UInt64 = 0, showsProgress: Bool? = nil) {
+                tolerance: Double = 1e-4, seed: UInt64 = 0, showsProgress: Bool? = nil,
+                algorithm: Algorithm = .hamerly) {
         self.clusterCount = clusterCount
         self.initializationCount = initializationCount
         self.maximumIterations = maximumIterations
         self.tolerance = tolerance
         self.seed = seed
         self.showsProgress = showsProgress
+        self.algorithm = algorithm
     }
 
     /// Clusters the rows of `data` (`[samples, features]`).
@@ -85,13 +92,21 @@ public struct KMeans: Sendable {
                     for c in 0..<columns { initial[j * columns + c] = p[index * columns + c] }
                 }
             }
-            let result = centered.withUnsafeBufferPointer { data in BLAS.withSingleThread {
-                KMeans.lloyd(data, rows: rows, columns: columns, norms: norms, centers: initial, clusterCount: clusterCount,
-                             maximumIterations: maximumIterations, tolerance: absoluteTolerance) { iteration, inertia in
-                    progress.update("k-means run \(run + 1)/\(initializationCount): iteration \(iteration), inertia \(String(format: "%.6g", inertia))"
-                                    + (best.map { String(format: " (best %.6g)", $0.inertia) } ?? ""))
-                } }
+            let report: (Int, String) -> Void = { iteration, state in
+                progress.update("k-means run \(run + 1)/\(initializationCount): iteration \(iteration), \(state)"
+                                + (best.map { String(format: " (best inertia %.6g)", $0.inertia) } ?? ""))
             }
+            let algorithm = self.algorithm
+            let result = centered.withUnsafeBufferPointer { data in BLAS.withSingleThread {
+                switch algorithm {
+                case .lloyd:
+                    KMeans.lloyd(data, rows: rows, columns: columns, norms: norms, centers: initial, clusterCount: clusterCount,
+                                 maximumIterations: maximumIterations, tolerance: absoluteTolerance, progress: report)
+                case .hamerly:
+                    KMeans.hamerly(data, rows: rows, columns: columns, norms: norms, centers: initial, clusterCount: clusterCount,
+                                   maximumIterations: maximumIterations, tolerance: absoluteTolerance, progress: report)
+                }
+            } }
             if best == nil || result.inertia < best!.inertia { best = result }
         }
         let winner = best!
@@ -116,7 +131,7 @@ public struct KMeans: Sendable {
     /// Lloyd iterations from `centers`, as scikit-learn's `_kmeans_single_lloyd`.
     static func lloyd(_ data: UnsafeBufferPointer<Float>, rows: Int, columns: Int, norms: [Float],
                       centers initial: [Float], clusterCount k: Int, maximumIterations: Int, tolerance: Double,
-                      progress: (Int, Double) -> Void) -> LloydRun {
+                      progress: (Int, String) -> Void) -> LloydRun {
         var centers = initial
         var labels = [Int32](repeating: 0, count: rows)
         var previous = [Int32](repeating: -1, count: rows)
@@ -137,7 +152,7 @@ public struct KMeans: Sendable {
             for i in 0..<centers.count { let d = Double(updated[i] - centers[i]); shift += d * d }
             centers = updated
             iterations = iteration + 1
-            progress(iterations, distances.reduce(0.0) { $0 + Double($1) })
+            progress(iterations, String(format: "inertia %.6g", distances.reduce(0.0) { $0 + Double($1) }))
             if labels == previous { strictConvergence = true; break }
             if shift <= tolerance { toleranceConvergence = true; break }
             previous = labels
@@ -150,6 +165,60 @@ public struct KMeans: Sendable {
                 }
             }
         }
+        let inertia = labels.withUnsafeBufferPointer {
+            NearestCenter.exactInertia(data, rows: rows, columns: columns, centers: centers, labels: $0)
+        }
+        return LloydRun(centers: centers, labels: labels, inertia: inertia, iterations: iterations,
+                        converged: strictConvergence || toleranceConvergence)
+    }
+
+    /// Lloyd iterations from `centers` with Hamerly's bounds: the same labels, centres, iteration
+    /// count and stopping rule as `lloyd` (see `HamerlyBounds` for why and for the one caveat).
+    static func hamerly(_ data: UnsafeBufferPointer<Float>, rows: Int, columns: Int, norms: [Float],
+                        centers initial: [Float], clusterCount k: Int, maximumIterations: Int, tolerance: Double,
+                        progress: (Int, String) -> Void) -> LloydRun {
+        let bounds = HamerlyBounds(rows: rows, columns: columns, clusterCount: k)
+        var centers = initial
+        var shifts = [Double](repeating: 0, count: k)
+        var iterations = 0
+        var strictConvergence = false
+        var toleranceConvergence = false
+        for iteration in 0..<maximumIterations {
+            let moved = bounds.assign(data, norms: norms, centers: centers, shifts: shifts)
+            var distances: [Float] = []
+            if bounds.sums.counts.contains(0) {
+                // Re-seeding an empty cluster needs every point's distance to its centre, which
+                // the bounds do not hold: one full pass (rare). Its labels equal the bounds' ones.
+                distances = [Float](repeating: 0, count: rows)
+                var check = [Int32](repeating: 0, count: rows)
+                check.withUnsafeMutableBufferPointer { l in
+                    distances.withUnsafeMutableBufferPointer { d in
+                        _ = NearestCenter.assign(data, rows: rows, columns: columns, norms: norms, centers: centers,
+                                                 clusterCount: k, labels: l, distances: d)
+                    }
+                }
+            }
+            let updated = updatedCenters(data, columns: columns, labels: bounds.labels, distances: distances,
+                                         sums: bounds.sums, clusterCount: k, previous: centers)
+            var shiftTotal = 0.0
+            for j in 0..<k {
+                var total = 0.0
+                for c in 0..<columns {
+                    let d = Double(updated[j * columns + c]) - Double(centers[j * columns + c]); total += d * d
+                }
+                shifts[j] = total.squareRoot()
+                shiftTotal += total
+            }
+            centers = updated
+            iterations = iteration + 1
+            progress(iterations, "\(moved) labels changed, \(bounds.recomputed) points recomputed")
+            if moved == 0 { strictConvergence = true; break }
+            if shiftTotal <= tolerance { toleranceConvergence = true; break }
+        }
+        if !strictConvergence {
+            _ = bounds.assign(data, norms: norms, centers: centers, shifts: shifts)
+        }
+        let labels = bounds.labels
         let inertia = labels.withUnsafeBufferPointer {
             NearestCenter.exactInertia(data, rows: rows, columns: columns, centers: centers, labels: $0)
         }
