@@ -24,6 +24,29 @@ extension BenchmarkRegistry {
             report("k-means k=10 n_init=1, 70k", time.wall, "s", String(format: "cpu %.2f s; inertia %.0f, %d iterations", time.cpu, result!.inertia, result!.iterations))
             AnalysisData.write(result!.labels, name: "kmeans70k-labels.txt")
         },
+        Benchmark(name: "kmeans-10k-lloyd") { AnalysisData.kmeans(tenThousand: true, seeds: [0], algorithm: .lloyd) },
+        Benchmark(name: "kmeans-70k-lloyd") { AnalysisData.kmeans(tenThousand: false, seeds: [0], algorithm: .lloyd) },
+        // Seeds 0...4 (scikit-learn: random_state 0...4): the iteration count follows the optimum
+        // each seeding leads to, so one seed says little about speed.
+        Benchmark(name: "kmeans-10k-seeds") { AnalysisData.kmeans(tenThousand: true, seeds: Array(0..<5), algorithm: .hamerly) },
+        Benchmark(name: "kmeans-70k-seeds") { AnalysisData.kmeans(tenThousand: false, seeds: Array(0..<5), algorithm: .hamerly) },
+        Benchmark(name: "kmeans-70k-seeds-lloyd") { AnalysisData.kmeans(tenThousand: false, seeds: Array(0..<5), algorithm: .lloyd) },
+        // The fixed costs of one fit of 70k (the iterations are the rest), and the per-iteration
+        // progress of Hamerly's bounds on stderr.
+        Benchmark(name: "kmeans-70k-parts") {
+            let (data, _) = AnalysisData.all()
+            var summary: DataSummary?
+            report("k-means part: one-pass summary 70k (finite, statistics, row norms)", medianSeconds(repetitions: 3) { summary = try! DataSummary(data) }, "s")
+            report("k-means part: centred copy 70k (skipped for MNIST)", medianSeconds(repetitions: 3) { _ = Centering.subtracting(summary!.means, from: data) }, "s")
+            let centered = data, norms = summary!.rowNorms
+            report("k-means part: greedy k-means++ 70k, k=10", medianSeconds(repetitions: 3) {
+                var generator = RandomGenerator(seed: 0)
+                _ = try! centered.withUnsafeBufferPointer {
+                    try KMeansPlusPlus.chooseCenters($0, rows: 70_000, columns: 784, norms: norms, clusterCount: 10, generator: &generator)
+                }
+            }, "s")
+            _ = try! KMeans(clusterCount: 10, seed: 0, showsProgress: true).fit(data)
+        },
         Benchmark(name: "kmeans-70k-ninit10") {
             let (data, _) = AnalysisData.all()
             var result: KMeansResult?
@@ -149,6 +172,28 @@ enum AnalysisData {
     static func write(_ labels: [Int], name: String) {
         let path = (outputDirectory as NSString).appendingPathComponent(name)
         try? FileIO.writeAtomically(labels.map(String.init).joined(separator: "\n") + "\n", to: path)
+    }
+
+    /// k-means (k = 10, n_init = 1) of the 10k test images or all 70k, one line per seed (wall of
+    /// one fit; 10k: median of 3) and the median and range over the seeds.
+    static func kmeans(tenThousand: Bool, seeds: [UInt64], algorithm: KMeans.Algorithm) {
+        let data = tenThousand ? test().0 : all().0
+        let size = tenThousand ? "10k" : "70k"
+        var walls: [Double] = [], iterations: [Int] = [], inertias: [Double] = []
+        for seed in seeds {
+            var result: KMeansResult?
+            let fit = { result = try! KMeans(clusterCount: 10, seed: seed, showsProgress: false, algorithm: algorithm).fit(data) }
+            let time = tenThousand ? medianWallAndCPU(repetitions: 3, fit) : wallAndCPU(fit)
+            walls.append(time.wall); iterations.append(result!.iterations); inertias.append(result!.inertia)
+            report("k-means \(algorithm.rawValue) k=10 n_init=1, \(size), seed \(seed)", time.wall, "s",
+                   String(format: "cpu %.2f s; inertia %.0f, %d iterations", time.cpu, result!.inertia, result!.iterations))
+        }
+        guard seeds.count > 1 else { return }
+        func median<T: Comparable>(_ values: [T]) -> T { values.sorted()[values.count / 2] }
+        report("k-means \(algorithm.rawValue) \(size), median over seeds \(seeds.first!)...\(seeds.last!)", median(walls), "s",
+               String(format: "range %.3f-%.3f s; iterations median %d (%d-%d); inertia median %.0f (%.0f-%.0f)",
+                      walls.min()!, walls.max()!, median(iterations), iterations.min()!, iterations.max()!,
+                      median(inertias), inertias.min()!, inertias.max()!))
     }
 
     /// PCA 50 then t-SNE (perplexity 30, seed 0, PCA initialisation) on the first `limit`
