@@ -2,7 +2,7 @@ import Foundation
 import TensorCore
 
 /// k-means clustering: greedy k-means++ seeding and Lloyd iterations, as scikit-learn's
-/// `KMeans(algorithm="lloyd")`, by default accelerated with Hamerly's bounds (same iterations,
+/// `KMeans(algorithm="lloyd")`, by default accelerated with distance bounds (same iterations,
 /// see `KMeans.Algorithm`).
 ///
 /// ```swift
@@ -22,7 +22,7 @@ import TensorCore
 /// - `initializationCount` runs from different seedings; the lowest inertia wins.
 /// - `.lloyd` costs O(n k d) per iteration: one `sgemm` per block of 256 rows, the block then
 ///   summed into its clusters while still in cache, so the data is read once per iteration (both
-///   cores). `.hamerly` does the same work only for the points its bounds cannot settle (all of
+///   cores). `.elkan` does the same work only for the points its bounds cannot settle (all of
 ///   them in the first iteration, typically a few percent once the centres settle) plus O(n + k^2 d).
 public struct KMeans: Sendable {
     /// Number of clusters k.
@@ -37,12 +37,12 @@ public struct KMeans: Sendable {
     public var seed: UInt64
     /// Progress on stderr: `nil` shows it when stderr is a terminal.
     public var showsProgress: Bool?
-    /// How the iterations are computed; `.hamerly` (the default) and `.lloyd` give the same result.
+    /// How the iterations are computed; `.elkan` (the default) and `.lloyd` give the same result.
     public var algorithm: Algorithm
 
     public init(clusterCount: Int, initializationCount: Int = 1, maximumIterations: Int = 300,
                 tolerance: Double = 1e-4, seed: UInt64 = 0, showsProgress: Bool? = nil,
-                algorithm: Algorithm = .hamerly) {
+                algorithm: Algorithm = .elkan) {
         self.clusterCount = clusterCount
         self.initializationCount = initializationCount
         self.maximumIterations = maximumIterations
@@ -106,8 +106,8 @@ public struct KMeans: Sendable {
                 case .lloyd:
                     KMeans.lloyd(data, rows: rows, columns: columns, norms: norms, centers: initial, clusterCount: clusterCount,
                                  maximumIterations: maximumIterations, tolerance: absoluteTolerance, progress: report)
-                case .hamerly:
-                    KMeans.hamerly(data, rows: rows, columns: columns, norms: norms, centers: initial, clusterCount: clusterCount,
+                case .elkan:
+                    KMeans.bounded(data, rows: rows, columns: columns, norms: norms, centers: initial, clusterCount: clusterCount,
                                    maximumIterations: maximumIterations, tolerance: absoluteTolerance, progress: report)
                 }
             } }
@@ -176,12 +176,12 @@ public struct KMeans: Sendable {
                         converged: strictConvergence || toleranceConvergence)
     }
 
-    /// Lloyd iterations from `centers` with Hamerly's bounds: the same labels, centres, iteration
-    /// count and stopping rule as `lloyd` (see `HamerlyBounds` for why and for the one caveat).
-    static func hamerly(_ data: UnsafeBufferPointer<Float>, rows: Int, columns: Int, norms: [Float],
+    /// Lloyd iterations from `centers` with Elkan's and Hamerly's bounds: the same labels, centres, iteration
+    /// count and stopping rule as `lloyd` (see `DistanceBounds` for why and for the one caveat).
+    static func bounded(_ data: UnsafeBufferPointer<Float>, rows: Int, columns: Int, norms: [Float],
                         centers initial: [Float], clusterCount k: Int, maximumIterations: Int, tolerance: Double,
                         progress: (Int, String) -> Void) -> LloydRun {
-        let bounds = HamerlyBounds(rows: rows, columns: columns, clusterCount: k)
+        let bounds = DistanceBounds(rows: rows, columns: columns, clusterCount: k)
         var centers = initial
         var shifts = [Double](repeating: 0, count: k)
         var iterations = 0
@@ -215,7 +215,7 @@ public struct KMeans: Sendable {
             }
             centers = updated
             iterations = iteration + 1
-            progress(iterations, "\(moved) labels changed, \(bounds.recomputed) points recomputed")
+            progress(iterations, "\(moved) labels changed, \(bounds.tightened) rows read, \(bounds.recomputed) recomputed")
             if moved == 0 { strictConvergence = true; break }
             if shiftTotal <= tolerance { toleranceConvergence = true; break }
         }

@@ -1,30 +1,32 @@
 import Foundation
 import TensorCore
 
-/// Per-point distance bounds for Hamerly's exact acceleration of Lloyd's algorithm (G. Hamerly,
-/// "Making k-means even faster", SDM 2010).
+/// Per-point distance bounds for an exact acceleration of Lloyd's algorithm: Elkan's per-centre
+/// lower bounds (C. Elkan, "Using the triangle inequality to accelerate k-means", ICML 2003) with
+/// Hamerly's single test in front (G. Hamerly, "Making k-means even faster", SDM 2010).
 ///
-/// For each point: `upper` >= the true distance to its assigned centre `a`, `lower` <= the true
-/// distance to every other centre. When the centres move by `shift[j]`, `upper += shift[a]` and
-/// `lower -= max_{j != a} shift[j]` keep them valid (triangle inequality). With `s(a)` half the
-/// distance from centre `a` to its nearest other centre, every other centre is at least
-/// `m = max(lower, 2 s(a) - upper)` away, so a point with `upper < m` keeps its centre and needs no
-/// distance at all. Otherwise its distance to `a` is computed directly (tightening `upper`) and the
-/// test retried; the points that still fail are gathered into blocks whose distances to all
-/// centres come from one `sgemm` each, exactly as in `NearestCenter.assign`.
+/// For each point: `upper` >= the true distance to its assigned centre `a`, `lower[j]` <= the true
+/// distance to centre `j`. When the centres move by `shift[j]`, `upper += shift[a]` and
+/// `lower[j] -= shift[j]` keep them valid (triangle inequality). Centre `j` cannot take the point
+/// while `m_j = max(lower[j], |c_a - c_j| - upper) > upper`; with `s(a)` half the distance from `a`
+/// to its nearest other centre, `2 s(a) - upper` bounds every `m_j` at once (Hamerly's test, tried
+/// first). A centre that fails is checked after tightening `upper` with the direct distance to
+/// `a`, then with the direct distance to that centre; a point that still fails (it is close to a
+/// boundary or really moves) is gathered with others into a block whose distances to all
+/// centres come from one `sgemm`, exactly as in `NearestCenter.assign`.
 ///
 /// Exactness against plain Lloyd: Lloyd labels a point by the Float32 argmin of
 /// `|c|^2 - 2 x.c`, whose error is at most `e = 2 (d + 4) 2^-24 (|x|^2 + max |c|^2)` (the
-/// standard bound for a length-d dot product, doubled). Bounds are therefore built from the
-/// Float32 distances widened by `e`, and a point is only skipped when `m^2 - upper^2 > 2 e`, so
-/// that the skipped point's Float32 argmin is certainly its current centre. Points that are
-/// recomputed go through the same formula as plain Lloyd; the labels agree with plain Lloyd's
-/// except, in principle, where OpenBLAS rounds a gathered block's products differently from a
-/// contiguous block's and two centres tie to within that rounding.
+/// standard bound for a length-d dot product, doubled; the direct distances err less). Bounds are
+/// built from computed distances widened by `e`, and a centre is only ruled out when
+/// `m_j^2 - upper^2 > 2 e`, so that a skipped point's Float32 argmin is certainly its current
+/// centre. Recomputed points go through the same formula as plain Lloyd, so the labels agree with
+/// plain Lloyd's except, in principle, where OpenBLAS rounds a gathered block's products
+/// differently from a contiguous block's and two centres tie to within that rounding.
 ///
 /// Cluster sums (Double) are kept across iterations and updated from the points whose label
 /// changed, so an iteration reads only the rows that are recomputed.
-final class HamerlyBounds {
+final class DistanceBounds {
     /// Rows gathered per `sgemm`.
     static let blockRows = 128
 
@@ -34,11 +36,14 @@ final class HamerlyBounds {
     /// The current centre of each point; -1 before the first assignment.
     private(set) var labels: [Int32]
     private var upper: [Double]
+    /// `lower[i * k + j]`; the entry of the assigned centre is unused.
     private var lower: [Double]
     /// Sums (Double) and counts of the points of each cluster under `labels`.
     private(set) var sums: NearestCenter.Sums
     /// Points recomputed through BLAS in the last `assign` (for progress and tests).
     private(set) var recomputed = 0
+    /// Points whose row was read for a direct distance in the last `assign`.
+    private(set) var tightened = 0
 
     init(rows: Int, columns: Int, clusterCount: Int) {
         self.rows = rows
@@ -46,7 +51,7 @@ final class HamerlyBounds {
         self.clusterCount = clusterCount
         labels = [Int32](repeating: -1, count: rows)
         upper = [Double](repeating: .infinity, count: rows)
-        lower = [Double](repeating: 0, count: rows)
+        lower = [Double](repeating: 0, count: rows * clusterCount)
         sums = NearestCenter.Sums(sums: [Double](repeating: 0, count: clusterCount * columns),
                                   counts: [Int](repeating: 0, count: clusterCount))
     }
@@ -61,7 +66,8 @@ final class HamerlyBounds {
         let k = clusterCount, columns = self.columns, rows = self.rows
         let centerNorms = NearestCenter.centerNorms(centers, clusterCount: k, columns: columns)
         let largestCenterNorm = Double(centerNorms.max() ?? 0)
-        // Half the distance from each centre to its nearest other centre, in Double.
+        // Centre-to-centre distances (Double) and half the distance to the nearest other centre.
+        var centerDistances = [Double](repeating: 0, count: k * k)
         var half = [Double](repeating: .infinity, count: k)
         for a in 0..<k {
             for b in (a + 1)..<max(a + 1, k) {
@@ -69,23 +75,19 @@ final class HamerlyBounds {
                 for c in 0..<columns {
                     let v = Double(centers[a * columns + c]) - Double(centers[b * columns + c]); total += v * v
                 }
-                let distance = total.squareRoot() / 2
-                half[a] = min(half[a], distance); half[b] = min(half[b], distance)
+                let distance = total.squareRoot()
+                centerDistances[a * k + b] = distance; centerDistances[b * k + a] = distance
+                half[a] = min(half[a], distance / 2); half[b] = min(half[b], distance / 2)
             }
         }
-        // The largest shift and the largest among the others, for `lower -= max_{j != a} shift`.
-        var largestShift = 0.0, largestIndex = -1, secondShift = 0.0
-        for (j, shift) in shifts.enumerated() {
-            if shift > largestShift { secondShift = largestShift; largestShift = shift; largestIndex = j }
-            else if shift > secondShift { secondShift = shift }
-        }
         let errorFactor = self.errorFactor
-        let halfDistances = half, farthestShift = largestShift, farthestIndex = largestIndex, nextShift = secondShift
+        let halfDistances = half, betweenCenters = centerDistances
         let workers = Parallel.workerCount
         var sumDeltas = [Double](repeating: 0, count: workers * k * columns)
         var countDeltas = [Int](repeating: 0, count: workers * k)
         var movedPerWorker = [Int](repeating: 0, count: workers)
         var recomputedPerWorker = [Int](repeating: 0, count: workers)
+        var tightenedPerWorker = [Int](repeating: 0, count: workers)
         let source = SendablePointer(UnsafeMutablePointer(mutating: data.baseAddress!))
         labels.withUnsafeMutableBufferPointer { labelBuffer in
         upper.withUnsafeMutableBufferPointer { upperBuffer in
@@ -94,20 +96,22 @@ final class HamerlyBounds {
         countDeltas.withUnsafeMutableBufferPointer { countBuffer in
         movedPerWorker.withUnsafeMutableBufferPointer { movedBuffer in
         recomputedPerWorker.withUnsafeMutableBufferPointer { recomputedBuffer in
+        tightenedPerWorker.withUnsafeMutableBufferPointer { tightenedBuffer in
             let labels = SendablePointer(labelBuffer.baseAddress!)
             let upper = SendablePointer(upperBuffer.baseAddress!), lower = SendablePointer(lowerBuffer.baseAddress!)
             let sumDelta = SendablePointer(sumBuffer.baseAddress!), countDelta = SendablePointer(countBuffer.baseAddress!)
             let moved = SendablePointer(movedBuffer.baseAddress!), recomputed = SendablePointer(recomputedBuffer.baseAddress!)
+            let tightened = SendablePointer(tightenedBuffer.baseAddress!)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let start = rows * worker / workers, end = rows * (worker + 1) / workers
                 guard start < end else { return }
-                let blockRows = HamerlyBounds.blockRows
+                let blockRows = DistanceBounds.blockRows
                 let pending = UnsafeMutablePointer<Int>.allocate(capacity: blockRows)
                 let block = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * columns)
                 let dots = UnsafeMutablePointer<Float>.allocate(capacity: blockRows * k)
                 defer { pending.deallocate(); block.deallocate(); dots.deallocate() }
                 let mySums = sumDelta.base + worker * k * columns, myCounts = countDelta.base + worker * k
-                var pendingCount = 0, movedCount = 0, recomputedCount = 0
+                var pendingCount = 0, movedCount = 0, recomputedCount = 0, tightenedCount = 0
                 centers.withUnsafeBufferPointer { centerBuffer in
                     let centerBase = centerBuffer.baseAddress!
                     // Distances of the gathered rows to every centre, as NearestCenter.assign.
@@ -122,16 +126,17 @@ final class HamerlyBounds {
                             let i = pending[r]
                             var best = 0
                             var bestValue = centerNorms[0] - 2 * dots[r * k]
-                            var secondValue = Float.infinity
                             for j in 1..<max(1, k) {
                                 let value = centerNorms[j] - 2 * dots[r * k + j]
-                                if value < bestValue { secondValue = bestValue; bestValue = value; best = j }
-                                else if value < secondValue { secondValue = value }
+                                if value < bestValue { bestValue = value; best = j }
                             }
                             let norm = Double(norms[i])
                             let error = errorFactor * (norm + largestCenterNorm)
                             upper[i] = (max(0, norm + Double(bestValue)) + error).squareRoot()
-                            lower[i] = k > 1 ? max(0, norm + Double(secondValue) - error).squareRoot() : .infinity
+                            let bounds = lower.base + i * k
+                            for j in 0..<k {
+                                bounds[j] = max(0, norm + Double(centerNorms[j] - 2 * dots[r * k + j]) - error).squareRoot()
+                            }
                             let old = Int(labels[i])
                             if old != best {
                                 movedCount += 1
@@ -153,20 +158,36 @@ final class HamerlyBounds {
                     for i in start..<end {
                         let a = Int(labels[i])
                         if a >= 0 {
+                            let bounds = lower.base + i * k
+                            for j in 0..<k { bounds[j] -= shifts[j] }
                             var bound = upper[i] + shifts[a]
-                            let floor = lower[i] - (a == farthestIndex ? nextShift : farthestShift)
-                            lower[i] = floor
                             upper[i] = bound
                             let margin = 2 * errorFactor * (Double(norms[i]) + largestCenterNorm)
-                            var others = max(floor, 2 * halfDistances[a] - bound)
-                            if others > bound && others * others - bound * bound > margin { continue }
-                            // Tighten the upper bound with the direct distance to the own centre.
-                            let direct = HamerlyBounds.squaredDistance(source.base + i * columns,
-                                                                       centerBase + a * columns, count: columns)
-                            bound = (Double(direct) + margin / 2).squareRoot()
-                            upper[i] = bound
-                            others = max(floor, 2 * halfDistances[a] - bound)
-                            if others > bound && others * others - bound * bound > margin { continue }
+                            // Hamerly's test: every other centre is at least 2 s(a) - upper away.
+                            let nearest = 2 * halfDistances[a] - bound
+                            if nearest > bound && nearest * nearest - bound * bound > margin { continue }
+                            var isTight = false, settled = true
+                            let row = source.base + i * columns
+                            for j in 0..<k where j != a {
+                                var others = max(bounds[j], betweenCenters[a * k + j] - bound)
+                                if others > bound && others * others - bound * bound > margin { continue }
+                                if !isTight {
+                                    let direct = DistanceBounds.squaredDistance(row, centerBase + a * columns, count: columns)
+                                    bound = (Double(direct) + margin / 2).squareRoot()
+                                    upper[i] = bound
+                                    isTight = true
+                                    tightenedCount += 1
+                                    others = max(bounds[j], betweenCenters[a * k + j] - bound)
+                                    if others > bound && others * others - bound * bound > margin { continue }
+                                }
+                                let direct = DistanceBounds.squaredDistance(row, centerBase + j * columns, count: columns)
+                                bounds[j] = max(0, Double(direct) - margin / 2).squareRoot()
+                                others = max(bounds[j], betweenCenters[a * k + j] - bound)
+                                if others > bound && others * others - bound * bound > margin { continue }
+                                settled = false
+                                break
+                            }
+                            if settled { continue }
                         }
                         pending[pendingCount] = i
                         pendingCount += 1
@@ -176,13 +197,15 @@ final class HamerlyBounds {
                 }
                 moved[worker] = movedCount
                 recomputed[worker] = recomputedCount
+                tightened[worker] = tightenedCount
             }
-        } } } } } } }
+        } } } } } } } }
         for w in 0..<workers {
             for i in 0..<(k * columns) { sums.sums[i] += sumDeltas[w * k * columns + i] }
             for j in 0..<k { sums.counts[j] += countDeltas[w * k + j] }
         }
         recomputed = recomputedPerWorker.reduce(0, +)
+        tightened = tightenedPerWorker.reduce(0, +)
         return movedPerWorker.reduce(0, +)
     }
 
