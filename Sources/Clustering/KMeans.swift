@@ -38,6 +38,7 @@ public struct KMeans: Sendable {
     /// Progress on stderr: `nil` shows it when stderr is a terminal.
     public var showsProgress: Bool?
     /// How the iterations are computed; `.elkan` (the default) and `.lloyd` give the same result.
+    /// `.elkan` keeps k + 1 Doubles per point and falls back to `.lloyd` when they would exceed 512 MB.
     public var algorithm: Algorithm
 
     public init(clusterCount: Int, initializationCount: Int = 1, maximumIterations: Int = 300,
@@ -100,7 +101,8 @@ public struct KMeans: Sendable {
                 progress.update("k-means run \(run + 1)/\(initializationCount): iteration \(iteration), \(state)"
                                 + (best.map { String(format: " (best inertia %.6g)", $0.inertia) } ?? ""))
             }
-            let algorithm = self.algorithm
+            // The bounds take k + 1 Doubles per point; beyond 512 MB plain Lloyd (same result) runs.
+            let algorithm = rows * (clusterCount + 1) * 8 > 512 << 20 ? .lloyd : self.algorithm
             let result = centered.withUnsafeBufferPointer { data in BLAS.withSingleThread {
                 switch algorithm {
                 case .lloyd:

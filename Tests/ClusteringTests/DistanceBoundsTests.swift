@@ -57,6 +57,16 @@ struct DistanceBoundsTests {
         for seed: UInt64 in [0, 1] { try Self.expectSameRun(data, clusterCount: 10, seed: seed) }
     }
 
+    /// One cluster: every point stays put after the first pass; the inertia is the total scatter.
+    @Test func singleClusterIsTheMean() throws {
+        let data = Self.overlappingBlobs(seed: 7)
+        let result = try KMeans(clusterCount: 1, seed: 0, showsProgress: false).fit(data)
+        let mean = data.mean(axis: 0)
+        #expect(Set(result.labels) == [0] && result.iterations <= 2)
+        #expect(TestSupport.isClose(result.centroids, mean.reshaped([1, 8]), tolerance: 1e-5))
+        #expect(TestSupport.isClose(result.inertia, Double((data - mean).map { $0 * $0 }.sum()), tolerance: 1e-5))
+    }
+
     /// Data far from the origin takes the centred path; results equal those of the shifted data.
     @Test func largeOffsetsTakeTheCentredPath() throws {
         let data = Self.overlappingBlobs(seed: 5)
