@@ -45,7 +45,13 @@ final class DistanceBounds {
     /// Points whose row was read for a direct distance in the last `assign`.
     private(set) var tightened = 0
 
-    init(rows: Int, columns: Int, clusterCount: Int) {
+    /// The data's non-zeros when it is mostly zeros: single distances are then taken as
+    /// `|x|^2 + |c|^2 - 2 x.c` over the non-zeros (within the same error bound `e`), reading a
+    /// fraction of the row.
+    let sparse: SparseRows?
+
+    init(rows: Int, columns: Int, clusterCount: Int, sparse: SparseRows? = nil) {
+        self.sparse = sparse
         self.rows = rows
         self.columns = columns
         self.clusterCount = clusterCount
@@ -81,7 +87,7 @@ final class DistanceBounds {
             }
         }
         let errorFactor = self.errorFactor
-        let halfDistances = half, betweenCenters = centerDistances
+        let halfDistances = half, betweenCenters = centerDistances, sparse = self.sparse
         let workers = Parallel.workerCount
         var sumDeltas = [Double](repeating: 0, count: workers * k * columns)
         var countDeltas = [Int](repeating: 0, count: workers * k)
@@ -155,6 +161,13 @@ final class DistanceBounds {
                         recomputedCount += pendingCount
                         pendingCount = 0
                     }
+                    // |x_i - c_j|^2: directly, or by expansion over the non-zeros (error within e).
+                    func singleDistance(_ i: Int, _ row: UnsafeMutablePointer<Float>, _ j: Int) -> Float {
+                        if let sparse {
+                            return norms[i] + centerNorms[j] - 2 * sparse.dot(row: i, centerBase + j * columns)
+                        }
+                        return DistanceBounds.squaredDistance(row, centerBase + j * columns, count: columns)
+                    }
                     for i in start..<end {
                         let a = Int(labels[i])
                         if a >= 0 {
@@ -172,7 +185,7 @@ final class DistanceBounds {
                                 var others = max(bounds[j], betweenCenters[a * k + j] - bound)
                                 if others > bound && others * others - bound * bound > margin { continue }
                                 if !isTight {
-                                    let direct = DistanceBounds.squaredDistance(row, centerBase + a * columns, count: columns)
+                                    let direct = singleDistance(i, row, a)
                                     bound = (Double(direct) + margin / 2).squareRoot()
                                     upper[i] = bound
                                     isTight = true
@@ -180,7 +193,7 @@ final class DistanceBounds {
                                     others = max(bounds[j], betweenCenters[a * k + j] - bound)
                                     if others > bound && others * others - bound * bound > margin { continue }
                                 }
-                                let direct = DistanceBounds.squaredDistance(row, centerBase + j * columns, count: columns)
+                                let direct = singleDistance(i, row, j)
                                 bounds[j] = max(0, Double(direct) - margin / 2).squareRoot()
                                 others = max(bounds[j], betweenCenters[a * k + j] - bound)
                                 if others > bound && others * others - bound * bound > margin { continue }

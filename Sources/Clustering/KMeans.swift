@@ -183,7 +183,8 @@ public struct KMeans: Sendable {
     static func bounded(_ data: UnsafeBufferPointer<Float>, rows: Int, columns: Int, norms: [Float],
                         centers initial: [Float], clusterCount k: Int, maximumIterations: Int, tolerance: Double,
                         progress: (Int, String) -> Void) -> LloydRun {
-        let bounds = DistanceBounds(rows: rows, columns: columns, clusterCount: k)
+        let bounds = DistanceBounds(rows: rows, columns: columns, clusterCount: k,
+                                    sparse: SparseRows(data, rows: rows, columns: columns))
         var centers = initial
         var shifts = [Double](repeating: 0, count: k)
         var iterations = 0

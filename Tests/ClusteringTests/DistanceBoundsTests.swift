@@ -104,7 +104,9 @@ struct DistanceBoundsTests {
         let rows = 300, columns = 784, k = 10
         let norms = SquaredDistances.rowNorms(data)
         var centers = Array(data.elements[0..<(k * columns)])
-        let bounds = DistanceBounds(rows: rows, columns: columns, clusterCount: k)
+        let sparse = data.withUnsafeBufferPointer { SparseRows($0, rows: rows, columns: columns) }
+        #expect(sparse != nil)   // MNIST is 81 % zeros: the sparse single distances are exercised
+        let bounds = DistanceBounds(rows: rows, columns: columns, clusterCount: k, sparse: sparse)
         var shifts = [Double](repeating: 0, count: k)
         var fewestRecomputed = rows
         data.withUnsafeBufferPointer { p in
@@ -137,6 +139,28 @@ struct DistanceBoundsTests {
         }
         // After the first pass the bounds spare most points the distances to all centres.
         #expect(fewestRecomputed < rows / 2)
+    }
+
+    /// Sparse rows keep exactly the non-zeros; their dot products equal dense ones; dense data
+    /// gets no sparse form.
+    @Test func sparseRowsMatchTheDenseRows() throws {
+        let data = try Self.mnist300()
+        var generator = RandomGenerator(seed: 9)
+        let dense = (0..<784).map { _ in generator.normal(mean: 0, standardDeviation: 1) }
+        try data.withUnsafeBufferPointer { p in
+            let sparse = try #require(SparseRows(p, rows: 300, columns: 784))
+            let nonzeros = p.filter { $0 != 0 }.count
+            #expect(sparse.offsets[300] == nonzeros)
+            for r in [0, 1, 150, 299] {
+                let expected = (0..<784).reduce(0.0) { $0 + Double(p[r * 784 + $1]) * Double(dense[$1]) }
+                let found = dense.withUnsafeBufferPointer { Double(sparse.dot(row: r, $0.baseAddress!)) }
+                #expect(abs(found - expected) <= 1e-5 * max(1, abs(expected)))
+                let entries = sparse.offsets[r + 1] - sparse.offsets[r]
+                #expect(entries == (0..<784).filter { p[r * 784 + $0] != 0 }.count)
+            }
+        }
+        let full = Self.overlappingBlobs(seed: 1)
+        #expect(full.withUnsafeBufferPointer { SparseRows($0, rows: 600, columns: 8) } == nil)
     }
 
     /// `squaredDistance` and `DataSummary.squaredNorm` against plain Double sums, odd lengths included.
