@@ -58,12 +58,18 @@ public struct PCA: Sendable {
         let fromRawData = zip(means, variances).allSatisfy { mean, variance in
             variance == 0 || mean * mean <= 10 * variance
         }
-        var gram = [Float](repeating: 0, count: width * width)
-        let source = fromRawData ? data : Centering.subtracting(means, from: data)
-        source.withUnsafeBufferPointer { x in
-            gram.withUnsafeMutableBufferPointer { g in
-                BLAS.syrkTransposed(n: width, k: rows, a: x.baseAddress! + first, leadingA: columns,
-                                    c: g.baseAddress!, leadingC: width)
+        // Xᵀ X by spans when rows have zeros at both ends (SpanGram), else one ssyrk.
+        let spanGram = fromRawData
+            ? data.withUnsafeBufferPointer { SpanGram.gram($0, rows: rows, columns: columns, first: first, width: width) }
+            : nil
+        var gram = [Float](repeating: 0, count: spanGram == nil ? width * width : 0)
+        if spanGram == nil {
+            let source = fromRawData ? data : Centering.subtracting(means, from: data)
+            source.withUnsafeBufferPointer { x in
+                gram.withUnsafeMutableBufferPointer { g in
+                    BLAS.syrkTransposed(n: width, k: rows, a: x.baseAddress! + first, leadingA: columns,
+                                        c: g.baseAddress!, leadingC: width)
+                }
             }
         }
         // The covariance of the non-constant columns (upper triangle), in Double.
@@ -72,7 +78,8 @@ public struct PCA: Sendable {
         for (a, i) in active.enumerated() {
             for b in a..<dimension {
                 let j = active[b]
-                var value = Double(gram[(i - first) * width + (j - first)])
+                let index = (i - first) * width + (j - first)
+                var value = spanGram?[index] ?? Double(gram[index])
                 if fromRawData { value -= Double(rows) * means[i] * means[j] }
                 covariance[a * dimension + b] = value * scale
             }

@@ -105,3 +105,62 @@ struct PCAPathTests {
         }
     }
 }
+
+@Suite("PCA span Gram")
+struct SpanGramTests {
+    /// 2,600 rows (three chunks) of 40 columns whose non-zeros sit in a random span, some rows
+    /// all zero: the span product equals `Xᵀ X` summed in Double, on the upper triangle.
+    @Test func equalsTheDirectProduct() throws {
+        var generator = RandomGenerator(seed: 11)
+        let rows = 2600, columns = 40
+        var elements = [Float](repeating: 0, count: rows * columns)
+        for r in 0..<rows where r % 13 != 0 {
+            let low = generator.integer(below: 20), high = 20 + generator.integer(below: 20)
+            for c in low...high where generator.uniformDouble() < 0.7 {
+                elements[r * columns + c] = Float(generator.integer(below: 256)) / 255
+            }
+        }
+        // Columns 1...38 only, as PCA passes the range between the first and last non-constant column.
+        let first = 1, width = 38
+        let gram = try #require(elements.withUnsafeBufferPointer {
+            SpanGram.gram($0, rows: rows, columns: columns, first: first, width: width)
+        })
+        var largest = 0.0
+        for i in 0..<width {
+            for j in i..<width {
+                var expected = 0.0
+                for r in 0..<rows { expected += Double(elements[r * columns + first + i]) * Double(elements[r * columns + first + j]) }
+                largest = max(largest, expected)
+                #expect(abs(gram[i * width + j] - expected) <= 1e-5 * max(1, expected))
+            }
+        }
+        #expect(largest > 100)
+    }
+
+    /// Dense rows save nothing: no span product (PCA then runs one ssyrk).
+    @Test func denseDataIsDeclined() {
+        var generator = RandomGenerator(seed: 12)
+        let data = (0..<300 * 10).map { _ in generator.normal(mean: 1, standardDeviation: 1) }
+        #expect(data.withUnsafeBufferPointer { SpanGram.gram($0, rows: 300, columns: 10, first: 0, width: 10) } == nil)
+    }
+
+    /// PCA through the span product agrees with the reference on bordered data.
+    @Test func pcaOnBorderedDataMatchesTheReference() throws {
+        var generator = RandomGenerator(seed: 13)
+        let rows = (0..<1500).map { _ -> [Float] in
+            let t = generator.normal(mean: 0, standardDeviation: 1), u = generator.normal(mean: 0, standardDeviation: 1)
+            let low = 1 + generator.integer(below: 8), high = low + 4
+            return (0..<16).map { c in c >= low && c <= high ? abs(t * Float(c) / 5 + u + 0.2 * generator.normal(mean: 0, standardDeviation: 1)) + 0.1 : 0 }
+        }
+        let data = Tensor(rows: rows)
+        // Columns 0, 13, 14 and 15 are always zero; the span product is taken (not declined).
+        #expect(data.withUnsafeBufferPointer { SpanGram.gram($0, rows: 1500, columns: 16, first: 1, width: 12) } != nil)
+        let pca = try PCA(componentCount: 3).fit(data)
+        let (values, vectors) = try PCAPathTests.reference(data)
+        for k in 0..<3 {
+            #expect(abs(pca.explainedVariance[k] - values[k]) <= 1e-4 * values[0])
+            let dot = (0..<16).reduce(0.0) { $0 + Double(pca.components[k, $1]) * vectors[k][$1] }
+            #expect(abs(abs(dot) - 1) < 1e-4)
+        }
+    }
+}
