@@ -79,6 +79,10 @@ extension BenchmarkRegistry {
         },
         Benchmark(name: "pca-parts") {
             let (data, _) = AnalysisData.all()
+            report("PCA part: one-pass summary 70k", medianSeconds(repetitions: 3) { _ = try! DataSummary(data) }, "s")
+            report("PCA part: span Gram 768 x 70k (SpanGram)", medianSeconds(repetitions: 3) {
+                _ = data.withUnsafeBufferPointer { SpanGram.gram($0, rows: 70_000, columns: 784, first: 12, width: 768) }
+            }, "s")
             var centered = data
             report("PCA part: centring 70k x 784", medianSeconds(repetitions: 3) { centered = Centering.centered(data).0 }, "s")
             var gram = [Float](repeating: 0, count: 784 * 784)

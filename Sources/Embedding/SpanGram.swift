@@ -11,14 +11,14 @@ import TensorCore
 /// flops of one `ssyrk` over the 768 columns between the first and last non-constant one. The
 /// sums are the same products as `ssyrk`'s, grouped differently (Float32 within a chunk,
 /// Double across chunks), so the result agrees with it to Float32 rounding.
-enum SpanGram {
+public enum SpanGram {
     /// Rows per chunk.
-    static let chunkRows = 1024
+    public static let chunkRows = 1024
 
     /// The upper triangle of `Xᵀ X` over columns `first..<first + width` of the row-major
     /// `[rows, columns]` data, as a row-major `[width, width]` Double array; nil when the spans
     /// would save less than a quarter of the flops of one `ssyrk` (dense data).
-    static func gram(_ data: UnsafeBufferPointer<Float>, rows: Int, columns: Int, first: Int, width: Int) -> [Double]? {
+    public static func gram(_ data: UnsafeBufferPointer<Float>, rows: Int, columns: Int, first: Int, width: Int) -> [Double]? {
         // First and last non-zero column of each row within the range (-1: the row is all zero there).
         var low = [Int32](repeating: -1, count: rows), high = [Int32](repeating: -1, count: rows)
         let source = SendablePointer(UnsafeMutablePointer(mutating: data.baseAddress!))
