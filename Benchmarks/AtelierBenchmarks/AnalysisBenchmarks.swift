@@ -30,6 +30,25 @@ extension BenchmarkRegistry {
         // each seeding leads to, so one seed says little about speed.
         Benchmark(name: "kmeans-10k-seeds") { AnalysisData.kmeans(tenThousand: true, seeds: Array(0..<5), algorithm: .elkan) },
         Benchmark(name: "kmeans-70k-seeds") { AnalysisData.kmeans(tenThousand: false, seeds: Array(0..<5), algorithm: .elkan) },
+        // The k-means++ seed points of seeds 0...4 (indices, one per line) with Atelier's iterations
+        // and inertia from them, written to $ATELIER_BENCH_OUT for `sklearn_reference.py
+        // kmeans-same-init`, which runs scikit-learn's Lloyd from the very same centres.
+        Benchmark(name: "kmeans-export-init") {
+            for (size, data) in [("10k", AnalysisData.test().0), ("70k", AnalysisData.all().0)] {
+                let summary = try! DataSummary(data)
+                precondition(summary.isNearlyCentered, "MNIST is clustered without centring")
+                for seed: UInt64 in 0..<5 {
+                    var generator = RandomGenerator(seed: seed)
+                    let indices = try! data.withUnsafeBufferPointer {
+                        try KMeansPlusPlus.chooseCenters($0, rows: data.rowCount, columns: data.rowLength, norms: summary.rowNorms,
+                                                         clusterCount: 10, generator: &generator)
+                    }
+                    let result = try! KMeans(clusterCount: 10, seed: seed, showsProgress: false).fit(data)
+                    AnalysisData.write(indices, name: "kmeans\(size)-seed\(seed)-init.txt")
+                    report("k-means \(size) seed \(seed): seeding exported", result.inertia, "inertia", "\(result.iterations) iterations")
+                }
+            }
+        },
         Benchmark(name: "kmeans-70k-seeds-lloyd") { AnalysisData.kmeans(tenThousand: false, seeds: Array(0..<5), algorithm: .lloyd) },
         // The fixed costs of one fit of 70k (the iterations are the rest), and the per-iteration
         // progress of Hamerly's bounds on stderr.
@@ -80,9 +99,11 @@ extension BenchmarkRegistry {
         Benchmark(name: "pca-parts") {
             let (data, _) = AnalysisData.all()
             report("PCA part: one-pass summary 70k", medianSeconds(repetitions: 3) { _ = try! DataSummary(data) }, "s")
-            report("PCA part: span Gram 768 x 70k (SpanGram)", medianSeconds(repetitions: 3) {
-                _ = data.withUnsafeBufferPointer { SpanGram.gram($0, rows: 70_000, columns: 784, first: 12, width: 768) }
-            }, "s")
+            for chunkRows in [512, 1024, 2048, 4096] {
+                report("PCA part: span Gram 768 x 70k (SpanGram), chunks of \(chunkRows)", medianSeconds(repetitions: 3) {
+                    _ = data.withUnsafeBufferPointer { SpanGram.gram($0, rows: 70_000, columns: 784, first: 12, width: 768, chunkRows: chunkRows) }
+                }, "s")
+            }
             var centered = data
             report("PCA part: centring 70k x 784", medianSeconds(repetitions: 3) { centered = Centering.centered(data).0 }, "s")
             var gram = [Float](repeating: 0, count: 784 * 784)

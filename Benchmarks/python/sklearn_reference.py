@@ -10,6 +10,7 @@ float32; "70k" is train then test). Run with both cores:
 Tasks: kmeans-10k kmeans-70k kmeans-70k-ninit10 silhouette-10k silhouette-70k pca-70k
        kmeans-10k-seeds kmeans-70k-seeds (random_state 0...4, median and range; the same as
        `atelier-bench kmeans-10k-seeds kmeans-70k-seeds`; add -elkan for scikit-learn's elkan)
+       kmeans-same-init (Lloyd from Atelier's seedings, after `atelier-bench kmeans-export-init`)
        tsne-10k-sklearn tsne-10k-opentsne tsne-70k-opentsne   (default: all but the slow 70k ones
        silhouette-70k and tsne-70k-opentsne, which must be named).
 When /tmp/atelier-analysis/kmeans10k-labels.txt (written by `atelier-bench kmeans-10k`) exists,
@@ -107,6 +108,21 @@ def main(tasks):
             task = f"kmeans-{size}-seeds" + ("" if algorithm == "lloyd" else "-elkan")
             if task in tasks:
                 kmeans_seeds(f"kmeans-{size}", loader()[0], algorithm)
+    if "kmeans-same-init" in tasks:
+        # scikit-learn's Lloyd from Atelier's k-means++ seed points (`atelier-bench kmeans-export-init`):
+        # equal iteration counts and inertias mean the same iterations and stopping rule.
+        from sklearn.cluster import KMeans
+        for size, loader in [("10k", test_set), ("70k", all_set)]:
+            x = loader()[0]
+            for seed in range(5):
+                path = os.path.join(OUT, f"kmeans{size}-seed{seed}-init.txt")
+                if not os.path.exists(path):
+                    continue
+                init = x[np.loadtxt(path, dtype=int)]
+                start = time.perf_counter()
+                m = KMeans(n_clusters=10, n_init=1, init=init, algorithm="lloyd").fit(x)
+                report(f"kmeans-{size} atelier init {seed}", time.perf_counter() - start,
+                       f"inertia {m.inertia_:.0f}; {m.n_iter_} iterations")
     if "kmeans-70k-ninit10" in tasks:
         x, _ = all_set()
         t, m = kmeans(x, 10)

@@ -18,7 +18,8 @@ public enum SpanGram {
     /// The upper triangle of `Xᵀ X` over columns `first..<first + width` of the row-major
     /// `[rows, columns]` data, as a row-major `[width, width]` Double array; nil when the spans
     /// would save less than a quarter of the flops of one `ssyrk` (dense data).
-    public static func gram(_ data: UnsafeBufferPointer<Float>, rows: Int, columns: Int, first: Int, width: Int) -> [Double]? {
+    public static func gram(_ data: UnsafeBufferPointer<Float>, rows: Int, columns: Int, first: Int, width: Int,
+                            chunkRows: Int = SpanGram.chunkRows) -> [Double]? {
         // First and last non-zero column of each row within the range (-1: the row is all zero there).
         var low = [Int32](repeating: -1, count: rows), high = [Int32](repeating: -1, count: rows)
         let source = SendablePointer(UnsafeMutablePointer(mutating: data.baseAddress!))
