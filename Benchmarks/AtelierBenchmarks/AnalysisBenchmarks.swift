@@ -99,7 +99,7 @@ extension BenchmarkRegistry {
         Benchmark(name: "pca-parts") {
             let (data, _) = AnalysisData.all()
             report("PCA part: one-pass summary 70k", medianSeconds(repetitions: 3) { _ = try! DataSummary(data) }, "s")
-            for chunkRows in [512, 1024, 2048, 4096] {
+            for chunkRows in [256, 384, 512, 768, 1024] {
                 report("PCA part: span Gram 768 x 70k (SpanGram), chunks of \(chunkRows)", medianSeconds(repetitions: 3) {
                     _ = data.withUnsafeBufferPointer { SpanGram.gram($0, rows: 70_000, columns: 784, first: 12, width: 768, chunkRows: chunkRows) }
                 }, "s")
