@@ -89,7 +89,11 @@ public struct PCA: Sendable {
         let solved = min(componentCount, dimension)
         let (values, vectors): ([Double], [Double])
         do {
-            (values, vectors) = try LAPACK.largestSymmetricEigenpairs(covariance, dimension: dimension, count: solved)
+            // One thread: for d in the hundreds the threaded reduction gains little, and OpenBLAS's
+            // threads would spin for a while afterwards, competing with the caller's next work.
+            (values, vectors) = try BLAS.withSingleThread {
+                try LAPACK.largestSymmetricEigenpairs(covariance, dimension: dimension, count: solved)
+            }
         } catch {
             throw ClusteringError.numericalFailure("PCA: \(error)")
         }
