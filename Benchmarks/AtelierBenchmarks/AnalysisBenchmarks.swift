@@ -24,6 +24,48 @@ extension BenchmarkRegistry {
             report("k-means k=10 n_init=1, 70k", time.wall, "s", String(format: "cpu %.2f s; inertia %.0f, %d iterations", time.cpu, result!.inertia, result!.iterations))
             AnalysisData.write(result!.labels, name: "kmeans70k-labels.txt")
         },
+        Benchmark(name: "kmeans-10k-lloyd") { AnalysisData.kmeans(tenThousand: true, seeds: [0], algorithm: .lloyd) },
+        Benchmark(name: "kmeans-70k-lloyd") { AnalysisData.kmeans(tenThousand: false, seeds: [0], algorithm: .lloyd) },
+        // Seeds 0...4 (scikit-learn: random_state 0...4): the iteration count follows the optimum
+        // each seeding leads to, so one seed says little about speed.
+        Benchmark(name: "kmeans-10k-seeds") { AnalysisData.kmeans(tenThousand: true, seeds: Array(0..<5), algorithm: .elkan) },
+        Benchmark(name: "kmeans-70k-seeds") { AnalysisData.kmeans(tenThousand: false, seeds: Array(0..<5), algorithm: .elkan) },
+        // The k-means++ seed points of seeds 0...4 (indices, one per line) with Atelier's iterations
+        // and inertia from them, written to $ATELIER_BENCH_OUT for `sklearn_reference.py
+        // kmeans-same-init`, which runs scikit-learn's Lloyd from the very same centres.
+        Benchmark(name: "kmeans-export-init") {
+            for (size, data) in [("10k", AnalysisData.test().0), ("70k", AnalysisData.all().0)] {
+                let summary = try! DataSummary(data)
+                precondition(summary.isNearlyCentered, "MNIST is clustered without centring")
+                for seed: UInt64 in 0..<5 {
+                    var generator = RandomGenerator(seed: seed)
+                    let indices = try! data.withUnsafeBufferPointer {
+                        try KMeansPlusPlus.chooseCenters($0, rows: data.rowCount, columns: data.rowLength, norms: summary.rowNorms,
+                                                         clusterCount: 10, generator: &generator)
+                    }
+                    let result = try! KMeans(clusterCount: 10, seed: seed, showsProgress: false).fit(data)
+                    AnalysisData.write(indices, name: "kmeans\(size)-seed\(seed)-init.txt")
+                    report("k-means \(size) seed \(seed): seeding exported", result.inertia, "inertia", "\(result.iterations) iterations")
+                }
+            }
+        },
+        Benchmark(name: "kmeans-70k-seeds-lloyd") { AnalysisData.kmeans(tenThousand: false, seeds: Array(0..<5), algorithm: .lloyd) },
+        // The fixed costs of one fit of 70k (the iterations are the rest), and the per-iteration
+        // progress of Hamerly's bounds on stderr.
+        Benchmark(name: "kmeans-70k-parts") {
+            let (data, _) = AnalysisData.all()
+            var summary: DataSummary?
+            report("k-means part: one-pass summary 70k (finite, statistics, row norms)", medianSeconds(repetitions: 3) { summary = try! DataSummary(data) }, "s")
+            report("k-means part: centred copy 70k (skipped for MNIST)", medianSeconds(repetitions: 3) { _ = Centering.subtracting(summary!.means, from: data) }, "s")
+            let centered = data, norms = summary!.rowNorms
+            report("k-means part: greedy k-means++ 70k, k=10", medianSeconds(repetitions: 3) {
+                var generator = RandomGenerator(seed: 0)
+                _ = try! centered.withUnsafeBufferPointer {
+                    try KMeansPlusPlus.chooseCenters($0, rows: 70_000, columns: 784, norms: norms, clusterCount: 10, generator: &generator)
+                }
+            }, "s")
+            _ = try! KMeans(clusterCount: 10, seed: 0, showsProgress: true).fit(data)
+        },
         Benchmark(name: "kmeans-70k-ninit10") {
             let (data, _) = AnalysisData.all()
             var result: KMeansResult?
@@ -54,8 +96,25 @@ extension BenchmarkRegistry {
             report("PCA to 50 dims, 70k (fit + transform)", fitTime.wall + transformTime.wall, "s",
                    String(format: "cpu %.2f s", fitTime.cpu + transformTime.cpu))
         },
+        // Fits with a 0.3 s pause before each: OpenBLAS's idle threads spin (sched_yield) for a
+        // while after a threaded call and then compete with the fit's own worker threads.
+        Benchmark(name: "pca-70k-paused") {
+            let (data, _) = AnalysisData.all()
+            var times: [Double] = []
+            for _ in 0..<5 {
+                usleep(300_000)
+                times.append(seconds { _ = try! PCA(componentCount: 50).fit(data) })
+            }
+            report("PCA to 50 dims, 70k (fit, 0.3 s pause before each)", times.sorted()[2], "s")
+        },
         Benchmark(name: "pca-parts") {
             let (data, _) = AnalysisData.all()
+            report("PCA part: one-pass summary 70k", medianSeconds(repetitions: 3) { _ = try! DataSummary(data) }, "s")
+            for chunkRows in [256, 384, 512, 768, 1024] {
+                report("PCA part: span Gram 768 x 70k (SpanGram), chunks of \(chunkRows)", medianSeconds(repetitions: 3) {
+                    _ = data.withUnsafeBufferPointer { SpanGram.gram($0, rows: 70_000, columns: 784, first: 12, width: 768, chunkRows: chunkRows) }
+                }, "s")
+            }
             var centered = data
             report("PCA part: centring 70k x 784", medianSeconds(repetitions: 3) { centered = Centering.centered(data).0 }, "s")
             var gram = [Float](repeating: 0, count: 784 * 784)
@@ -93,9 +152,36 @@ extension BenchmarkRegistry {
             report("PCA part: sgemm Xt X 784 x 70k", medianSeconds(repetitions: 3) {
                 Tensor.gemm(centered, transposeA: true, centered, into: &product)
             }, "s")
+            // The upper triangle as 4 column blocks of 196: 10 block products (sgemm) instead of 16.
+            report("PCA part: blocked upper triangle, 4 blocks = 10 sgemm", medianSeconds(repetitions: 3) {
+                centered.withUnsafeBufferPointer { x in gram.withUnsafeMutableBufferPointer { g in
+                    for a in 0..<4 { for b in a..<4 {
+                        BLAS.gemm(m: 196, n: 196, k: 70_000, a: x.baseAddress! + a * 196, leadingA: 784, transposeA: true,
+                                  b: x.baseAddress! + b * 196, leadingB: 784, c: g.baseAddress! + a * 196 * 784 + b * 196, leadingC: 784)
+                    } }
+                } }
+            }, "s")
             var symmetric = [Double](repeating: 0, count: 784 * 784)
-            for i in 0..<784 { for j in 0..<784 { symmetric[i * 784 + j] = Double(product[min(i, j), max(i, j)]) / 70_000 } }
-            report("PCA part: dsyevd 784", medianSeconds(repetitions: 3) { _ = try! LAPACK.symmetricEigen(symmetric, dimension: 784) }, "s")
+            for i in 0..<784 { for j in 0..<784 { symmetric[i * 784 + j] = Double(product[min(i, j), max(i, j)]) / 69_999 } }
+            report("PCA part: dsyevd 784, all pairs", medianSeconds(repetitions: 3) { _ = try! LAPACK.symmetricEigen(symmetric, dimension: 784) }, "s")
+            report("PCA part: dsyevr 784, top 50 pairs", medianSeconds(repetitions: 3) {
+                _ = try! LAPACK.largestSymmetricEigenpairs(symmetric, dimension: 784, count: 50)
+            }, "s")
+            // Precision: the fitted PCA (raw-data covariance, constant columns out, dsyevr) against
+            // the reference path (centred copy, full sgemm, full dsyevd) on the same data.
+            let (values, vectors) = try! LAPACK.symmetricEigen(symmetric, dimension: 784)
+            let fitted = try! PCA(componentCount: 50).fit(data)
+            let total = (0..<784).reduce(0.0) { $0 + symmetric[$1 * 784 + $1] }
+            var ratioError = 0.0, componentError = 0.0
+            for k in 0..<50 {
+                let source = 783 - k
+                ratioError = max(ratioError, abs(fitted.explainedVarianceRatio[k] - values[source] / total))
+                let dot = (0..<784).reduce(0.0) { $0 + Double(fitted.components[k, $1]) * vectors[source * 784 + $1] }
+                let sign = dot < 0 ? -1.0 : 1.0
+                for c in 0..<784 { componentError = max(componentError, abs(Double(fitted.components[k, c]) - sign * vectors[source * 784 + c])) }
+            }
+            print(String(format: "PCA check vs centred sgemm + dsyevd: max |ratio difference| %.2e, max |component entry difference| %.2e (50 components)",
+                         ratioError, componentError))
         },
         Benchmark(name: "tsne-10k") { AnalysisData.tsne(limit: 10_000, methods: [.barnesHut, .fft]) },
         Benchmark(name: "tsne-10k-bh") { AnalysisData.tsne(limit: 10_000, methods: [.barnesHut]) },
@@ -149,6 +235,28 @@ enum AnalysisData {
     static func write(_ labels: [Int], name: String) {
         let path = (outputDirectory as NSString).appendingPathComponent(name)
         try? FileIO.writeAtomically(labels.map(String.init).joined(separator: "\n") + "\n", to: path)
+    }
+
+    /// k-means (k = 10, n_init = 1) of the 10k test images or all 70k, one line per seed (wall of
+    /// one fit; 10k: median of 3) and the median and range over the seeds.
+    static func kmeans(tenThousand: Bool, seeds: [UInt64], algorithm: KMeans.Algorithm) {
+        let data = tenThousand ? test().0 : all().0
+        let size = tenThousand ? "10k" : "70k"
+        var walls: [Double] = [], iterations: [Int] = [], inertias: [Double] = []
+        for seed in seeds {
+            var result: KMeansResult?
+            let fit = { result = try! KMeans(clusterCount: 10, seed: seed, showsProgress: false, algorithm: algorithm).fit(data) }
+            let time = tenThousand ? medianWallAndCPU(repetitions: 3, fit) : wallAndCPU(fit)
+            walls.append(time.wall); iterations.append(result!.iterations); inertias.append(result!.inertia)
+            report("k-means \(algorithm.rawValue) k=10 n_init=1, \(size), seed \(seed)", time.wall, "s",
+                   String(format: "cpu %.2f s; inertia %.0f, %d iterations", time.cpu, result!.inertia, result!.iterations))
+        }
+        guard seeds.count > 1 else { return }
+        func median<T: Comparable>(_ values: [T]) -> T { values.sorted()[values.count / 2] }
+        report("k-means \(algorithm.rawValue) \(size), median over seeds \(seeds.first!)...\(seeds.last!)", median(walls), "s",
+               String(format: "range %.3f-%.3f s; iterations median %d (%d-%d); inertia median %.0f (%.0f-%.0f)",
+                      walls.min()!, walls.max()!, median(iterations), iterations.min()!, iterations.max()!,
+                      median(inertias), inertias.min()!, inertias.max()!))
     }
 
     /// PCA 50 then t-SNE (perplexity 30, seed 0, PCA initialisation) on the first `limit`

@@ -8,6 +8,9 @@ float32; "70k" is train then test). Run with both cores:
     python3 Benchmarks/python/sklearn_reference.py [TASK ...]
 
 Tasks: kmeans-10k kmeans-70k kmeans-70k-ninit10 silhouette-10k silhouette-70k pca-70k
+       kmeans-10k-seeds kmeans-70k-seeds (random_state 0...4, median and range; the same as
+       `atelier-bench kmeans-10k-seeds kmeans-70k-seeds`; add -elkan for scikit-learn's elkan)
+       kmeans-same-init (Lloyd from Atelier's seedings, after `atelier-bench kmeans-export-init`)
        tsne-10k-sklearn tsne-10k-opentsne tsne-70k-opentsne   (default: all but the slow 70k ones
        silhouette-70k and tsne-70k-opentsne, which must be named).
 When /tmp/atelier-analysis/kmeans10k-labels.txt (written by `atelier-bench kmeans-10k`) exists,
@@ -65,11 +68,26 @@ def report(task, seconds, note=""):
     _cpu_mark[0] = cpu
 
 
-def kmeans(x, n_init):
+def kmeans(x, n_init, seed=0, algorithm="lloyd"):
     from sklearn.cluster import KMeans
     start = time.perf_counter()
-    model = KMeans(n_clusters=10, n_init=n_init, algorithm="lloyd", random_state=0).fit(x)
+    model = KMeans(n_clusters=10, n_init=n_init, algorithm=algorithm, random_state=seed).fit(x)
     return time.perf_counter() - start, model
+
+
+def kmeans_seeds(name, x, algorithm):
+    """One fit per random_state 0...4 (10k: median of 3 fits each); then median and range."""
+    walls, iterations, inertias = [], [], []
+    for seed in range(5):
+        runs = [kmeans(x, 1, seed, algorithm) for _ in range(3 if len(x) <= 10_000 else 1)]
+        t = sorted(r[0] for r in runs)[len(runs) // 2]
+        m = runs[0][1]
+        walls.append(t); iterations.append(m.n_iter_); inertias.append(m.inertia_)
+        report(f"{name} {algorithm} seed {seed}", t, f"inertia {m.inertia_:.0f}; {m.n_iter_} iterations")
+    med = lambda v: sorted(v)[len(v) // 2]
+    report(f"{name} {algorithm} median", med(walls),
+           f"range {min(walls):.3f}-{max(walls):.3f} s; iterations median {med(iterations)} ({min(iterations)}-{max(iterations)}); "
+           f"inertia median {med(inertias):.0f} ({min(inertias):.0f}-{max(inertias):.0f})")
 
 
 def main(tasks):
@@ -85,6 +103,26 @@ def main(tasks):
         x, _ = all_set()
         t, m = kmeans(x, 1)
         report("kmeans-70k", t, f"inertia {m.inertia_:.0f}; {m.n_iter_} iterations")
+    for size, loader in [("10k", test_set), ("70k", all_set)]:
+        for algorithm in ["lloyd", "elkan"]:
+            task = f"kmeans-{size}-seeds" + ("" if algorithm == "lloyd" else "-elkan")
+            if task in tasks:
+                kmeans_seeds(f"kmeans-{size}", loader()[0], algorithm)
+    if "kmeans-same-init" in tasks:
+        # scikit-learn's Lloyd from Atelier's k-means++ seed points (`atelier-bench kmeans-export-init`):
+        # equal iteration counts and inertias mean the same iterations and stopping rule.
+        from sklearn.cluster import KMeans
+        for size, loader in [("10k", test_set), ("70k", all_set)]:
+            x = loader()[0]
+            for seed in range(5):
+                path = os.path.join(OUT, f"kmeans{size}-seed{seed}-init.txt")
+                if not os.path.exists(path):
+                    continue
+                init = x[np.loadtxt(path, dtype=int)]
+                start = time.perf_counter()
+                m = KMeans(n_clusters=10, n_init=1, init=init, algorithm="lloyd").fit(x)
+                report(f"kmeans-{size} atelier init {seed}", time.perf_counter() - start,
+                       f"inertia {m.inertia_:.0f}; {m.n_iter_} iterations")
     if "kmeans-70k-ninit10" in tasks:
         x, _ = all_set()
         t, m = kmeans(x, 10)

@@ -26,6 +26,25 @@ public enum Centering {
         return (centered, means, varianceTotal / Double(columns))
     }
 
+    /// `data` minus `means` (one per column), both cores.
+    public static func subtracting(_ means: [Double], from data: Tensor) -> Tensor {
+        let rows = data.shape[0], columns = data.shape[1]
+        var centered = data
+        let floatMeans = means.map { Float($0) }
+        centered.withUnsafeMutableBufferPointer { p in
+            let target = SendablePointer(p.baseAddress!)
+            Parallel.forEachChunk(rows, minimumChunk: 256) { range in
+                floatMeans.withUnsafeBufferPointer { m in
+                    for r in range {
+                        let row = target.base + r * columns
+                        for c in 0..<columns { row[c] -= m[c] }
+                    }
+                }
+            }
+        }
+        return centered
+    }
+
     /// Column means and population variances (Double accumulation, both cores), without copying.
     public static func columnStatistics(_ data: Tensor) -> (means: [Double], variances: [Double]) {
         let rows = data.shape[0], columns = data.shape[1]

@@ -15,6 +15,32 @@ public enum KMeansPlusPlus {
         2 + Int(log(Double(clusterCount)))
     }
 
+    /// `x . y_r` for the four consecutive rows `y_0...y_3` (length `columns`), with the row `x` read
+    /// once; eight Float32 lanes per product.
+    @inline(__always)
+    static func fourDotProducts(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, columns: Int) -> SIMD4<Float> {
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+        let xRaw = UnsafeRawPointer(x), yRaw = UnsafeRawPointer(y)
+        let stride = MemoryLayout<Float>.stride, rowBytes = columns * stride
+        var c = 0
+        while c + 8 <= columns {
+            let offset = c * stride
+            let v = xRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            a0 = a0 + v * yRaw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            a1 = a1 + v * yRaw.loadUnaligned(fromByteOffset: rowBytes + offset, as: SIMD8<Float>.self)
+            a2 = a2 + v * yRaw.loadUnaligned(fromByteOffset: 2 * rowBytes + offset, as: SIMD8<Float>.self)
+            a3 = a3 + v * yRaw.loadUnaligned(fromByteOffset: 3 * rowBytes + offset, as: SIMD8<Float>.self)
+            c += 8
+        }
+        var result = SIMD4<Float>(a0.sum(), a1.sum(), a2.sum(), a3.sum())
+        while c < columns {
+            let v = x[c]
+            result = result + v * SIMD4<Float>(y[c], y[columns + c], y[2 * columns + c], y[3 * columns + c])
+            c += 1
+        }
+        return result
+    }
+
     /// Indices of the `clusterCount` seed points of `data` (`[n, d]`, row-major).
     /// - Parameter norms: `|x|^2` of each row.
     public static func chooseCenters(_ data: UnsafeBufferPointer<Float>, rows: Int, columns: Int, norms: [Float],
@@ -26,28 +52,38 @@ public enum KMeansPlusPlus {
         var candidateDistances = [Float](repeating: 0, count: trials * rows)
         var cumulative = [Double](repeating: 0, count: rows)
         let base = data.baseAddress!
-        // Distances from `indices` rows to every row, clamped at zero; a point's distance to itself is 0 exactly.
+        // Distances from `indices` rows to every row (`output[r * rows + j]`), clamped at zero; a
+        // point's distance to itself is 0 exactly. Each step reads the data once, row by row, with
+        // the few candidates (at most 4 at a time, padded with zero rows) held in cache: an sgemm
+        // of this shape spent more time packing the data than multiplying it.
         func distances(from indices: [Int], into output: UnsafeMutablePointer<Float>) {
-            var block = [Float](repeating: 0, count: indices.count * columns)
+            let m = indices.count, groups = (m + 3) / 4
+            var block = [Float](repeating: 0, count: groups * 4 * columns)
             for (r, index) in indices.enumerated() {
                 for c in 0..<columns { block[r * columns + c] = base[index * columns + c] }
             }
+            let centerNorms = indices.map { norms[$0] }
+            let out = SendablePointer(output), source = SendablePointer(UnsafeMutablePointer(mutating: base))
             block.withUnsafeBufferPointer { b in
-                SquaredDistances.dotProducts(x: b.baseAddress!, rowCount: indices.count, y: base, yCount: rows,
-                                             columns: columns, output: output)
-            }
-            let out = SendablePointer(output)
-            let n = norms
-            for (r, index) in indices.enumerated() {
-                let centerNorm = n[index]
-                Parallel.forEachChunk(rows, minimumChunk: 4096) { range in
-                    for j in range {
-                        let value = centerNorm + n[j] - 2 * out[r * rows + j]
-                        out[r * rows + j] = value > 0 ? value : 0
+                let candidates = SendablePointer(UnsafeMutablePointer(mutating: b.baseAddress!))
+                norms.withUnsafeBufferPointer { n in
+                    let rowNorms = SendablePointer(UnsafeMutablePointer(mutating: n.baseAddress!))
+                    Parallel.forEachChunk(rows, minimumChunk: 2048) { range in
+                        for j in range {
+                            for group in 0..<groups {
+                                let dots = KMeansPlusPlus.fourDotProducts(source.base + j * columns,
+                                                                           candidates.base + group * 4 * columns, columns: columns)
+                                for lane in 0..<min(4, m - group * 4) {
+                                    let r = group * 4 + lane
+                                    let value = centerNorms[r] + rowNorms[j] - 2 * dots[lane]
+                                    out[r * rows + j] = value > 0 ? value : 0
+                                }
+                            }
+                        }
                     }
                 }
-                out[r * rows + index] = 0
             }
+            for (r, index) in indices.enumerated() { output[r * rows + index] = 0 }
         }
         closest.withUnsafeMutableBufferPointer { distances(from: chosen, into: $0.baseAddress!) }
         var potential = closest.reduce(0.0) { $0 + Double($1) }

@@ -25,13 +25,7 @@ enum NearestCenter {
                        centers: [Float], clusterCount k: Int,
                        labels: UnsafeMutableBufferPointer<Int32>, distances: UnsafeMutableBufferPointer<Float>,
                        accumulate: Bool = false) -> Sums? {
-        var centerNorms = [Float](repeating: 0, count: k)
-        for j in 0..<k {
-            var total: Float = 0
-            for c in 0..<columns { let v = centers[j * columns + c]; total += v * v }
-            centerNorms[j] = total
-        }
-        let frozenCenterNorms = centerNorms
+        let frozenCenterNorms = centerNorms(centers, clusterCount: k, columns: columns)
         let workers = Parallel.workerCount
         let blockCount = (rows + blockRows - 1) / blockRows
         var partialSums = [Double](repeating: 0, count: accumulate ? workers * k * columns : 0)
@@ -82,6 +76,18 @@ enum NearestCenter {
             for j in 0..<k { result.counts[j] += partialCounts[w * k + j] }
         }
         return result
+    }
+
+    /// `|c|^2` of each centre (Float32, in order): the one definition both algorithms use, so
+    /// that Hamerly's recomputed points see the very values plain Lloyd compares.
+    static func centerNorms(_ centers: [Float], clusterCount k: Int, columns: Int) -> [Float] {
+        var norms = [Float](repeating: 0, count: k)
+        for j in 0..<k {
+            var total: Float = 0
+            for c in 0..<columns { let v = centers[j * columns + c]; total += v * v }
+            norms[j] = total
+        }
+        return norms
     }
 
     /// `sum |x - center(label)|^2` computed directly in Double (no expansion, no cancellation).

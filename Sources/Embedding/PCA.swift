@@ -11,10 +11,11 @@ import TensorCore
 /// print(pca.explainedVarianceRatio.prefix(3))
 /// ```
 ///
-/// Cost: one pass for the column statistics, one symmetric rank-k update `Xᵀ X` (`ssyrk`,
-/// O(n d^2 / 2) on both cores; on the centred data only when some column's mean is large against
-/// its spread) and one Float64 `dsyevd` of the `d x d` covariance (O(d^3)); fits `d` up to a few
-/// thousand.
+/// Cost: one pass for the validation and column statistics, one symmetric rank-k update `Xᵀ X`
+/// (`ssyrk`, O(n d^2 / 2) on both cores; on the centred data only when some column's mean is
+/// large against its spread; leading and trailing constant columns skipped) and one Float64
+/// `dsyevr` of the covariance of the non-constant columns for the wanted pairs only (O(d^3));
+/// fits `d` up to a few thousand.
 /// Signs follow scikit-learn's `svd_flip` on the components: the largest-magnitude entry of
 /// each component is positive. Constant columns are fine (their variance is simply 0); data
 /// whose columns are all constant has nothing to decompose and is an error.
@@ -30,7 +31,8 @@ public struct PCA: Sendable {
     /// - Throws: `ClusteringError` for non-finite data, fewer than 2 samples, a component count
     ///   outside `1...min(samples, features)`, or data without any variance.
     public func fit(_ data: Tensor) throws -> FittedPCA {
-        try DataValidation.requireFiniteMatrix(data)
+        // One pass: finiteness, column means and variances.
+        let summary = try DataSummary(data)
         let rows = data.shape[0], columns = data.shape[1]
         guard rows >= 2 else {
             throw ClusteringError.tooFewPoints(requested: componentCount, available: rows, what: "samples (PCA needs at least 2)")
@@ -39,55 +41,80 @@ public struct PCA: Sendable {
             throw ClusteringError.invalidParameter(name: "componentCount", value: "\(componentCount)",
                                                    expected: "between 1 and min(samples, features) = \(min(rows, columns))")
         }
+        let means = summary.means, variances = summary.variances
+        let scale = 1 / Double(rows - 1)
+        let totalVariance = variances.reduce(0, +) * Double(rows) * scale
+        guard totalVariance > 0 else { throw ClusteringError.noVariance(columns: columns) }
+        // Columns whose variance is exactly zero (MNIST's always-blank border pixels) have zero
+        // covariance with everything: they are left out of the product when they lead or trail
+        // (the product then runs on a narrower slice of the same rows, no copy) and out of the
+        // eigenproblem (their eigenvector entries are exactly zero).
+        let active = (0..<columns).filter { variances[$0] > 0 }
+        let first = active.first!, width = active.last! - first + 1
         // Covariance = (Xᵀ X - n mean meanᵀ) / (n - 1) straight from the data (no centred copy, as
         // scikit-learn's covariance_eigh) when every column's mean is small against its spread, so
         // the subtraction loses little; otherwise Xcᵀ Xc on the centred data.
-        let (means, variances) = Centering.columnStatistics(data)
+        // (Constant columns do not count: they are left out of the covariance.)
         let fromRawData = zip(means, variances).allSatisfy { mean, variance in
-            variance > 0 ? mean * mean <= 10 * variance : mean == 0
+            variance == 0 || mean * mean <= 10 * variance
         }
-        var gram = [Float](repeating: 0, count: columns * columns)
-        let source = fromRawData ? data : Centering.centered(data).0
-        source.withUnsafeBufferPointer { x in
-            gram.withUnsafeMutableBufferPointer { g in
-                BLAS.syrkTransposed(n: columns, k: rows, a: x.baseAddress!, leadingA: columns,
-                                    c: g.baseAddress!, leadingC: columns)
+        // Xᵀ X by spans when rows have zeros at both ends (SpanGram), else one ssyrk.
+        let spanGram = fromRawData
+            ? data.withUnsafeBufferPointer { SpanGram.gram($0, rows: rows, columns: columns, first: first, width: width) }
+            : nil
+        var gram = [Float](repeating: 0, count: spanGram == nil ? width * width : 0)
+        if spanGram == nil {
+            let source = fromRawData ? data : Centering.subtracting(means, from: data)
+            source.withUnsafeBufferPointer { x in
+                gram.withUnsafeMutableBufferPointer { g in
+                    BLAS.syrkTransposed(n: width, k: rows, a: x.baseAddress! + first, leadingA: columns,
+                                        c: g.baseAddress!, leadingC: width)
+                }
             }
         }
-        let scale = 1 / Double(rows - 1)
-        var covariance = [Double](repeating: 0, count: columns * columns)
-        var totalVariance = 0.0
-        for i in 0..<columns {
-            for j in i..<columns {
-                var value = Double(gram[i * columns + j])
+        // The covariance of the non-constant columns (upper triangle), in Double.
+        let dimension = active.count
+        var covariance = [Double](repeating: 0, count: dimension * dimension)
+        for (a, i) in active.enumerated() {
+            for b in a..<dimension {
+                let j = active[b]
+                let index = (i - first) * width + (j - first)
+                var value = spanGram?[index] ?? Double(gram[index])
                 if fromRawData { value -= Double(rows) * means[i] * means[j] }
-                covariance[i * columns + j] = value * scale
+                covariance[a * dimension + b] = value * scale
             }
-            totalVariance += variances[i] * Double(rows) * scale
         }
-        guard totalVariance > 0 else { throw ClusteringError.noVariance(columns: columns) }
+        // Beyond the non-constant columns only zero-variance axes remain: any orthonormal
+        // completion serves; the unit vectors of the constant columns are one.
+        let solved = min(componentCount, dimension)
         let (values, vectors): ([Double], [Double])
         do {
-            (values, vectors) = try LAPACK.symmetricEigen(covariance, dimension: columns)
+            // One thread: for d in the hundreds the threaded reduction gains little, and OpenBLAS's
+            // threads would spin for a while afterwards, competing with the caller's next work.
+            (values, vectors) = try BLAS.withSingleThread {
+                try LAPACK.largestSymmetricEigenpairs(covariance, dimension: dimension, count: solved)
+            }
         } catch {
             throw ClusteringError.numericalFailure("PCA: \(error)")
         }
         var components = [Float](repeating: 0, count: componentCount * columns)
         var componentVariances = [Double](repeating: 0, count: componentCount)
-        for k in 0..<componentCount {
-            let source = columns - 1 - k            // eigenvalues come ascending
-            componentVariances[k] = max(0, values[source])
+        for k in 0..<solved {
+            componentVariances[k] = max(0, values[k])
             var largest = 0.0, sign = 1.0
-            for c in 0..<columns where abs(vectors[source * columns + c]) > largest {
-                largest = abs(vectors[source * columns + c]); sign = vectors[source * columns + c] < 0 ? -1 : 1
+            for a in 0..<dimension where abs(vectors[k * dimension + a]) > largest {
+                largest = abs(vectors[k * dimension + a]); sign = vectors[k * dimension + a] < 0 ? -1 : 1
             }
-            for c in 0..<columns { components[k * columns + c] = Float(sign * vectors[source * columns + c]) }
+            for (a, c) in active.enumerated() { components[k * columns + c] = Float(sign * vectors[k * dimension + a]) }
         }
+        let constant = (0..<columns).filter { variances[$0] == 0 }
+        for (k, c) in zip(solved..<componentCount, constant) { components[k * columns + c] = 1 }
         return FittedPCA(mean: means.map { Float($0) },
                          components: Tensor(shape: [componentCount, columns], elements: components),
                          explainedVariance: componentVariances,
                          explainedVarianceRatio: componentVariances.map { $0 / totalVariance },
-                         totalVariance: totalVariance)
+                         totalVariance: totalVariance,
+                         projectsRawData: fromRawData)
     }
 
     /// `fit(data).transform(data)` in one call.
@@ -109,6 +136,19 @@ public struct FittedPCA: Sendable {
     public let explainedVarianceRatio: [Double]
     /// Sum of the per-feature variances of the training data.
     public let totalVariance: Double
+    /// True when the training means were small against the spread: `transform` then projects
+    /// the raw rows in one `sgemm` and subtracts the projected mean, instead of centring a copy.
+    let projectsRawData: Bool
+
+    init(mean: [Float], components: Tensor, explainedVariance: [Double], explainedVarianceRatio: [Double],
+         totalVariance: Double, projectsRawData: Bool = false) {
+        self.mean = mean
+        self.components = components
+        self.explainedVariance = explainedVariance
+        self.explainedVarianceRatio = explainedVarianceRatio
+        self.totalVariance = totalVariance
+        self.projectsRawData = projectsRawData
+    }
 
     /// Number of features the model expects.
     public var featureCount: Int { components.shape[1] }
@@ -120,12 +160,24 @@ public struct FittedPCA: Sendable {
             throw ClusteringError.invalidParameter(name: "data", value: "\(data.shape[1]) features",
                                                    expected: "\(featureCount) features, as in the fitted data")
         }
-        var centered = data
         let columns = featureCount
-        centered.withUnsafeMutableBufferPointer { p in
-            for r in 0..<data.shape[0] { for c in 0..<columns { p[r * columns + c] -= mean[c] } }
+        guard projectsRawData else {
+            var centered = data
+            centered.withUnsafeMutableBufferPointer { p in
+                for r in 0..<data.shape[0] { for c in 0..<columns { p[r * columns + c] -= mean[c] } }
+            }
+            return centered.matmul(components, transposeOther: true)
         }
-        return centered.matmul(components, transposeOther: true)
+        // (x - mean) W^T = x W^T - mean W^T: one sgemm on the data as it is.
+        var projected = data.matmul(components, transposeOther: true)
+        let count = components.shape[0]
+        let projectedMean = (0..<count).map { k in
+            (0..<columns).reduce(0.0) { $0 + Double(mean[$1]) * Double(components[k, $1]) }
+        }.map { Float($0) }
+        projected.withUnsafeMutableBufferPointer { p in
+            for r in 0..<data.shape[0] { for k in 0..<count { p[r * count + k] -= projectedMean[k] } }
+        }
+        return projected
     }
 
     /// Maps coordinates back to feature space: `coordinates · components + mean`.

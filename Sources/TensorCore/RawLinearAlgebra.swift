@@ -66,6 +66,47 @@ public enum LAPACK {
     }
 }
 
+extension LAPACK {
+    /// The `count` largest eigenpairs of a symmetric `dimension x dimension` matrix (`dsyevr`,
+    /// MRRR: the tridiagonal reduction costs as for all pairs, but only `count` vectors are
+    /// computed and transformed back). Only the upper triangle of the row-major `matrix` is read.
+    ///
+    /// - Returns: the eigenvalues in descending order and their eigenvectors as the rows of a
+    ///   row-major `[count, dimension]` array (row `i` belongs to value `i`).
+    public static func largestSymmetricEigenpairs(_ matrix: [Double], dimension: Int, count: Int) throws
+        -> (values: [Double], vectors: [Double]) {
+        precondition(matrix.count == dimension * dimension, "largestSymmetricEigenpairs: \(matrix.count) elements for dimension \(dimension)")
+        precondition(count >= 1 && count <= dimension, "largestSymmetricEigenpairs: count \(count) outside 1...\(dimension)")
+        var a = matrix
+        var n = Int32(dimension), lda = Int32(max(1, dimension)), ldz = Int32(max(1, dimension)), info: Int32 = 0
+        var jobz = CChar(UInt8(ascii: "V")), range = CChar(UInt8(ascii: "I")), uplo = CChar(UInt8(ascii: "L"))
+        var lower = 0.0, upper = 0.0, abstol = 0.0
+        var first = Int32(dimension - count + 1), last = Int32(dimension), found: Int32 = 0
+        var values = [Double](repeating: 0, count: dimension)
+        var vectors = [Double](repeating: 0, count: dimension * count)
+        var support = [Int32](repeating: 0, count: 2 * max(1, count))
+        var workQuery = 0.0, iworkQuery: Int32 = 0, lwork: Int32 = -1, liwork: Int32 = -1
+        dsyevr_(&jobz, &range, &uplo, &n, &a, &lda, &lower, &upper, &first, &last, &abstol, &found, &values,
+                &vectors, &ldz, &support, &workQuery, &lwork, &iworkQuery, &liwork, &info)
+        guard info == 0 else { throw LAPACKError(routine: "dsyevr", info: Int(info)) }
+        lwork = Int32(workQuery)
+        liwork = iworkQuery
+        var work = [Double](repeating: 0, count: Int(lwork))
+        var iwork = [Int32](repeating: 0, count: Int(liwork))
+        dsyevr_(&jobz, &range, &uplo, &n, &a, &lda, &lower, &upper, &first, &last, &abstol, &found, &values,
+                &vectors, &ldz, &support, &work, &lwork, &iwork, &liwork, &info)
+        guard info == 0, Int(found) == count else { throw LAPACKError(routine: "dsyevr", info: Int(info == 0 ? -1 : info)) }
+        // Ascending on output; column-major vectors read row-major are rows. Reverse both.
+        var descendingValues = [Double](repeating: 0, count: count)
+        var descendingVectors = [Double](repeating: 0, count: count * dimension)
+        for i in 0..<count {
+            descendingValues[i] = values[count - 1 - i]
+            for c in 0..<dimension { descendingVectors[i * dimension + c] = vectors[(count - 1 - i) * dimension + c] }
+        }
+        return (descendingValues, descendingVectors)
+    }
+}
+
 extension BLAS {
     /// Runs `body` with OpenBLAS limited to one thread, then restores the previous count.
     /// For loops that call small matrix products from several threads of their own (as

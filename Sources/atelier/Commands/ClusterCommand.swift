@@ -35,6 +35,9 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
+    @Option(help: "k-means iterations: elkan (distance bounds, default) or lloyd (every distance); same result.")
+    var algorithm: String = KMeans.Algorithm.elkan.rawValue
+
     @Option(help: "CSV column holding an existing clustering to score instead of running k-means.")
     var assignmentColumn: String?
 
@@ -49,6 +52,9 @@ struct ClusterCommand: ParsableCommand {
 
     func validate() throws {
         if clusterCount < 1 { throw ValidationError("--k must be at least 1, got \(clusterCount)") }
+        if KMeans.Algorithm(rawValue: algorithm) == nil {
+            throw ValidationError("--algorithm must be one of \(KMeans.Algorithm.allCases.map(\.rawValue).joined(separator: ", ")), got '\(algorithm)'")
+        }
         if nInit < 1 { throw ValidationError("--n-init must be at least 1, got \(nInit)") }
         if maxIterations < 1 { throw ValidationError("--max-iterations must be at least 1, got \(maxIterations)") }
         if let silhouetteSample, silhouetteSample < 2 { throw ValidationError("--silhouette-sample must be at least 2") }
@@ -84,7 +90,7 @@ struct ClusterCommand: ParsableCommand {
             assignments = existing
         } else {
             let result = try KMeans(clusterCount: clusterCount, initializationCount: nInit, maximumIterations: maxIterations,
-                                    tolerance: tolerance, seed: seed).fit(input.features)
+                                    tolerance: tolerance, seed: seed, algorithm: KMeans.Algorithm(rawValue: algorithm)!).fit(input.features)
             assignments = result.labels
             report.inertia = result.inertia
             report.iterations = result.iterations
