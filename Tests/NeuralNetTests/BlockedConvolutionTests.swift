@@ -32,7 +32,8 @@ struct BlockedConvolutionTests {
         Case(channels: 2, outputs: 3, height: 8, width: 7, kernel: 3, stride: 2, padding: 1, group: 2),  // compact, stride 2
         Case(channels: 2, outputs: 3, height: 9, width: 9, kernel: 3, stride: 2, padding: 0, workers: 1),
         Case(channels: 4, outputs: 5, height: 6, width: 6, kernel: 3, stride: 1, padding: 0, group: 1),
-        Case(channels: 2, outputs: 3, height: 8, width: 8, kernel: 5, stride: 1, padding: 0),            // wide wastes too much: compact
+        Case(channels: 2, outputs: 3, height: 8, width: 8, kernel: 5, stride: 1, padding: 0),            // wide, 44 % gap columns
+        Case(channels: 2, outputs: 40, height: 8, width: 8, kernel: 5, stride: 1, padding: 0),           // gaps × outputs too large: compact
         Case(channels: 2, outputs: 2, height: 5, width: 7, kernel: 4, stride: 1, padding: 2, group: 4, workers: 1),
     ]
 
@@ -78,7 +79,8 @@ struct BlockedConvolutionTests {
     }
 
     @Test func layoutChoice() {
-        // cnn3's 14x14 and 7x7 layers take the wide layout, LeNet-5's unpadded 5x5 one does not.
+        // cnn3's 14x14 layer and LeNet-5's second take the wide layout; cnn3's 7x7 layer (24 % gap
+        // columns times 128 outputs) and strided layers the compact one.
         let second = BlockedConvolution(geometry: Case(channels: 32, outputs: 64, height: 14, width: 14, kernel: 3, stride: 1, padding: 1).geometry,
                                         outputChannels: 64)
         let third = BlockedConvolution(geometry: Case(channels: 64, outputs: 128, height: 7, width: 7, kernel: 3, stride: 1, padding: 1).geometry,
@@ -88,8 +90,8 @@ struct BlockedConvolutionTests {
         let strided = BlockedConvolution(geometry: Case(channels: 3, outputs: 4, height: 9, width: 9, kernel: 3, stride: 2, padding: 1).geometry,
                                          outputChannels: 4)
         #expect(second.usesWideLayout && second.sampleWidth == 13 * 16 + 14 && second.rowPitch == 16)
-        #expect(third.usesWideLayout && third.sampleWidth == 6 * 9 + 7)
-        #expect(!lenet.usesWideLayout && lenet.sampleWidth == 64)
+        #expect(!third.usesWideLayout && third.sampleWidth == 49)
+        #expect(lenet.usesWideLayout && lenet.sampleWidth == 7 * 12 + 8 && lenet.rowPitch == 12)
         #expect(!strided.usesWideLayout && strided.sampleWidth == 25)
     }
 

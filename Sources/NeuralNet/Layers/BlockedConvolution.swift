@@ -50,14 +50,18 @@ final class BlockedConvolution {
     /// Fixed number of workers (tests), else one per core when OpenBLAS is single-threaded.
     let fixedWorkerCount: Int?
 
-    /// Largest accepted ratio of wide to compact columns: beyond it the wide layout's wasted
-    /// multiply-adds cost more than its faster column building saves (measured on cnn3's 7×7
-    /// layer, 1.24, and LeNet-5's 8×8 unpadded layer, 1.44; see Benchmarks/results/neuralnet-conv.md).
-    static let maximumWideWaste = 1.3
+    /// Largest accepted "wasted fraction × output channels" for the wide layout. The wide layout
+    /// saves im2col work per column row (a `memcpy` instead of short strided rows) but multiplies
+    /// `wasted fraction` more columns by every output channel, so it pays when the products are
+    /// thin or the waste small. Measured per layer (`atelier-bench nn-conv-layers`, training step,
+    /// batch 64): cnn3 14×14 (0.13 × 64 = 8.3) wide 9.9 ms vs compact 11.0 ms; LeNet-5 8×8 k5
+    /// (0.44 × 16 = 7) wide 0.91 ms vs compact 1.12 ms; cnn3 7×7 (0.245 × 128 = 31) wide
+    /// 10.2-11.0 ms vs compact 9.8-9.9 ms.
+    static let maximumWideWaste = 16.0
     /// Bytes of one group's columns aimed at: well inside a core's L2 (1 MB on the benchmark
     /// machine, 512 KB or more on most x86-64 cores) next to the product, the weights and the
     /// OpenBLAS packing buffers.
-    static let columnBudget = 256 * 1024
+    static let columnBudget = 512 * 1024
     /// Fewest columns per group: below this the products are too narrow for `sgemm` to run well.
     static let minimumGroupColumns = 128
 
@@ -69,7 +73,7 @@ final class BlockedConvolution {
         let paddedWidth = g.inputWidth + 2 * g.paddingWidth
         let wide = DirectConvolution.wideCount(g)
         usesWideLayout = allowsWideLayout && g.strideHeight == 1 && g.strideWidth == 1
-            && Double(wide) <= BlockedConvolution.maximumWideWaste * Double(g.outputPlane)
+            && Double(wide - g.outputPlane) / Double(g.outputPlane) * Double(outputChannels) <= BlockedConvolution.maximumWideWaste
         sampleWidth = usesWideLayout ? wide : g.outputPlane
         rowPitch = usesWideLayout ? paddedWidth : g.outputWidth
         let bytesPerSample = g.patchSize * sampleWidth * MemoryLayout<Float>.stride
