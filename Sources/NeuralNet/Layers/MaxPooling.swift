@@ -56,7 +56,6 @@ final class MaxPoolingEngine {
     func backward(_ outputGradient: Tensor, geometry g: WindowGeometry) -> Tensor {
         let planes = inputShape[0] * g.channels
         precondition(outputGradient.count == planes * g.outputPlane, "max pooling gradient shape \(outputGradient.shape)")
-        let isPairWindow = MaxPoolingEngine.isPairWindow(g)
         return Tensor.filled(inputShape) { dx in
             outputGradient.withUnsafeBufferPointer { dy in
                 winners.withUnsafeBufferPointer { w in
@@ -66,12 +65,6 @@ final class MaxPoolingEngine {
                     Parallel.forEachChunk(planes, minimumChunk: Swift.max(1, 4096 / Swift.max(1, g.inputPlane))) { range in
                         for plane in range {
                             let d = target.base + plane * g.inputPlane
-                            if isPairWindow {
-                                MaxPoolingEngine.backwardPairs(source.base + plane * g.outputPlane, winners: winner.base + plane * g.outputPlane,
-                                                               inputHeight: g.inputHeight, inputWidth: g.inputWidth,
-                                                               outputHeight: g.outputHeight, outputWidth: g.outputWidth, into: d)
-                                continue
-                            }
                             d.update(repeating: 0, count: g.inputPlane)
                             let s = source.base + plane * g.outputPlane
                             let wi = winner.base + plane * g.outputPlane
@@ -132,37 +125,6 @@ final class MaxPoolingEngine {
                 win[ow] = Int32(truncatingIfNeeded: bottomBest > topBest ? bottomIndex : topIndex)
                 ow &+= 1
             }
-        }
-    }
-
-    /// Backward of `forwardPairs` for one plane: writes every input gradient once (the gradient
-    /// on the winner, zero on the three others, zero on a last odd row or column no window
-    /// covers) instead of clearing the plane and scattering into it.
-    @inline(__always)
-    static func backwardPairs(_ outputGradient: UnsafePointer<Float>, winners: UnsafePointer<Int32>,
-                              inputHeight: Int, inputWidth: Int, outputHeight: Int, outputWidth: Int,
-                              into inputGradient: UnsafeMutablePointer<Float>) {
-        for oh in 0..<outputHeight {
-            let top = (2 &* oh) &* inputWidth
-            let upper = inputGradient + top
-            let lower = upper + inputWidth
-            let gradient = outputGradient + oh &* outputWidth
-            let win = winners + oh &* outputWidth
-            for ow in 0..<outputWidth {
-                let value = gradient[ow]
-                let position = Int(win[ow]) &- top &- 2 &* ow   // 0, 1 (top row), W, W + 1 (bottom row)
-                upper[2 &* ow] = position == 0 ? value : 0
-                upper[2 &* ow &+ 1] = position == 1 ? value : 0
-                lower[2 &* ow] = position == inputWidth ? value : 0
-                lower[2 &* ow &+ 1] = position == inputWidth &+ 1 ? value : 0
-            }
-            if 2 &* outputWidth < inputWidth {
-                (upper + 2 &* outputWidth).update(repeating: 0, count: inputWidth &- 2 &* outputWidth)
-                (lower + 2 &* outputWidth).update(repeating: 0, count: inputWidth &- 2 &* outputWidth)
-            }
-        }
-        if 2 &* outputHeight < inputHeight {
-            (inputGradient + 2 &* outputHeight &* inputWidth).update(repeating: 0, count: (inputHeight &- 2 &* outputHeight) &* inputWidth)
         }
     }
 }
