@@ -1,3 +1,4 @@
+import Foundation
 import TensorCore
 
 /// Sizes of a 2-D convolution or pooling window over NCHW batches (a 1-D one has height 1).
@@ -73,10 +74,15 @@ final class ConvolutionEngine {
     /// OpenBLAS runs single-threaded (training, see `SplitGEMM`), since the blocked path's
     /// per-core workers need one-thread products; with OpenBLAS' own threads (inference outside
     /// training) the whole-batch path hands it large products instead.
+    /// `ATELIER_CONVOLUTION=whole-batch` in the environment keeps the whole-batch path in
+    /// training too (to compare both paths in benchmarks).
     private var usesBlockedPath: Bool {
         guard blocked != nil else { return false }
-        return strategy == .blocked || BLAS.threadCount == 1
+        return strategy == .blocked || (BLAS.threadCount == 1 && !ConvolutionEngine.prefersWholeBatch)
     }
+
+    static let prefersWholeBatch = ProcessInfo.processInfo.environment["ATELIER_CONVOLUTION"] == "whole-batch"
+
 
     /// Samples per im2col block at inference, where nothing is kept for backward: small enough
     /// for the column block to stay in cache, large enough for an efficient `sgemm`.
