@@ -35,6 +35,8 @@ struct BlockedConvolutionTests {
         Case(channels: 2, outputs: 3, height: 8, width: 8, kernel: 5, stride: 1, padding: 0),            // wide, 44 % gap columns
         Case(channels: 2, outputs: 40, height: 8, width: 8, kernel: 5, stride: 1, padding: 0),           // gaps × outputs too large: compact
         Case(channels: 2, outputs: 2, height: 5, width: 7, kernel: 4, stride: 1, padding: 2, group: 4, workers: 1),
+        Case(channels: 1, outputs: 3, height: 6, width: 5, kernel: 3, stride: 1, padding: 1),            // one channel (cnn3's first layer)
+        Case(channels: 1, outputs: 2, height: 8, width: 8, kernel: 5, stride: 1, padding: 0, group: 2),  // one channel (LeNet-5's first layer)
     ]
 
     func randomTensor(_ shape: [Int], _ generator: inout RandomGenerator) -> Tensor {

@@ -84,7 +84,8 @@ final class MaxPoolingEngine {
     /// 2×2/2 max pooling of one plane. For this window the winner is stored as its flat input
     /// index like the general path, but found without branches: eight outputs at a time from two
     /// 16-float loads per input row (even and odd lanes are the window's left and right columns),
-    /// `pointwiseMax` and lane selects. Random data made the branchy version mispredict about
+    /// lane compares and selects (`replacing(with:where:)`; the generic `pointwiseMax` was not
+    /// inlined: a call per eight windows). Random data made the branchy version mispredict about
     /// every other window. Ties keep the first maximum in the order top-left, top-right,
     /// bottom-left, bottom-right (a later one must be strictly larger), as the general path.
     @inline(__always)
@@ -102,15 +103,15 @@ final class MaxPoolingEngine {
                 let upper = raw.loadUnaligned(fromByteOffset: (top &+ 2 &* ow) &* 4, as: SIMD16<Float>.self)
                 let lower = raw.loadUnaligned(fromByteOffset: (bottom &+ 2 &* ow) &* 4, as: SIMD16<Float>.self)
                 let (a, b, c, d) = (upper.evenHalf, upper.oddHalf, lower.evenHalf, lower.oddHalf)
-                let topBest = pointwiseMax(a, b)
+                let topBest = a.replacing(with: b, where: b .> a)
                 var topIndex = lanes &+ Int32(truncatingIfNeeded: top &+ 2 &* ow)
                 topIndex.replace(with: topIndex &+ 1, where: b .> a)
-                let bottomBest = pointwiseMax(c, d)
+                let bottomBest = c.replacing(with: d, where: d .> c)
                 var bottomIndex = lanes &+ Int32(truncatingIfNeeded: bottom &+ 2 &* ow)
                 bottomIndex.replace(with: bottomIndex &+ 1, where: d .> c)
                 let lowerWins = bottomBest .> topBest
                 topIndex.replace(with: bottomIndex, where: lowerWins)
-                UnsafeMutableRawPointer(out + ow).storeBytes(of: pointwiseMax(topBest, bottomBest), as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(out + ow).storeBytes(of: topBest.replacing(with: bottomBest, where: lowerWins), as: SIMD8<Float>.self)
                 UnsafeMutableRawPointer(win + ow).storeBytes(of: topIndex, as: SIMD8<Int32>.self)
                 ow &+= 8
             }
