@@ -264,11 +264,13 @@ final class ConvolutionWorkspace: @unchecked Sendable {
     let wide: Bool
     let paddedWidth: Int
     let paddedPlane: Int
+    /// Stride 1: columns are copied from the zero-framed images (`padded`), in either layout.
+    let usesFrame: Bool
     /// `patch × groupSize·sampleWidth`: the group's columns, then its column gradient.
     let columns: UnsafeMutablePointer<Float>
     /// `out × groupSize·sampleWidth`: the forward product, then the gathered output gradient.
     let product: UnsafeMutablePointer<Float>
-    /// Wide layout: the group's zero-framed images, `groupSize × channels × paddedPlane`; the
+    /// Stride 1: the group's zero-framed images, `groupSize × channels × paddedPlane`; the
     /// frame is zeroed once here and never written again.
     let padded: UnsafeMutablePointer<Float>
     /// Wide layout: the input gradient of one channel on the padded frame.
@@ -287,13 +289,14 @@ final class ConvolutionWorkspace: @unchecked Sendable {
         self.wide = wide
         paddedWidth = g.inputWidth + 2 * g.paddingWidth
         paddedPlane = (g.inputHeight + 2 * g.paddingHeight) * paddedWidth
+        usesFrame = g.strideHeight == 1 && g.strideWidth == 1
         func zeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
             let pointer = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, count))
             pointer.initialize(repeating: 0, count: Swift.max(1, count))
             return pointer
         }
         let sizes = [g.patchSize * groupSize * sampleWidth, outputChannels * groupSize * sampleWidth,
-                     wide ? groupSize * g.channels * paddedPlane : 0, wide ? paddedPlane : 0,
+                     usesFrame ? groupSize * g.channels * paddedPlane : 0, wide ? paddedPlane : 0,
                      outputChannels * g.patchSize, outputChannels]
         let pointers = sizes.map(zeroed)
         (columns, product, padded, paddedGradient, weightGradient, biasGradient) =
@@ -310,7 +313,7 @@ final class ConvolutionWorkspace: @unchecked Sendable {
         let g = geometry
         let imageSize = g.channels &* g.inputPlane
         let width = count &* sampleWidth
-        guard wide else {
+        guard usesFrame else {
             for s in 0..<count {
                 ConvolutionEngine.im2colSample(input + (first &+ s) &* imageSize, geometry: g,
                                                into: columns + s &* sampleWidth, rowStride: width)
@@ -318,6 +321,7 @@ final class ConvolutionWorkspace: @unchecked Sendable {
             return
         }
         let (kernelHeight, kernelWidth, paddedWidth, paddedPlane) = (g.kernelHeight, g.kernelWidth, paddedWidth, paddedPlane)
+        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
         let interior = g.paddingHeight &* paddedWidth &+ g.paddingWidth
         for s in 0..<count {
             let image = input + (first &+ s) &* imageSize
@@ -333,6 +337,26 @@ final class ConvolutionWorkspace: @unchecked Sendable {
                         (to + row &* paddedWidth).update(from: from + row &* g.inputWidth, count: g.inputWidth)
                     }
                 }
+            }
+            if !wide {
+                // Compact rows from the frame: no bounds tests, no zero runs.
+                var row = 0
+                for c in 0..<g.channels {
+                    let channel = frame + c &* paddedPlane
+                    for i in 0..<kernelHeight {
+                        for j in 0..<kernelWidth {
+                            let destination = columns + (row &* width &+ s &* sampleWidth)
+                            let source = channel + (i &* paddedWidth &+ j)
+                            for oh in 0..<outputHeight {
+                                let d = destination + oh &* outputWidth
+                                let f = source + oh &* paddedWidth
+                                for ow in 0..<outputWidth { d[ow] = f[ow] }
+                            }
+                            row &+= 1
+                        }
+                    }
+                }
+                continue
             }
             var row = 0
             for c in 0..<g.channels {
