@@ -33,7 +33,7 @@ struct BlockedConvolutionTests {
         Case(channels: 2, outputs: 3, height: 9, width: 9, kernel: 3, stride: 2, padding: 0, workers: 1),
         Case(channels: 4, outputs: 5, height: 6, width: 6, kernel: 3, stride: 1, padding: 0, group: 1),
         Case(channels: 2, outputs: 3, height: 8, width: 8, kernel: 5, stride: 1, padding: 0),            // wide, 44 % gap columns
-        Case(channels: 2, outputs: 40, height: 8, width: 8, kernel: 5, stride: 1, padding: 0),           // gaps × outputs too large: compact
+        Case(channels: 2, outputs: 40, height: 8, width: 8, kernel: 5, stride: 1, padding: 0),           // gaps × outputs × width too large: compact
         Case(channels: 2, outputs: 2, height: 5, width: 7, kernel: 4, stride: 1, padding: 2, group: 4, workers: 1),
         Case(channels: 1, outputs: 3, height: 6, width: 5, kernel: 3, stride: 1, padding: 1),            // one channel (cnn3's first layer)
         Case(channels: 1, outputs: 2, height: 8, width: 8, kernel: 5, stride: 1, padding: 0, group: 2),  // one channel (LeNet-5's first layer)
@@ -81,8 +81,8 @@ struct BlockedConvolutionTests {
     }
 
     @Test func layoutChoice() {
-        // cnn3's 14x14 layer and LeNet-5's second take the wide layout; cnn3's 7x7 layer (24 % gap
-        // columns times 128 outputs) and strided layers the compact one.
+        // LeNet-5's second layer (thin product, rows of 8) takes the wide layout; cnn3's 14x14 and
+        // 7x7 layers (64 and 128 outputs) and strided layers the compact one.
         let second = BlockedConvolution(geometry: Case(channels: 32, outputs: 64, height: 14, width: 14, kernel: 3, stride: 1, padding: 1).geometry,
                                         outputChannels: 64)
         let third = BlockedConvolution(geometry: Case(channels: 64, outputs: 128, height: 7, width: 7, kernel: 3, stride: 1, padding: 1).geometry,
@@ -91,7 +91,7 @@ struct BlockedConvolutionTests {
                                        outputChannels: 16)
         let strided = BlockedConvolution(geometry: Case(channels: 3, outputs: 4, height: 9, width: 9, kernel: 3, stride: 2, padding: 1).geometry,
                                          outputChannels: 4)
-        #expect(second.usesWideLayout && second.sampleWidth == 13 * 16 + 14 && second.rowPitch == 16)
+        #expect(!second.usesWideLayout && second.sampleWidth == 14 * 14 && second.rowPitch == 14)
         #expect(!third.usesWideLayout && third.sampleWidth == 49)
         #expect(lenet.usesWideLayout && lenet.sampleWidth == 7 * 12 + 8 && lenet.rowPitch == 12)
         #expect(!strided.usesWideLayout && strided.sampleWidth == 25)

@@ -22,7 +22,7 @@ import TensorCore
 /// `backward`; no product is split.
 ///
 /// Two column layouts:
-/// - **wide** (stride 1, used when it wastes little): each sample's channels are copied into a
+/// - **wide** (stride 1, used for thin products with short rows, see `maximumWideWaste`): each sample's channels are copied into a
 ///   zero-framed `(H + 2p) × (W + 2p)` image, and the column row of tap `(c, i, j)` is one
 ///   contiguous copy of `wideCount` floats of channel `c` starting at `i·Wp + j` (see
 ///   `DirectConvolution.wideCount`): im2col becomes `patch` `memcpy`s per sample, col2im
@@ -30,7 +30,8 @@ import TensorCore
 ///   output row but the last (13 % more work on a 14×14 map with padding 1, 24 % on 7×7), and
 ///   the gaps are dropped when the output is written.
 /// - **compact** (any stride, or when the wide gaps would cost more than `maximumWideWaste`): the
-///   usual im2col rows of `outputPlane` floats per sample.
+///   usual im2col rows of `outputPlane` floats per sample; with stride 1 they are copied from
+///   the same zero-framed images (no bounds tests), otherwise built by `im2colSample`.
 ///
 /// Results equal the whole-batch path's up to float rounding (sums in another order).
 final class BlockedConvolution {
@@ -50,14 +51,17 @@ final class BlockedConvolution {
     /// Fixed number of workers (tests), else one per core when OpenBLAS is single-threaded.
     let fixedWorkerCount: Int?
 
-    /// Largest accepted "wasted fraction × output channels" for the wide layout. The wide layout
-    /// saves im2col work per column row (a `memcpy` instead of short strided rows) but multiplies
-    /// `wasted fraction` more columns by every output channel, so it pays when the products are
-    /// thin or the waste small. Measured per layer (`atelier-bench nn-conv-layers`, training step,
-    /// batch 64): cnn3 14×14 (0.13 × 64 = 8.3) wide 9.9 ms vs compact 11.0 ms; LeNet-5 8×8 k5
-    /// (0.44 × 16 = 7) wide 0.91 ms vs compact 1.12 ms; cnn3 7×7 (0.245 × 128 = 31) wide
-    /// 10.2-11.0 ms vs compact 9.8-9.9 ms.
-    static let maximumWideWaste = 16.0
+    /// Largest accepted `wasted fraction × output channels × output width` for the wide layout.
+    /// The wide layout makes `wasted fraction` more columns, each multiplied by every output
+    /// channel; the compact layout pays a fixed cost per output row fragment it copies, i.e. per
+    /// element about `1 / outputWidth`. So the wide layout pays for thin products with short
+    /// rows. Measured per layer (`atelier-bench nn-conv-layers`, training step, batch 64, stride-1
+    /// compact columns copied from the zero-framed images): LeNet-5's 8×8 k5 layer
+    /// (0.44 × 16 × 8 = 56) wide 0.89-0.90 ms vs compact 1.10-1.33 ms; cnn3's first layer
+    /// (0.07 × 32 × 28 = 63) wide 1.29-1.34 ms vs compact 0.69-1.18 ms, its 14×14 layer (116)
+    /// wide 10.8-10.9 ms vs compact 9.3-10.6 ms, its 7×7 layer (220) wide 10.2-11.0 ms vs
+    /// compact 9.1-9.6 ms.
+    static let maximumWideWaste = 60.0
     /// Bytes of one group's columns aimed at: well inside a core's L2 (1 MB on the benchmark
     /// machine, 512 KB or more on most x86-64 cores) next to the product, the weights and the
     /// OpenBLAS packing buffers.
@@ -73,7 +77,8 @@ final class BlockedConvolution {
         let paddedWidth = g.inputWidth + 2 * g.paddingWidth
         let wide = DirectConvolution.wideCount(g)
         usesWideLayout = allowsWideLayout && g.strideHeight == 1 && g.strideWidth == 1
-            && Double(wide - g.outputPlane) / Double(g.outputPlane) * Double(outputChannels) <= BlockedConvolution.maximumWideWaste
+            && Double(wide - g.outputPlane) / Double(g.outputPlane) * Double(outputChannels * g.outputWidth)
+                <= BlockedConvolution.maximumWideWaste
         sampleWidth = usesWideLayout ? wide : g.outputPlane
         rowPitch = usesWideLayout ? paddedWidth : g.outputWidth
         let bytesPerSample = g.patchSize * sampleWidth * MemoryLayout<Float>.stride
