@@ -4,7 +4,9 @@ import TensorCore
 /// equal stride and zero padding on both axes. Weight `[out, in, k, k]`, bias `[out]`.
 ///
 /// Output size per axis: `(size + 2·padding - kernel) / stride + 1` (floor). Computed by
-/// im2col + one `sgemm` for the whole batch (see `ConvolutionEngine`).
+/// `ConvolutionEngine`: in training by cache-sized groups of samples per core
+/// (`BlockedConvolution`), at inference by im2col + `sgemm` over blocks of the batch (or
+/// `DirectConvolution` for one-channel stride-1 layers).
 public final class Conv2D: Layer {
     public let inputChannels: Int
     public let outputChannels: Int
