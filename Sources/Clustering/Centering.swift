@@ -7,23 +7,10 @@ public enum Centering {
     /// The data minus its column means, the means, and the mean of the per-feature (population)
     /// variances. Sums are accumulated in Double, per worker, over row chunks of both cores.
     public static func centered(_ data: Tensor) -> (Tensor, [Double], Double) {
-        let rows = data.shape[0], columns = data.shape[1]
         let (means, variances) = columnStatistics(data)
         let varianceTotal = variances.reduce(0, +)
-        var centered = data
-        let floatMeans = means.map { Float($0) }
-        centered.withUnsafeMutableBufferPointer { p in
-            let target = SendablePointer(p.baseAddress!)
-            Parallel.forEachChunk(rows, minimumChunk: 256) { range in
-                floatMeans.withUnsafeBufferPointer { m in
-                    for r in range {
-                        let row = target.base + r * columns
-                        for c in 0..<columns { row[c] -= m[c] }
-                    }
-                }
-            }
-        }
-        return (centered, means, varianceTotal / Double(columns))
+        let centered = subtracting(means, from: data)
+        return (centered, means, varianceTotal / Double(data.shape[1]))
     }
 
     /// `data` minus `means` (one per column), both cores.
