@@ -118,35 +118,33 @@ extension BenchmarkRegistry {
             var centered = data
             report("PCA part: centring 70k x 784", medianSeconds(repetitions: 3) { centered = Centering.centered(data).0 }, "s")
             var gram = [Float](repeating: 0, count: 784 * 784)
-            report("PCA part: ssyrk 784 x 70k", medianSeconds(repetitions: 3) {
+            report("PCA part: ssyrk 784 x 70k (one thread)", medianSeconds(repetitions: 3) {
                 centered.withUnsafeBufferPointer { x in gram.withUnsafeMutableBufferPointer { g in
                     BLAS.syrkTransposed(n: 784, k: 70_000, a: x.baseAddress!, leadingA: 784, c: g.baseAddress!, leadingC: 784)
                 } }
             }, "s")
-            // The same update split by rows over two single-threaded calls, alternating with the
-            // threaded call so that both see the same load.
+            // The same update split by rows over two single-threaded calls, by hand and through
+            // BLAS.splitSyrkTransposed, alternating so that both see the same load.
             var gramA = [Float](repeating: 0, count: 784 * 784), gramB = gramA
             var threaded: [Double] = [], split: [Double] = []
             for _ in 0..<5 {
                 threaded.append(seconds {
                     centered.withUnsafeBufferPointer { x in gram.withUnsafeMutableBufferPointer { g in
-                        BLAS.syrkTransposed(n: 784, k: 70_000, a: x.baseAddress!, leadingA: 784, c: g.baseAddress!, leadingC: 784)
+                        BLAS.splitSyrkTransposed(n: 784, k: 70_000, a: x.baseAddress!, leadingA: 784, c: g.baseAddress!, leadingC: 784)
                     } }
                 })
                 split.append(seconds {
                     centered.withUnsafeBufferPointer { x in gramA.withUnsafeMutableBufferPointer { a in gramB.withUnsafeMutableBufferPointer { b in
                         let source = SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!))
                         let targets = [SendablePointer(a.baseAddress!), SendablePointer(b.baseAddress!)]
-                        BLAS.withSingleThread {
-                            DispatchQueue.concurrentPerform(iterations: 2) { half in
-                                BLAS.syrkTransposed(n: 784, k: 35_000, a: source.base + half * 35_000 * 784, leadingA: 784,
-                                                    c: targets[half].base, leadingC: 784)
-                            }
+                        DispatchQueue.concurrentPerform(iterations: 2) { half in
+                            BLAS.syrkTransposed(n: 784, k: 35_000, a: source.base + half * 35_000 * 784, leadingA: 784,
+                                                c: targets[half].base, leadingC: 784)
                         }
                     } } }
                 })
             }
-            report("PCA part: ssyrk threaded (alternating)", threaded.sorted()[2], "s")
+            report("PCA part: BLAS.splitSyrkTransposed (alternating)", threaded.sorted()[2], "s")
             report("PCA part: ssyrk two single-threaded halves", split.sorted()[2], "s")
             var product = Tensor.zeros([784, 784])
             report("PCA part: sgemm Xt X 784 x 70k", medianSeconds(repetitions: 3) {

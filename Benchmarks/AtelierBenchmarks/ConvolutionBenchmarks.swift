@@ -30,9 +30,6 @@ enum ConvolutionBenchmark {
             Case(label: "cnn3 pool3 128x7x7", layer: MaxPool2D(2), inputShape: [128, 7, 7], needsInputGradient: true),
             Case(label: "lenet5 conv2 6->16 12x12 k5", layer: Conv2D(6, 16, kernel: 5), inputShape: [6, 12, 12], needsInputGradient: true),
         ]
-        let previousThreads = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(previousThreads) }
         let batch = 64
         var generator = RandomGenerator(seed: 1)
         for item in cases {

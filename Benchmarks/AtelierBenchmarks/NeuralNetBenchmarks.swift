@@ -59,9 +59,7 @@ enum NeuralNetBenchmark {
             let history = try trainer.fit(model, inputs: trainX, targets: trainTargets, validation: (testX, testTargets))
             let seconds = history.records.map(\.seconds)
             report("\(label) median", seconds.sorted()[seconds.count / 2], "s/epoch",
-                   ProcessInfo.processInfo.environment["ATELIER_BLAS_THREADS_IN_TRAINING"] == "all"
-                       ? "training with OpenBLAS threads (\(BLAS.threadCount))"
-                       : "training with products split over \(Parallel.workerCount) cores, OpenBLAS 1 thread")
+                   "products split over \(Parallel.workerCount) cores, OpenBLAS 1 thread")
         } catch {
             fatalError("\(name): \(error)")
         }

@@ -103,7 +103,7 @@ public struct KMeans: Sendable {
             }
             // The bounds take k + 1 Doubles per point; beyond 512 MB plain Lloyd (same result) runs.
             let algorithm = rows * (clusterCount + 1) * 8 > 512 << 20 ? .lloyd : self.algorithm
-            let result = centered.withUnsafeBufferPointer { data in BLAS.withSingleThread {
+            let result = centered.withUnsafeBufferPointer { data in
                 switch algorithm {
                 case .lloyd:
                     KMeans.lloyd(data, rows: rows, columns: columns, norms: norms, centers: initial, clusterCount: clusterCount,
@@ -112,7 +112,7 @@ public struct KMeans: Sendable {
                     KMeans.bounded(data, rows: rows, columns: columns, norms: norms, centers: initial, clusterCount: clusterCount,
                                    maximumIterations: maximumIterations, tolerance: absoluteTolerance, progress: report)
                 }
-            } }
+            }
             if best == nil || result.inertia < best!.inertia { best = result }
         }
         let winner = best!

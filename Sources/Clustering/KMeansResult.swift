@@ -37,14 +37,14 @@ public struct KMeansResult: Sendable, Equatable {
         var labels = [Int32](repeating: 0, count: rows)
         var distances = [Float](repeating: 0, count: rows)
         let norms = SquaredDistances.rowNorms(data)
-        data.withUnsafeBufferPointer { p in BLAS.withSingleThread {
+        data.withUnsafeBufferPointer { p in
             labels.withUnsafeMutableBufferPointer { l in
                 distances.withUnsafeMutableBufferPointer { d in
                     _ = NearestCenter.assign(p, rows: rows, columns: columns, norms: norms, centers: centroids.elements,
                                              clusterCount: clusterCount, labels: l, distances: d)
                 }
             }
-        } }
+        }
         return labels.map(Int.init)
     }
 

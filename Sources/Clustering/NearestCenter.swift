@@ -5,8 +5,9 @@ import TensorCore
 /// 256 rows (small enough to stay in cache); for each block one `sgemm` gives the dot products
 /// with the centres, every row picks its nearest centre, and, while the block is still in cache,
 /// its rows are added to their cluster's sum. The data is thus read once per iteration. Blocks
-/// are shared out over the cores, each worker with its own sums; callers run BLAS single-threaded
-/// meanwhile (see `BLAS.withSingleThread`), as scikit-learn does with threadpoolctl.
+/// are shared out over the cores, each worker with its own sums and single-threaded `sgemm` calls
+/// (OpenBLAS always runs on one thread in Atelier, see `BLAS`), as scikit-learn does with
+/// threadpoolctl.
 enum NearestCenter {
     /// Rows per block.
     static let blockRows = 256

@@ -80,7 +80,7 @@ public enum Silhouette {
                             let width = min(side, rows - columnStart)
                             SquaredDistances.dotProducts(x: data.baseAddress! + rowStart * columns, rowCount: height,
                                                          y: data.baseAddress! + columnStart * columns, yCount: width,
-                                                         columns: columns, output: distances.base)
+                                                         columns: columns, output: distances.base, overCores: true)
                             let diagonal = rowStart == columnStart
                             // Rows: distances, then per-cluster sums along each row.
                             Parallel.forEachChunk(height, minimumChunk: 16) { range in

@@ -30,11 +30,18 @@ public enum SquaredDistances {
     }
 
     /// Writes `x.y` for `rowCount` rows of `x` (starting at `x`) against `yCount` rows of `y`
-    /// into `output` (`[rowCount, yCount]`, leading dimension `yCount`).
+    /// into `output` (`[rowCount, yCount]`, leading dimension `yCount`). On the calling thread,
+    /// unless `overCores` (for callers that do not split the work themselves): then large
+    /// products are split over the cores (`BLAS.splitGemm`).
     @inline(__always)
     public static func dotProducts(x: UnsafePointer<Float>, rowCount: Int, y: UnsafePointer<Float>, yCount: Int,
-                                   columns: Int, output: UnsafeMutablePointer<Float>) {
-        BLAS.gemm(m: rowCount, n: yCount, k: columns, a: x, leadingA: columns,
-                  b: y, leadingB: columns, transposeB: true, c: output, leadingC: yCount)
+                                   columns: Int, output: UnsafeMutablePointer<Float>, overCores: Bool = false) {
+        if overCores {
+            BLAS.splitGemm(transposeA: false, transposeB: true, m: rowCount, n: yCount, k: columns,
+                           a: x, leadingA: columns, b: y, leadingB: columns, c: output, leadingC: yCount)
+        } else {
+            BLAS.gemm(m: rowCount, n: yCount, k: columns, a: x, leadingA: columns,
+                      b: y, leadingB: columns, transposeB: true, c: output, leadingC: yCount)
+        }
     }
 }

@@ -44,7 +44,8 @@ public struct NeighborGraph: Sendable {
                         for start in stride(from: 0, to: rows, by: blockRows) {
                             let count = min(blockRows, rows - start)
                             SquaredDistances.dotProducts(x: x.baseAddress! + start * columns, rowCount: count,
-                                                         y: x.baseAddress!, yCount: rows, columns: columns, output: dots.base)
+                                                         y: x.baseAddress!, yCount: rows, columns: columns, output: dots.base,
+                                                         overCores: true)
                             Parallel.forEachChunk(count, minimumChunk: 4) { range in
                                 norms.withUnsafeBufferPointer { n in
                                     for r in range {

@@ -13,9 +13,9 @@ import TensorCore
 ///
 /// Cost: one pass for the validation and column statistics, one symmetric rank-k update `Xᵀ X`
 /// (`ssyrk`, O(n d^2 / 2) on both cores; on the centred data only when some column's mean is
-/// large against its spread; leading and trailing constant columns skipped) and one Float64
-/// `dsyevr` of the covariance of the non-constant columns for the wanted pairs only (O(d^3));
-/// fits `d` up to a few thousand.
+/// large against its spread; leading and trailing constant columns skipped) and one `ssyevr`
+/// (Float64 `dsyevr` below 256 features) of the covariance of the non-constant columns for the
+/// wanted pairs only (O(d^3)); fits `d` up to a few thousand.
 /// Signs follow scikit-learn's `svd_flip` on the components: the largest-magnitude entry of
 /// each component is positive. Constant columns are fine (their variance is simply 0); data
 /// whose columns are all constant has nothing to decompose and is an error.
@@ -26,6 +26,12 @@ public struct PCA: Sendable {
     public init(componentCount: Int) {
         self.componentCount = componentCount
     }
+
+    /// From this many non-constant features on, the eigenproblem is solved in single precision
+    /// (`ssyevr`), as NumPy's `eigh` does for scikit-learn on float32 data: at d = 717 (MNIST)
+    /// it took 0.023 s against 0.035-0.039 s in Double, with eigenvalues within 2e-6 relative
+    /// and components within 1e-6 of the Double ones. Smaller problems cost little in Double.
+    public static let singlePrecisionEigenDimension = 256
 
     /// Fits the principal axes of the rows of `data` (`[samples, features]`).
     /// - Throws: `ClusteringError` for non-finite data, fewer than 2 samples, a component count
@@ -67,32 +73,36 @@ public struct PCA: Sendable {
             let source = fromRawData ? data : Centering.subtracting(means, from: data)
             source.withUnsafeBufferPointer { x in
                 gram.withUnsafeMutableBufferPointer { g in
-                    BLAS.syrkTransposed(n: width, k: rows, a: x.baseAddress! + first, leadingA: columns,
-                                        c: g.baseAddress!, leadingC: width)
+                    BLAS.splitSyrkTransposed(n: width, k: rows, a: x.baseAddress! + first, leadingA: columns,
+                                             c: g.baseAddress!, leadingC: width)
                 }
             }
         }
-        // The covariance of the non-constant columns (upper triangle), in Double.
+        // The covariance of the non-constant columns (upper triangle), accumulated in Double.
         let dimension = active.count
-        var covariance = [Double](repeating: 0, count: dimension * dimension)
+        let solved = min(componentCount, dimension)
+        let singlePrecision = dimension >= PCA.singlePrecisionEigenDimension
+        var covariance = [Double](repeating: 0, count: singlePrecision ? 0 : dimension * dimension)
+        var covariance32 = [Float](repeating: 0, count: singlePrecision ? dimension * dimension : 0)
         for (a, i) in active.enumerated() {
             for b in a..<dimension {
                 let j = active[b]
                 let index = (i - first) * width + (j - first)
                 var value = spanGram?[index] ?? Double(gram[index])
                 if fromRawData { value -= Double(rows) * means[i] * means[j] }
-                covariance[a * dimension + b] = value * scale
+                if singlePrecision { covariance32[a * dimension + b] = Float(value * scale) }
+                else { covariance[a * dimension + b] = value * scale }
             }
         }
         // Beyond the non-constant columns only zero-variance axes remain: any orthonormal
         // completion serves; the unit vectors of the constant columns are one.
-        let solved = min(componentCount, dimension)
         let (values, vectors): ([Double], [Double])
         do {
-            // One thread: for d in the hundreds the threaded reduction gains little, and OpenBLAS's
-            // threads would spin for a while afterwards, competing with the caller's next work.
-            (values, vectors) = try BLAS.withSingleThread {
-                try LAPACK.largestSymmetricEigenpairs(covariance, dimension: dimension, count: solved)
+            if singlePrecision {
+                let (values32, vectors32) = try LAPACK.largestSymmetricEigenpairs(covariance32, dimension: dimension, count: solved)
+                (values, vectors) = (values32.map(Double.init), vectors32.map(Double.init))
+            } else {
+                (values, vectors) = try LAPACK.largestSymmetricEigenpairs(covariance, dimension: dimension, count: solved)
             }
         } catch {
             throw ClusteringError.numericalFailure("PCA: \(error)")

@@ -70,42 +70,40 @@ public enum SpanGram {
         let frozenChunks = chunks, frozenOrder = order
         partial.withUnsafeMutableBufferPointer { partialBuffer in
             let sums = SendablePointer(partialBuffer.baseAddress!)
-            BLAS.withSingleThread {
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let gathered = UnsafeMutablePointer<Float>.allocate(capacity: chunkRows * width)
-                    let product = UnsafeMutablePointer<Float>.allocate(capacity: width * width)
-                    let used = UnsafeMutablePointer<UInt8>.allocate(capacity: width)
-                    let kept = UnsafeMutablePointer<Int>.allocate(capacity: width)
-                    defer { gathered.deallocate(); product.deallocate(); used.deallocate(); kept.deallocate() }
-                    let target = sums.base + worker * width * width
-                    for chunk in stride(from: worker, to: frozenChunks.count, by: workers).map({ frozenChunks[$0] }) {
-                        let w = chunk.width
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let gathered = UnsafeMutablePointer<Float>.allocate(capacity: chunkRows * width)
+                let product = UnsafeMutablePointer<Float>.allocate(capacity: width * width)
+                let used = UnsafeMutablePointer<UInt8>.allocate(capacity: width)
+                let kept = UnsafeMutablePointer<Int>.allocate(capacity: width)
+                defer { gathered.deallocate(); product.deallocate(); used.deallocate(); kept.deallocate() }
+                let target = sums.base + worker * width * width
+                for chunk in stride(from: worker, to: frozenChunks.count, by: workers).map({ frozenChunks[$0] }) {
+                    let w = chunk.width
+                    for k in 0..<chunk.count {
+                        let r = frozenOrder[chunk.start + k]
+                        (gathered + k * w).update(from: source.base + r * columns + first + chunk.low, count: w)
+                    }
+                    // Columns that are zero in every row of the chunk (digit-free margins inside
+                    // the span) are dropped: compacted in place, left to right.
+                    for c in 0..<w { used[c] = 0 }
+                    for k in 0..<chunk.count {
+                        let row = gathered + k * w
+                        for c in 0..<w { used[c] |= row[c] != 0 ? 1 : 0 }
+                    }
+                    var u = 0
+                    for c in 0..<w where used[c] != 0 { kept[u] = c; u += 1 }
+                    if u < w {
                         for k in 0..<chunk.count {
-                            let r = frozenOrder[chunk.start + k]
-                            (gathered + k * w).update(from: source.base + r * columns + first + chunk.low, count: w)
+                            let from = gathered + k * w, to = gathered + k * u
+                            for t in 0..<u { to[t] = from[kept[t]] }
                         }
-                        // Columns that are zero in every row of the chunk (digit-free margins inside
-                        // the span) are dropped: compacted in place, left to right.
-                        for c in 0..<w { used[c] = 0 }
-                        for k in 0..<chunk.count {
-                            let row = gathered + k * w
-                            for c in 0..<w { used[c] |= row[c] != 0 ? 1 : 0 }
-                        }
-                        var u = 0
-                        for c in 0..<w where used[c] != 0 { kept[u] = c; u += 1 }
-                        if u < w {
-                            for k in 0..<chunk.count {
-                                let from = gathered + k * w, to = gathered + k * u
-                                for t in 0..<u { to[t] = from[kept[t]] }
-                            }
-                        }
-                        guard u > 0 else { continue }
-                        BLAS.syrkTransposed(n: u, k: chunk.count, a: gathered, leadingA: u, c: product, leadingC: u)
-                        for a in 0..<u {
-                            let row = target + (chunk.low + kept[a]) * width + chunk.low
-                            let productRow = product + a * u
-                            for b in a..<u { row[kept[b]] += Double(productRow[b]) }
-                        }
+                    }
+                    guard u > 0 else { continue }
+                    BLAS.syrkTransposed(n: u, k: chunk.count, a: gathered, leadingA: u, c: product, leadingC: u)
+                    for a in 0..<u {
+                        let row = target + (chunk.low + kept[a]) * width + chunk.low
+                        let productRow = product + a * u
+                        for b in a..<u { row[kept[b]] += Double(productRow[b]) }
                     }
                 }
             }

@@ -32,13 +32,9 @@ extension Tensor {
         a.elements.withUnsafeBufferPointer { pa in
             b.elements.withUnsafeBufferPointer { pb in
                 c.elements.withUnsafeMutableBufferPointer { pc in
-                    cblas_sgemm(CblasRowMajor,
-                                transposeA ? CblasTrans : CblasNoTrans,
-                                transposeB ? CblasTrans : CblasNoTrans,
-                                Int32(m), Int32(n), Int32(k), alpha,
-                                pa.baseAddress, Int32(aColumns),
-                                pb.baseAddress, Int32(bColumns),
-                                beta, pc.baseAddress, Int32(n))
+                    BLAS.splitGemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                                   a: pa.baseAddress!, leadingA: aColumns, b: pb.baseAddress!, leadingB: bColumns,
+                                   beta: beta, c: pc.baseAddress!, leadingC: n)
                 }
             }
         }
@@ -49,41 +45,5 @@ extension Tensor {
         var result = Tensor.zeros([0])
         Tensor.gemm(self, transposeA: transposeSelf, other, transposeB: transposeOther, into: &result)
         return result
-    }
-}
-
-/// Thread control for OpenBLAS.
-public enum BLAS {
-    /// Number of threads OpenBLAS uses for one call.
-    public static var threadCount: Int {
-        get { Int(openblas_get_num_threads()) }
-    }
-
-    /// Sets the number of threads OpenBLAS uses (it defaults to every core).
-    public static func setThreadCount(_ count: Int) {
-        openblas_set_num_threads(Int32(max(1, count)))
-    }
-
-    /// The CPU kernel OpenBLAS dispatched to at run time (e.g. "SkylakeX").
-    public static var coreName: String {
-        guard let name = openblas_get_corename() else { return "unknown" }
-        return String(cString: name)
-    }
-}
-
-extension BLAS {
-    /// Row-major `c = alpha * op(a) * op(b) + beta * c` on raw pointers (`cblas_sgemm`).
-    ///
-    /// For hot loops that keep their own reusable buffers (the neural-network layers): no
-    /// allocation, no shape checks beyond what the caller guarantees. `op(a)` is `m x k`,
-    /// `op(b)` is `k x n`, `c` is `m x n`; the leading dimensions are the row lengths as stored.
-    public static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-                             alpha: Float = 1, a: UnsafePointer<Float>, leadingA: Int,
-                             b: UnsafePointer<Float>, leadingB: Int,
-                             beta: Float = 0, c: UnsafeMutablePointer<Float>, leadingC: Int) {
-        if m == 0 || n == 0 { return }
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(leadingA), b, Int32(leadingB),
-                    beta, c, Int32(leadingC))
     }
 }

@@ -131,12 +131,8 @@ struct DenseSpeedPathTests {
     }
 
     @Test func linearSplitByColumnsWithBiasEqualsDoubleSums() {
-        // With one OpenBLAS thread (as in training), a 9 x 200 -> 600 product (1.08 M
-        // multiply-adds, above the hot split threshold) is split along its 600 columns and each
-        // half writes the bias into its own block before its product.
-        let previous = BLAS.threadCount
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(previous) }
+        // A 9 x 200 -> 600 product (1.08 M multiply-adds, above the hot split threshold) is split
+        // along its 600 columns and each half writes the bias into its own block before its product.
         var generator = RandomGenerator(seed: 4)
         let layer = Linear(200, 600)
         layer.resetParameters(using: &generator)

@@ -87,10 +87,10 @@ final class BlockedConvolution {
         self.groupSize = Swift.max(1, groupSize ?? Swift.min(byBudget, byWidth))
     }
 
-    /// Number of workers for a batch: one per core when OpenBLAS runs single-threaded (as in
-    /// training, see `SplitGEMM`), else one (each product then uses OpenBLAS' threads).
+    /// Number of workers for a batch: one per core (OpenBLAS runs single-threaded, see `BLAS`),
+    /// or the count fixed at initialisation (tests compare counts).
     func workers(groups: Int) -> Int {
-        let cores = fixedWorkerCount ?? (BLAS.threadCount == 1 ? Parallel.workerCount : 1)
+        let cores = fixedWorkerCount ?? Parallel.workerCount
         return Swift.max(1, Swift.min(cores, groups))
     }
 

@@ -72,15 +72,13 @@ final class ConvolutionEngine {
                                  allowsWideLayout: allowsWideLayout, groupSize: groupSize, workerCount: workerCount)
     }
 
-    /// Whether this call takes the blocked path: always with `.blocked`; with `.automatic` when
-    /// OpenBLAS runs single-threaded (training, see `SplitGEMM`), since the blocked path's
-    /// per-core workers need one-thread products; with OpenBLAS' own threads (inference outside
-    /// training) the whole-batch path hands it large products instead.
-    /// `ATELIER_CONVOLUTION=whole-batch` in the environment keeps the whole-batch path in
-    /// training too (to compare both paths in benchmarks).
+    /// Whether this call takes the blocked path: always with `.blocked`; with `.automatic`
+    /// unless `ATELIER_CONVOLUTION=whole-batch` is in the environment (to compare both paths in
+    /// benchmarks). Training and inference take the same path (OpenBLAS runs on one thread, see
+    /// `BLAS`), so validation in `fit` and `predict` give the same outputs.
     private var usesBlockedPath: Bool {
         guard blocked != nil else { return false }
-        return strategy == .blocked || (BLAS.threadCount == 1 && !ConvolutionEngine.prefersWholeBatch)
+        return strategy == .blocked || !ConvolutionEngine.prefersWholeBatch
     }
 
     static let prefersWholeBatch = ProcessInfo.processInfo.environment["ATELIER_CONVOLUTION"] == "whole-batch"

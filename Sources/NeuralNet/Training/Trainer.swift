@@ -53,11 +53,6 @@ public struct Trainer {
         }
         try check(model, inputs: inputs, targets: targets, role: "training")
         AllocatorTuning.keepLargeBlocksInHeap()
-        // One OpenBLAS thread; the layers split large products over the cores (see SplitGEMM).
-        // ATELIER_BLAS_THREADS_IN_TRAINING=all keeps OpenBLAS' own threading (for comparison).
-        let previousBLASThreads = BLAS.threadCount
-        if ProcessInfo.processInfo.environment["ATELIER_BLAS_THREADS_IN_TRAINING"] != "all" { BLAS.setThreadCount(1) }
-        defer { BLAS.setThreadCount(previousBLASThreads) }
         if let validation { try check(model, inputs: validation.inputs, targets: validation.targets, role: "validation") }
 
         var history = TrainingHistory()
