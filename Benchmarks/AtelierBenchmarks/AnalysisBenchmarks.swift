@@ -111,9 +111,14 @@ extension BenchmarkRegistry {
             let (data, _) = AnalysisData.all()
             report("PCA part: one-pass summary 70k", medianSeconds(repetitions: 3) { _ = try! DataSummary(data) }, "s")
             for chunkRows in [256, 384, 512, 768, 1024] {
-                report("PCA part: span Gram 768 x 70k (SpanGram), chunks of \(chunkRows)", medianSeconds(repetitions: 3) {
-                    _ = data.withUnsafeBufferPointer { SpanGram.gram($0, rows: 70_000, columns: 784, first: 12, width: 768, chunkRows: chunkRows) }
-                }, "s")
+                for imageWidth in [nil, 28] as [Int?] {
+                    report("PCA part: span Gram 768 x 70k (SpanGram), chunks of \(chunkRows), "
+                           + (imageWidth == nil ? "by first non-zero" : "by bounding box"), medianSeconds(repetitions: 3) {
+                        _ = data.withUnsafeBufferPointer {
+                            SpanGram.gram($0, rows: 70_000, columns: 784, first: 12, width: 768, imageWidth: imageWidth, chunkRows: chunkRows)
+                        }
+                    }, "s")
+                }
             }
             var centered = data
             report("PCA part: centring 70k x 784", medianSeconds(repetitions: 3) { centered = Centering.centered(data).0 }, "s")
@@ -164,6 +169,10 @@ extension BenchmarkRegistry {
             report("PCA part: dsyevd 784, all pairs", medianSeconds(repetitions: 3) { _ = try! LAPACK.symmetricEigen(symmetric, dimension: 784) }, "s")
             report("PCA part: dsyevr 784, top 50 pairs", medianSeconds(repetitions: 3) {
                 _ = try! LAPACK.largestSymmetricEigenpairs(symmetric, dimension: 784, count: 50)
+            }, "s")
+            let symmetric32 = symmetric.map { Float($0) }
+            report("PCA part: ssyevr 784, top 50 pairs", medianSeconds(repetitions: 3) {
+                _ = try! LAPACK.largestSymmetricEigenpairs(symmetric32, dimension: 784, count: 50)
             }, "s")
             // Precision: the fitted PCA (raw-data covariance, constant columns out, dsyevr) against
             // the reference path (centred copy, full sgemm, full dsyevd) on the same data.

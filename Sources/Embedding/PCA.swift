@@ -66,7 +66,10 @@ public struct PCA: Sendable {
         }
         // Xᵀ X by spans when rows have zeros at both ends (SpanGram), else one ssyrk.
         let spanGram = fromRawData
-            ? data.withUnsafeBufferPointer { SpanGram.gram($0, rows: rows, columns: columns, first: first, width: width) }
+            ? data.withUnsafeBufferPointer {
+                SpanGram.gram($0, rows: rows, columns: columns, first: first, width: width,
+                              imageWidth: SpanGram.imageWidth(variances: variances))
+            }
             : nil
         var gram = [Float](repeating: 0, count: spanGram == nil ? width * width : 0)
         if spanGram == nil {
