@@ -6,12 +6,8 @@ import Datasets
 extension BenchmarkRegistry {
     static let foundation: [Benchmark] = [
         Benchmark(name: "sgemm") {
-            let n = 1024
-            var generator = RandomGenerator(seed: 0)
-            let a = Tensor.uniform([n, n], generator: &generator)
-            let b = Tensor.uniform([n, n], generator: &generator)
+            let (n, a, b, flops) = SquareProduct.operands()
             var c = Tensor.zeros([n, n])
-            let flops = 2.0 * Double(n * n * n)
             // The reference: OpenBLAS called directly with its own threads, one per core (Atelier
             // keeps OpenBLAS on one thread and splits products itself, see `BLAS`; this benchmark
             // process runs nothing else meanwhile, so switching the count here is safe).
@@ -51,12 +47,8 @@ extension BenchmarkRegistry {
         },
         // Tensor.gemm alone (no threaded OpenBLAS call in the process): every run, in order.
         Benchmark(name: "sgemm-split") {
-            let n = 1024
-            var generator = RandomGenerator(seed: 0)
-            let a = Tensor.uniform([n, n], generator: &generator)
-            let b = Tensor.uniform([n, n], generator: &generator)
+            let (n, a, b, flops) = SquareProduct.operands()
             var c = Tensor.zeros([n, n])
-            let flops = 2.0 * Double(n * n * n)
             let times = (0..<15).map { _ in seconds { Tensor.gemm(a, b, into: &c) } }
             report("sgemm 1024^3 via Tensor.gemm, alone", flops / times.sorted()[7] / 1e9, "GFLOP/s",
                    times.map { String(format: "%.0f", flops / $0 / 1e9) }.joined(separator: " "))
@@ -65,4 +57,15 @@ extension BenchmarkRegistry {
         Benchmark(name: "scalers") { ScalerBenchmark.run() },
         Benchmark(name: "tensor-ops") { TensorOpsBenchmark.run() },
     ]
+}
+
+/// The 1024 x 1024 operands of the sgemm benchmarks and the flops of their product.
+enum SquareProduct {
+    static func operands() -> (n: Int, a: Tensor, b: Tensor, flops: Double) {
+        let n = 1024
+        var generator = RandomGenerator(seed: 0)
+        let a = Tensor.uniform([n, n], generator: &generator)
+        let b = Tensor.uniform([n, n], generator: &generator)
+        return (n, a, b, 2.0 * Double(n * n * n))
+    }
 }

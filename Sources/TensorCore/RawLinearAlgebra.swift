@@ -49,40 +49,14 @@ extension LAPACK {
     ///   row-major `[count, dimension]` array (row `i` belongs to value `i`).
     public static func largestSymmetricEigenpairs(_ matrix: [Double], dimension: Int, count: Int) throws
         -> (values: [Double], vectors: [Double]) {
-        precondition(matrix.count == dimension * dimension, "largestSymmetricEigenpairs: \(matrix.count) elements for dimension \(dimension)")
-        precondition(count >= 1 && count <= dimension, "largestSymmetricEigenpairs: count \(count) outside 1...\(dimension)")
-        BLAS.prepare()
-        var a = matrix
-        var n = Int32(dimension), lda = Int32(max(1, dimension)), ldz = Int32(max(1, dimension)), info: Int32 = 0
-        var jobz = CChar(UInt8(ascii: "V")), range = CChar(UInt8(ascii: "I")), uplo = CChar(UInt8(ascii: "L"))
-        var lower = 0.0, upper = 0.0, abstol = 0.0
-        var first = Int32(dimension - count + 1), last = Int32(dimension), found: Int32 = 0
-        var values = [Double](repeating: 0, count: dimension)
-        var vectors = [Double](repeating: 0, count: dimension * count)
-        var support = [Int32](repeating: 0, count: 2 * max(1, count))
-        var workQuery = 0.0, iworkQuery: Int32 = 0, lwork: Int32 = -1, liwork: Int32 = -1
-        dsyevr_(&jobz, &range, &uplo, &n, &a, &lda, &lower, &upper, &first, &last, &abstol, &found, &values,
-                &vectors, &ldz, &support, &workQuery, &lwork, &iworkQuery, &liwork, &info)
-        guard info == 0 else { throw LAPACKError(routine: "dsyevr", info: Int(info)) }
-        lwork = Int32(workQuery)
-        liwork = iworkQuery
-        var work = [Double](repeating: 0, count: Int(lwork))
-        var iwork = [Int32](repeating: 0, count: Int(liwork))
-        dsyevr_(&jobz, &range, &uplo, &n, &a, &lda, &lower, &upper, &first, &last, &abstol, &found, &values,
-                &vectors, &ldz, &support, &work, &lwork, &iwork, &liwork, &info)
-        guard info == 0, Int(found) == count else { throw LAPACKError(routine: "dsyevr", info: Int(info == 0 ? -1 : info)) }
-        // Ascending on output; column-major vectors read row-major are rows. Reverse both.
-        var descendingValues = [Double](repeating: 0, count: count)
-        var descendingVectors = [Double](repeating: 0, count: count * dimension)
-        for i in 0..<count {
-            descendingValues[i] = values[count - 1 - i]
-            for c in 0..<dimension { descendingVectors[i * dimension + c] = vectors[(count - 1 - i) * dimension + c] }
+        try largestEigenpairs(matrix, dimension: dimension, count: count, routine: "dsyevr") { job in
+            var lower = 0.0, upper = 0.0, abstol = 0.0
+            dsyevr_(&job.jobz, &job.range, &job.uplo, &job.n, job.a, &job.lda, &lower, &upper, &job.first, &job.last,
+                    &abstol, &job.found, job.values, job.vectors, &job.ldz, job.support, job.work, &job.lwork,
+                    job.iwork, &job.liwork, &job.info)
         }
-        return (descendingValues, descendingVectors)
     }
-}
 
-extension LAPACK {
     /// `largestSymmetricEigenpairs` in single precision (`ssyevr`), as NumPy/SciPy's `eigh` runs
     /// on a float32 matrix (scikit-learn's `covariance_eigh` on float32 data). About 1.7x faster
     /// than the Double routine at d = 700; eigenvalues agree to ~1e-6 relative for a covariance
@@ -90,34 +64,72 @@ extension LAPACK {
     /// Benchmarks/results/analysis.md).
     public static func largestSymmetricEigenpairs(_ matrix: [Float], dimension: Int, count: Int) throws
         -> (values: [Float], vectors: [Float]) {
-        precondition(matrix.count == dimension * dimension, "largestSymmetricEigenpairs: \(matrix.count) elements for dimension \(dimension)")
-        precondition(count >= 1 && count <= dimension, "largestSymmetricEigenpairs: count \(count) outside 1...\(dimension)")
+        try largestEigenpairs(matrix, dimension: dimension, count: count, routine: "ssyevr") { job in
+            var lower: Float = 0, upper: Float = 0, abstol: Float = 0
+            ssyevr_(&job.jobz, &job.range, &job.uplo, &job.n, job.a, &job.lda, &lower, &upper, &job.first, &job.last,
+                    &abstol, &job.found, job.values, job.vectors, &job.ldz, job.support, job.work, &job.lwork,
+                    job.iwork, &job.liwork, &job.info)
+        }
+    }
+
+    /// The arguments of one `?syevr` call (all pairs' work space given by a first query call).
+    struct EigenJob<T> {
+        var jobz = CChar(UInt8(ascii: "V")), range = CChar(UInt8(ascii: "I")), uplo = CChar(UInt8(ascii: "L"))
+        var n: Int32, lda: Int32, ldz: Int32, first: Int32, last: Int32
+        var found: Int32 = 0, info: Int32 = 0, lwork: Int32 = -1, liwork: Int32 = -1
+        var a, values, vectors, work: UnsafeMutablePointer<T>
+        var support, iwork: UnsafeMutablePointer<Int32>
+    }
+
+    /// Runs `call` (`ssyevr_` or `dsyevr_`) twice, as LAPACK wants: a work-space query, then the
+    /// decomposition; reverses LAPACK's ascending order.
+    private static func largestEigenpairs<T: BinaryFloatingPoint>(_ matrix: [T], dimension: Int, count: Int, routine: String,
+                                                                  _ call: (inout EigenJob<T>) -> Void) throws
+        -> (values: [T], vectors: [T]) {
+        precondition(matrix.count == dimension * dimension, "\(routine): \(matrix.count) elements for dimension \(dimension)")
+        precondition(count >= 1 && count <= dimension, "\(routine): count \(count) outside 1...\(dimension)")
         BLAS.prepare()
         var a = matrix
-        var n = Int32(dimension), lda = Int32(max(1, dimension)), ldz = Int32(max(1, dimension)), info: Int32 = 0
-        var jobz = CChar(UInt8(ascii: "V")), range = CChar(UInt8(ascii: "I")), uplo = CChar(UInt8(ascii: "L"))
-        var lower: Float = 0, upper: Float = 0, abstol: Float = 0
-        var first = Int32(dimension - count + 1), last = Int32(dimension), found: Int32 = 0
-        var values = [Float](repeating: 0, count: dimension)
-        var vectors = [Float](repeating: 0, count: dimension * count)
+        var values = [T](repeating: 0, count: dimension)
+        var vectors = [T](repeating: 0, count: dimension * count)
         var support = [Int32](repeating: 0, count: 2 * max(1, count))
-        var workQuery: Float = 0, iworkQuery: Int32 = 0, lwork: Int32 = -1, liwork: Int32 = -1
-        ssyevr_(&jobz, &range, &uplo, &n, &a, &lda, &lower, &upper, &first, &last, &abstol, &found, &values,
-                &vectors, &ldz, &support, &workQuery, &lwork, &iworkQuery, &liwork, &info)
-        guard info == 0 else { throw LAPACKError(routine: "ssyevr", info: Int(info)) }
-        lwork = Int32(workQuery)
-        liwork = iworkQuery
-        var work = [Float](repeating: 0, count: Int(lwork))
-        var iwork = [Int32](repeating: 0, count: Int(liwork))
-        ssyevr_(&jobz, &range, &uplo, &n, &a, &lda, &lower, &upper, &first, &last, &abstol, &found, &values,
-                &vectors, &ldz, &support, &work, &lwork, &iwork, &liwork, &info)
-        guard info == 0, Int(found) == count else { throw LAPACKError(routine: "ssyevr", info: Int(info == 0 ? -1 : info)) }
-        var descendingValues = [Float](repeating: 0, count: count)
-        var descendingVectors = [Float](repeating: 0, count: count * dimension)
-        for i in 0..<count {
-            descendingValues[i] = values[count - 1 - i]
-            for c in 0..<dimension { descendingVectors[i * dimension + c] = vectors[(count - 1 - i) * dimension + c] }
+        let workQuery = UnsafeMutablePointer<T>.allocate(capacity: 1), iworkQuery = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+        defer { workQuery.deallocate(); iworkQuery.deallocate() }
+        let side = Int32(max(1, dimension))
+        return try a.withUnsafeMutableBufferPointer { a in
+            try values.withUnsafeMutableBufferPointer { values in
+                try vectors.withUnsafeMutableBufferPointer { vectors in
+                    try support.withUnsafeMutableBufferPointer { support in
+                        var job = EigenJob<T>(n: Int32(dimension), lda: side, ldz: side, first: Int32(dimension - count + 1),
+                                              last: Int32(dimension), a: a.baseAddress!, values: values.baseAddress!,
+                                              vectors: vectors.baseAddress!, work: workQuery, support: support.baseAddress!,
+                                              iwork: iworkQuery)
+                        call(&job)
+                        guard job.info == 0 else { throw LAPACKError(routine: routine, info: Int(job.info)) }
+                        var work = [T](repeating: 0, count: Int(workQuery.pointee))
+                        var iwork = [Int32](repeating: 0, count: Int(iworkQuery.pointee))
+                        work.withUnsafeMutableBufferPointer { work in
+                            iwork.withUnsafeMutableBufferPointer { iwork in
+                                job.work = work.baseAddress!
+                                job.iwork = iwork.baseAddress!
+                                job.lwork = Int32(work.count)
+                                job.liwork = Int32(iwork.count)
+                                call(&job)
+                            }
+                        }
+                        guard job.info == 0, Int(job.found) == count else {
+                            throw LAPACKError(routine: routine, info: Int(job.info == 0 ? -1 : job.info))
+                        }
+                        // Ascending on output; column-major vectors read row-major are rows. Reverse both.
+                        let descendingValues = (0..<count).map { values[count - 1 - $0] }
+                        var descendingVectors = [T](repeating: 0, count: count * dimension)
+                        for i in 0..<count {
+                            for c in 0..<dimension { descendingVectors[i * dimension + c] = vectors[(count - 1 - i) * dimension + c] }
+                        }
+                        return (descendingValues, descendingVectors)
+                    }
+                }
+            }
         }
-        return (descendingValues, descendingVectors)
     }
 }

@@ -48,7 +48,7 @@ final class BlockedConvolution {
     private var workspaces: [ConvolutionWorkspace] = []
     /// The input of the last training forward (its columns are rebuilt in backward).
     private var input = Tensor.empty
-    /// Fixed number of workers (tests), else one per core when OpenBLAS is single-threaded.
+    /// Fixed number of workers (tests), else one per core.
     let fixedWorkerCount: Int?
 
     /// Largest accepted `wasted fraction × output channels × output width` for the wide layout.

@@ -32,12 +32,13 @@ struct WindowGeometry: Equatable {
 }
 
 /// Convolution by im2col + `sgemm`: one-channel stride-1 layers take `DirectConvolution`; the
-/// others take `BlockedConvolution` (groups of samples per core, columns kept in cache) in
-/// training, or the whole-batch path described here.
+/// others take `BlockedConvolution` (groups of samples per core, columns kept in cache), or,
+/// when asked for (`.wholeBatch`, `ATELIER_CONVOLUTION=whole-batch`), the whole-batch path
+/// described here.
 ///
 /// Whole-batch path: the column matrix is `[patchSize, batch · outputPlane]` (row = input channel × kernel
 /// offset, column = sample × output position), so the forward product is one large
-/// `W[out, patch] · cols` that OpenBLAS threads over both cores, and the weight gradient is one
+/// `W[out, patch] · cols` split over the cores (`SplitGEMM`), and the weight gradient is one
 /// product with inner size `batch · outputPlane`. im2col, col2im and the NCHW permutes are
 /// split by sample over the cores. Every buffer is kept between batches (no allocation per
 /// batch once the batch size is stable).
@@ -355,7 +356,7 @@ final class ConvolutionEngine {
 
 /// Which path an im2col convolution takes (the one-channel direct path is chosen separately).
 enum ConvolutionStrategy: Equatable {
-    /// Blocked when OpenBLAS runs single-threaded (training), whole-batch otherwise.
+    /// Blocked, unless `ATELIER_CONVOLUTION=whole-batch` is set (to compare the paths).
     case automatic
     /// One column matrix for the whole batch, products split over the cores (`SplitGEMM`).
     case wholeBatch

@@ -2,9 +2,9 @@ import TensorCore
 
 /// A fully connected layer: `y = x Wᵀ + b`, with `W` of shape `[outputs, inputs]` as in PyTorch.
 ///
-/// Forward and backward are three `sgemm` calls on the whole batch; in training, products of
-/// 2^20 multiply-adds and more are split over the cores on `HotWorkers` (see `SplitGEMM`),
-/// otherwise OpenBLAS' threads use both cores. The bias gradient is a column sum.
+/// Forward and backward are three `sgemm` calls on the whole batch; products of 2^20
+/// multiply-adds and more are split over the cores on `HotWorkers` (see `SplitGEMM`; OpenBLAS
+/// itself runs on one thread). The bias gradient is a column sum.
 public final class Linear: Layer {
     public let inputDimensions: Int
     public let outputDimensions: Int

@@ -14,8 +14,8 @@ import TensorCore
 /// ```
 /// Each epoch visits the samples in a new seeded order; the last partial batch is kept. A NaN
 /// or infinite batch loss stops training with `NeuralNetError.nonFiniteLoss` naming the epoch
-/// and batch. While `fit` runs, OpenBLAS is set to one thread and the layers split their large
-/// products over the cores themselves (see `SplitGEMM`); the previous setting is restored after.
+/// and batch. The layers split their large products over the cores themselves (see `SplitGEMM`;
+/// OpenBLAS runs on one thread, so that results never depend on what else the process runs).
 public struct Trainer {
     public var epochs: Int
     public var batchSize: Int
