@@ -128,40 +128,6 @@ struct KMeansTests {
         #expect(a == b)
     }
 
-    /// OpenBLAS stays on one thread (its results depend on its thread count, see `BLAS`), and
-    /// the products Atelier splits over the cores equal the single call.
-    @Test func blasStaysSingleThreadedAndSplitProductsEqualOneCall() {
-        #expect(BLAS.threadCount == 1)
-        var generator = RandomGenerator(seed: 5)
-        let a = Tensor.uniform([301, 97], low: -1, high: 1, generator: &generator)
-        let b = Tensor.uniform([97, 45], low: -1, high: 1, generator: &generator)
-        var whole = [Float](repeating: 0, count: 301 * 45), split = whole
-        a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in
-            BLAS.sgemm(transposeA: false, transposeB: false, m: 301, n: 45, k: 97, a: pa.baseAddress!, leadingA: 97,
-                       b: pb.baseAddress!, leadingB: 45, c: &whole, leadingC: 45)
-            BLAS.splitGemm(transposeA: false, transposeB: false, m: 301, n: 45, k: 97, a: pa.baseAddress!, leadingA: 97,
-                           b: pb.baseAddress!, leadingB: 45, c: &split, leadingC: 45, minimumWork: 1)
-        } }
-        var worst: Float = 0
-        for i in whole.indices { worst = max(worst, abs(whole[i] - split[i])) }
-        #expect(worst < 1e-4)
-        // Split aᵀ a against Double sums.
-        var gram = [Float](repeating: 0, count: 97 * 97)
-        a.withUnsafeBufferPointer { pa in
-            BLAS.splitSyrkTransposed(n: 97, k: 301, a: pa.baseAddress!, leadingA: 97, c: &gram, leadingC: 97, minimumWork: 1)
-        }
-        var worstGram = 0.0
-        for i in 0..<97 {
-            for j in i..<97 {
-                var sum = 0.0
-                for r in 0..<301 { sum += Double(a[r, i]) * Double(a[r, j]) }
-                worstGram = max(worstGram, abs(sum - Double(gram[i * 97 + j])))
-            }
-        }
-        #expect(worstGram < 1e-3)
-        #expect(BLAS.threadCount == 1)
-    }
-
     @Test func rejectsBadInput() {
         let data = Tensor(rows: [[0, 0], [1, 1]])
         #expect(throws: ClusteringError.tooFewPoints(requested: 3, available: 2, what: "points")) {

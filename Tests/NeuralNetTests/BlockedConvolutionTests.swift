@@ -113,6 +113,24 @@ struct BlockedConvolutionTests {
         }
     }
 
+    /// The whole-batch path (`ATELIER_CONVOLUTION=whole-batch`) runs inference in blocks of 64
+    /// samples: over 130 samples (three blocks) it must give what one training forward gives.
+    @Test func wholeBatchInferenceBlocksEqualOneTrainingForward() {
+        var generator = RandomGenerator(seed: 11)
+        let c = Case(channels: 2, outputs: 3, height: 6, width: 6, kernel: 3, stride: 1, padding: 1)
+        let g = c.geometry
+        let input = randomTensor([130, c.channels, c.height, c.width], &generator)
+        let weight = randomTensor([c.outputs, c.channels, c.kernel, c.kernel], &generator)
+        let bias = randomTensor([c.outputs], &generator)
+        let outputShape = [c.outputs, g.outputHeight, g.outputWidth]
+        let engine = ConvolutionEngine(geometry: g, outputChannels: c.outputs, strategy: .wholeBatch)
+        let whole = engine.forward(input, weight: weight, bias: bias, outputShape: outputShape, training: true)
+        let blocks = engine.forward(input, weight: weight, bias: bias, outputShape: outputShape, training: false)
+        #expect(130 > ConvolutionEngine.inferenceChunk * 2)
+        #expect(whole == blocks)
+        #expect(maximumDifference(whole, nestedLoops(input, weight: weight, bias: bias, c)) < 1e-5)
+    }
+
     @Test(arguments: cases)
     func gradientsMatchTheWholeBatchPath(_ c: Case) {
         var generator = RandomGenerator(seed: UInt64(7 + c.channels * 31 + c.kernel))

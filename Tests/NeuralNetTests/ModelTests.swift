@@ -106,8 +106,9 @@ struct ModelTests {
 
 @Suite("Convolution at inference")
 struct ConvolutionInferenceTests {
-    @Test func blockedInferenceEqualsWholeBatch() {
-        // Inference runs the batch in blocks of 64 samples; the result must not depend on it.
+    @Test func inferenceEqualsTrainingForward() {
+        // Training and inference take the same (blocked) path; inference keeps nothing for
+        // backward and must give the same outputs.
         var generator = RandomGenerator(seed: 11)
         let x = Tensor.uniform([130, 2, 6, 6], low: -1, high: 1, generator: &generator)
         let conv = Conv2D(2, 3, kernel: 3, padding: 1)

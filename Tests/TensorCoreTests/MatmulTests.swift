@@ -68,4 +68,49 @@ struct MatmulTests {
         Tensor.gemm(Tensor.zeros([2, 0]), Tensor.zeros([0, 2]), beta: 2, into: &c)
         #expect(c.elements == [6, 6, 6, 6])
     }
+
+    /// Products Atelier splits over the cores (`BLAS.splitGemm`, by rows when m >= n, else by
+    /// columns, with and without a row bias; `splitSyrkTransposed` by rows) against Double sums.
+    /// OpenBLAS itself stays on one thread (its results depend on its thread count, see `BLAS`).
+    @Test("split products equal the Double definition; OpenBLAS stays on one thread")
+    func splitProducts() {
+        var generator = RandomGenerator(seed: 5)
+        for (m, n, k) in [(301, 45, 97), (13, 210, 50)] {
+            let a = Tensor.uniform([m, k], low: -1, high: 1, generator: &generator)
+            let b = Tensor.uniform([k, n], low: -1, high: 1, generator: &generator)
+            let bias = (0..<n).map { Float($0) / 10 }
+            for withBias in [false, true] {
+                var c = [Float](repeating: 7, count: m * n)
+                a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in bias.withUnsafeBufferPointer { pbias in
+                    BLAS.splitGemm(transposeA: false, transposeB: false, m: m, n: n, k: k, a: pa.baseAddress!, leadingA: k,
+                                   b: pb.baseAddress!, leadingB: n, rowBias: withBias ? pbias.baseAddress! : nil,
+                                   c: &c, leadingC: n, minimumWork: 1)
+                } } }
+                var worst = 0.0
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var sum = withBias ? Double(bias[j]) : 0
+                        for t in 0..<k { sum += Double(a[i, t]) * Double(b[t, j]) }
+                        worst = max(worst, abs(sum - Double(c[i * n + j])))
+                    }
+                }
+                #expect(worst < 1e-4, "\(m)x\(n)x\(k), bias \(withBias): \(worst)")
+            }
+        }
+        let a = Tensor.uniform([301, 97], low: -1, high: 1, generator: &generator)
+        var gram = [Float](repeating: 0, count: 97 * 97)
+        a.withUnsafeBufferPointer { pa in
+            BLAS.splitSyrkTransposed(n: 97, k: 301, a: pa.baseAddress!, leadingA: 97, c: &gram, leadingC: 97, minimumWork: 1)
+        }
+        var worstGram = 0.0
+        for i in 0..<97 {
+            for j in i..<97 {
+                var sum = 0.0
+                for r in 0..<301 { sum += Double(a[r, i]) * Double(a[r, j]) }
+                worstGram = max(worstGram, abs(sum - Double(gram[i * 97 + j])))
+            }
+        }
+        #expect(worstGram < 1e-3)
+        #expect(BLAS.threadCount == 1)
+    }
 }
