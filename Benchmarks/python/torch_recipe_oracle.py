@@ -9,7 +9,7 @@ def ramp(n, a, b=0.0, s=1.0): return torch.tensor([math.cos(a * i + b) * s for i
 def proj(n): return torch.tensor([math.sin(0.11 * i + 0.3) for i in range(n)])
 
 def layer_case(name, layer, x, train=True):
-    layer.train(train)
+    layer.train(train); layer.zero_grad()
     x = x.clone().requires_grad_(True)
     y = layer(x)
     (y * proj(y.numel()).reshape(y.shape)).sum().backward()
