@@ -5,6 +5,8 @@ import TensorCore
 @resultBuilder
 public enum LayerBuilder {
     public static func buildExpression(_ layer: any Layer) -> [any Layer] { [layer] }
+    /// A list of layers made by a helper (e.g. "Linear, BatchNorm1D, ReLU" for each width).
+    public static func buildExpression(_ layers: [any Layer]) -> [any Layer] { layers }
     public static func buildBlock(_ parts: [any Layer]...) -> [any Layer] { parts.flatMap { $0 } }
     public static func buildOptional(_ part: [any Layer]?) -> [any Layer] { part ?? [] }
     public static func buildEither(first part: [any Layer]) -> [any Layer] { part }
