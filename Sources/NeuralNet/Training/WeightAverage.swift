@@ -1,8 +1,12 @@
 import TensorCore
 
 /// An exponential moving average of a model's weights (Polyak averaging as in timm's
-/// `ModelEmaV2`): after every optimizer step `average ← decay · average + (1 - decay) · weights`,
-/// over the parameters and the buffers (BatchNorm's running statistics) alike.
+/// `ModelEmaV2`): after every optimizer step `average ← d · average + (1 - d) · weights`, over
+/// the parameters and the buffers (BatchNorm's running statistics) alike.
+///
+/// `d = min(decay, (1 + t) / (10 + t))` after t updates, TensorFlow's `ExponentialMovingAverage`
+/// with `num_updates`: without that warm-up a decay of 0.999 would keep the average at the
+/// random initial weights for the first thousand steps, longer than a small run lasts.
 ///
 /// Why: the weights at the end of an epoch sit wherever the last noisy steps left them; their
 /// average over the last ~1/(1 - decay) steps usually scores better, so evaluation and the saved
@@ -10,6 +14,8 @@ import TensorCore
 public struct WeightAverage {
     public let decay: Float
     private(set) var average: [Tensor]
+    /// Updates so far (t).
+    public private(set) var updates = 0
 
     /// Starts the average at the model's current weights.
     public init(of model: Sequential, decay: Float) {
@@ -21,7 +27,9 @@ public struct WeightAverage {
     /// Moves the average towards the model's current weights.
     public mutating func update(from model: Sequential) {
         let current = model.parameters + model.buffers
-        let (keep, take) = (decay, 1 - decay)
+        let effective = Swift.min(decay, Float(1 + updates) / Float(10 + updates))
+        updates += 1
+        let (keep, take) = (effective, 1 - effective)
         for index in average.indices {
             current[index].value.withUnsafeBufferPointer { w in
                 average[index].withUnsafeMutableBufferPointer { a in
