@@ -11,7 +11,7 @@ let package = Package(
     products: [
         .library(name: "Atelier", targets: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection",
-            "Clustering", "Embedding", "NeuralNet", "Plotting", "Fraud", "Reports", "Studies",
+            "Clustering", "Embedding", "NeuralNet", "Plotting", "Fraud", "Reports", "Studies", "StudyObjectives",
         ]),
         .executable(name: "atelier", targets: ["atelier"]),
         .executable(name: "atelier-bench", targets: ["AtelierBenchmarks"]),
@@ -39,6 +39,8 @@ let package = Package(
         // Hyperparameter studies: the engine (spaces, trials, samplers, pruners, in-memory storage)
         // needs no neural network; storage drivers and training objectives sit above it.
         .target(name: "Studies", dependencies: ["TensorCore"]),
+        // Built-in objectives of studies: training a zoo model on an image dataset.
+        .target(name: "StudyObjectives", dependencies: ["Studies", "NeuralNet", "Datasets", "TensorCore"]),
         .target(name: "Plotting", dependencies: ["TensorCore", "CCairo", "CPNG", "CZlib"], exclude: ["README.md"]),
         .target(name: "Fraud", dependencies: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection", "NeuralNet", "Plotting",
