@@ -80,6 +80,8 @@ public struct PreparedData {
             return prepared
         case let .table(path, labelColumn):
             return try loadTable(path, labelColumn: labelColumn, recipe: recipe)
+        case let .provided(name):
+            throw NeuralNetError.invalidArgument("the recipe's data (\(name)) is provided by the caller: pass it to TrainingRun.train(on:)")
         }
     }
 
