@@ -74,6 +74,6 @@ public struct DataFileSummary: Codable, Sendable, Equatable {
 extension Dataset {
     /// The folder holding the MNIST files, found as `mnist(_:)` finds it.
     public static func locateMNIST(directory: String? = nil) throws -> String {
-        try locate("mnist", explicit: directory, environment: "ATELIER_MNIST_DIR", systemFallback: nil)
+        try DataLocator.mnist.locate(directory: directory)
     }
 }

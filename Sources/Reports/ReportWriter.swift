@@ -81,7 +81,7 @@ public final class ReportWriter {
             throw ReportError(report: name, step: "commit", reason: "figure \(path) was referenced but not written")
         }
         var allMetrics = metrics
-        allMetrics["timings_seconds"] = .object(Dictionary(document.timings.map { ($0.0, JSONValue.finite($0.1)) }, uniquingKeysWith: { $1 }))
+        allMetrics["timingsSeconds"] = .object(Dictionary(document.timings.map { ($0.0, JSONValue.finite($0.1)) }, uniquingKeysWith: { $1 }))
         allMetrics["configuration"] = .object(Dictionary(document.configuration.map { ($0.0, JSONValue.string($0.1)) }, uniquingKeysWith: { $1 }))
         allMetrics["generated"] = .string(generatedAt)
         let encoder = JSONEncoder()

@@ -42,7 +42,7 @@ struct FraudCommand: ParsableCommand {
         }
 
         func run() throws {
-            let statistics = try PublishedStatistics.load(PublishedStatistics.locate(explicit: stats))
+            let statistics = try PublishedStatistics.load(explicit: stats)
             let generator = SyntheticCreditCard(rows: rows, fraudRows: fraudRows, seed: seed, camouflageShare: camouflage, camouflageShift: camouflageShift)
             let start = Date()
             let data = try generator.write(to: out, statistics: statistics)
