@@ -25,6 +25,15 @@ public struct NumericTable: Sendable, Equatable {
         return index
     }
 
+    /// Index of the column called `name` in the table read from `path`; the error names the file,
+    /// the flag that asked for the column, and the columns there are.
+    public func columnIndex(_ name: String, in path: String, flag: String) throws -> Int {
+        guard let index = columnNames.firstIndex(of: name) else {
+            throw DatasetError.invalidArgument("\(path): no column named '\(name)' (\(flag)); the columns are \(columnNames.joined(separator: ", "))")
+        }
+        return index
+    }
+
     /// The values of one column.
     public func column(_ name: String) throws -> [Float] {
         let index = try columnIndex(name)
@@ -124,6 +133,31 @@ public enum CSV {
     /// Bytes examined for a NUL when deciding whether a file is text.
     static let binaryProbeLength = 8192
 
+    /// Fails unless `data` could be a text CSV separated by `delimiter`: no NUL byte near the start
+    /// (a PNG, a checkpoint), and a header that is not one column holding another delimiter.
+    /// Readers with their own header handling (the credit-card schema) call it first so these
+    /// two mistakes get the same message everywhere.
+    public static func checkLooksLikeCSV(_ data: Data, path: String, delimiter: Character = ",") throws {
+        try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            try checkText(bytes, path: path)
+            var end = 0
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            let header = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
+            if splitHeader(header, delimiter: delimiter).count == 1,
+               let other = [",", ";", "\t", "|"].first(where: { $0 != String(delimiter) && header.contains($0) }) {
+                throw DatasetError.wrongDelimiter(path: path, expected: String(delimiter), found: other)
+            }
+        }
+    }
+
+    /// A PNG, a gzip member inside a tar, a checkpoint: a NUL byte never occurs in a text CSV.
+    static func checkText(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws {
+        if let nul = UnsafeBufferPointer(rebasing: bytes[0..<min(bytes.count, binaryProbeLength)]).firstIndex(of: 0) {
+            throw DatasetError.binaryData(path: path, offset: nul, expected: "a text CSV")
+        }
+    }
+
     /// Parses numeric CSV bytes; `path` only names the source in errors.
     public static func parseNumeric(_ data: Data, path: String, delimiter: Character = ",") throws -> NumericTable {
         guard let separator = delimiter.asciiValue else {
@@ -132,10 +166,7 @@ public enum CSV {
         return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> NumericTable in
             let bytes = raw.bindMemory(to: UInt8.self)
             guard !bytes.isEmpty else { throw DatasetError.emptyFile(path: path) }
-            // A PNG, a gzip member inside a tar, a checkpoint: a NUL byte never occurs in a text CSV.
-            if let nul = UnsafeBufferPointer(rebasing: bytes[0..<min(bytes.count, binaryProbeLength)]).firstIndex(of: 0) {
-                throw DatasetError.binaryData(path: path, offset: nul, expected: "a text CSV")
-            }
+            try checkText(bytes, path: path)
             var headerEnd = 0
             while headerEnd < bytes.count && bytes[headerEnd] != 0x0A { headerEnd += 1 }
             var headerText = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<headerEnd]), as: UTF8.self)

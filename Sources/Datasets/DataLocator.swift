@@ -30,6 +30,12 @@ public struct DataLocator: Sendable, Equatable {
     /// A system-wide folder searched last.
     public var systemFolder: String?
 
+    /// Folders holding one subfolder per dataset, given on a command line that reads several
+    /// datasets (`report --data-dir ROOT`), searched right after `--data-dir` and before the
+    /// environment. A task-local rather than a parameter so that every dataset load inside a
+    /// report run sees it without each report threading it through its own helpers.
+    @TaskLocal public static var commandLineRoots: [String] = []
+
     /// The variable naming a folder that holds one subfolder per dataset.
     public static let rootVariable = "ATELIER_DATA_DIR"
 
@@ -98,7 +104,7 @@ public struct DataLocator: Sendable, Equatable {
             for sub in folderNames { places.append(Place(path: (root as NSString).appendingPathComponent(sub), reason: reason, explicit: false)) }
         }
         if let directory { explicitFolder(directory, "--data-dir") }
-        for root in roots { under(root, "--data-dir") }
+        for root in roots + Self.commandLineRoots { under(root, "--data-dir") }
         if let value = environment[environmentVariable], !value.isEmpty { explicitFolder(value, environmentVariable) }
         if let root = environment[Self.rootVariable], !root.isEmpty { under(root, Self.rootVariable) }
         var url = URL(fileURLWithPath: currentDirectory).standardizedFileURL

@@ -16,8 +16,8 @@ struct DatasetInfoCommandTests {
         let labels = mnist.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path
         let result = try AtelierBinary.run(["dataset", "info", labels, "--json"])
         #expect(result.status == 0, "\(result.standardError)")
-        let decoded = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]]
-        let summary = try #require(decoded?.first)
+        let decoded = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        let summary = try #require((decoded?["summaries"] as? [[String: Any]])?.first)
         #expect(summary["format"] as? String == "idx-labels+gzip")
         #expect(summary["records"] as? Int == 10_000)
         let histogram = try #require(summary["labelHistogram"] as? [String: Int])

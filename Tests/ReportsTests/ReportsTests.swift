@@ -208,7 +208,40 @@ struct ReportFailureTests {
         }
         #expect(try TinyRun.read(previous.appendingPathComponent("index.html").path) == "previous page")
         #expect(try FileManager.default.contentsOfDirectory(atPath: previous.appendingPathComponent("figures").path).isEmpty)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["datasets"], "no staging folder left behind")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["datasets", "index.html"], "no staging folder left behind")
+        let index = try TinyRun.read(root.appendingPathComponent("index.html").path)
+        #expect(index.contains("from an earlier run: this run failed") && index.contains("failed at step 'train model'"))
+    }
+
+    @Test("a batch with a failing report still writes the others and an index; no earlier folder is not claimed as kept")
+    func failureWithoutPreviousFolder() throws {
+        let root = TestSupport.temporaryDirectory("atelier-report-failure-fresh")
+        let context = ReportContext(profile: .tiny, seed: 0, outputRoot: root.path)
+        do {
+            try ReportCatalog.run(builders: [FailingReport.self, FraudReport.self], context: context)
+            Issue.record("the failing report did not throw")
+        } catch let error as ReportError {
+            #expect(error.previousFolderKept == false && error.completed == ["fraud"])
+            #expect(error.description.contains("no datasets/ folder was written") && !error.description.contains("intact"), "\(error)")
+            #expect(error.description.contains("index.html links the reports written: fraud"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["fraud", "index.html"])
+        let index = try TinyRun.read(root.appendingPathComponent("index.html").path)
+        #expect(index.contains("fraud/index.html") && index.contains("Failed in this run") && index.contains("train model"))
+    }
+
+    @Test("staging folders of killed runs are removed; those of a live process are kept")
+    func staleStagingFolders() throws {
+        let root = TestSupport.temporaryDirectory("atelier-report-stale")
+        // PIDs above the kernel's pid_max (4,194,304 at most) belong to no process.
+        let dead = [".cnn.staging-99999999", ".fraud.old-99999998"]
+        let alive = ".cnn.staging-\(ProcessInfo.processInfo.processIdentifier)"
+        for name in dead + [alive, ".hidden-notes"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
+        let removed = ReportWriter.removeStaleFolders(in: root.path)
+        #expect(Set(removed.map { ($0 as NSString).lastPathComponent }) == Set(dead))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == [alive, ".hidden-notes"].sorted())
     }
 
     @Test("an unknown report name is a clear error")

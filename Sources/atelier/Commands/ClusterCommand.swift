@@ -86,7 +86,7 @@ struct ClusterCommand: ParsableCommand {
         if let out { try OutputCheck.file(out) }
         let input = try data.load(extraColumn: assignmentColumn)
         if input.extra == nil && clusterCount > input.features.rowCount {
-            throw ValidationError("--k \(clusterCount) is more than the \(input.features.rowCount) samples of \(input.source); expected at most \(input.features.rowCount)")
+            throw DatasetError.invalidArgument("--k \(clusterCount) is more than the \(input.features.rowCount) samples of \(input.source); expected at most \(input.features.rowCount)")
         }
         let start = DispatchTime.now().uptimeNanoseconds
         var report = Report(source: input.source, samples: input.features.rowCount, features: input.features.rowLength,

@@ -45,7 +45,9 @@ struct GalleryCommand: ParsableCommand {
         try OutputCheck.file(out)
         let started = Date()
         let data = try Dataset.named(dataset, split: Split(rawValue: split)!, directory: dataDir)
-        guard start < data.count else { throw ValidationError("--start \(start) is past the \(data.count) images of \(dataset) \(split)") }
+        guard start < data.count else {
+            throw DatasetError.invalidArgument("--start \(start) is past the \(data.count) images of \(dataset) \(split); expected at most \(data.count - 1)")
+        }
         let subset = data.subset(start..<min(data.count, start + rows * cols))
         let images = subset.images()
         let names = subset.labels.map { $0 < subset.classNames.count ? subset.classNames[$0] : String($0) }

@@ -51,7 +51,7 @@ struct PCACommand: ParsableCommand {
         let limit = min(input.features.rowLength, input.features.rowCount)
         if components > limit {
             let what = input.features.rowLength <= input.features.rowCount ? "\(input.features.rowLength) features" : "\(input.features.rowCount) samples"
-            throw ValidationError("--components \(components) is more than the \(what) of \(input.source); expected at most \(limit)")
+            throw DatasetError.invalidArgument("--components \(components) is more than the \(what) of \(input.source); expected at most \(limit)")
         }
         let ((fitted, coordinates), seconds) = try timed { try PCA(componentCount: components).fitTransform(input.features) }
         if let out {

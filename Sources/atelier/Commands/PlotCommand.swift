@@ -64,8 +64,8 @@ struct PlotCommand: ParsableCommand {
         }
 
         /// The values of `name` as Double; a column without a single number is an error naming it.
-        func column(_ name: String, of table: NumericTable) throws -> [Double] {
-            let values = try table.column(name)
+        func column(_ name: String, of table: NumericTable, flag: String) throws -> [Double] {
+            let values = table.column(at: try table.columnIndex(name, in: input, flag: flag))
             guard values.contains(where: \.isFinite) else {
                 throw DatasetError.invalidArgument("\(input): column '\(name)' has no numbers (its \(values.count) cells are empty, NaN or infinite); expected at least one")
             }
@@ -129,10 +129,10 @@ struct PlotCommand: ParsableCommand {
         func run() throws {
             let started = Date()
             let table = try options.table()
-            let xs = try options.column(x, of: table), ys = try options.column(y, of: table)
+            let xs = try options.column(x, of: table, flag: "--x"), ys = try options.column(y, of: table, flag: "--y")
             var figure = options.figure()
             if let color {
-                let values = try options.column(color, of: table).map(Float.init)
+                let values = try options.column(color, of: table, flag: "--color").map(Float.init)
                 if PlotCommand.isCategorical(values) {
                     // Rows whose label is NaN are dropped from the plot (and counted as skipped).
                     let keep = values.indices.filter { values[$0].isFinite }
@@ -167,10 +167,10 @@ struct PlotCommand: ParsableCommand {
         func run() throws {
             let started = Date()
             let table = try options.table()
-            let xs = try x.map { try options.column($0, of: table) } ?? (0..<table.rowCount).map(Double.init)
+            let xs = try x.map { try options.column($0, of: table, flag: "--x") } ?? (0..<table.rowCount).map(Double.init)
             var figure = options.figure()
             for column in y {
-                try figure[0].line(x: xs, y: try options.column(column, of: table), label: y.count > 1 ? column : nil)
+                try figure[0].line(x: xs, y: try options.column(column, of: table, flag: "--y"), label: y.count > 1 ? column : nil)
             }
             figure[0].xLabel = x ?? "row"
             figure[0].yLabel = y.count == 1 ? y[0] : nil
@@ -198,14 +198,16 @@ struct PlotCommand: ParsableCommand {
         func run() throws {
             let started = Date()
             let table = try options.table()
-            let values = try options.column(x, of: table)
+            let values = try options.column(x, of: table, flag: "--x")
             var figure = options.figure()
             let finite = values.filter { $0.isFinite }
             guard let low = finite.min(), let high = finite.max() else { throw PlotError.emptySeries("column '\(x)' of \(options.input)") }
             if let color {
-                let classes = try options.column(color, of: table).map(Float.init)
+                let classes = try options.column(color, of: table, flag: "--color").map(Float.init)
                 let keys = Set(classes.filter { $0.isFinite }).sorted()
-                guard keys.count <= 20 else { throw ValidationError("--color column '\(color)' has \(keys.count) distinct values; at most 20 classes") }
+                guard keys.count <= 20 else {
+                    throw DatasetError.invalidArgument("\(options.input): --color column '\(color)' has \(keys.count) distinct values; expected at most 20 classes")
+                }
                 for key in keys {
                     let members = values.indices.filter { classes[$0] == key }.map { values[$0] }
                     try figure[0].histogram(members, bins: .count(bins), range: low...high, density: true,

@@ -85,7 +85,10 @@ struct AnalysisInputOptions: ParsableArguments {
         }
         // A column called `label` is the class, never a feature, unless --features names it.
         let labelName = labelColumn ?? (table.columnNames.contains("label") && !list(features).contains("label") ? "label" : nil)
-        if let labelName { _ = try table.columnIndex(labelName) }
+        for (flag, names) in [("--label-column", [labelName].compactMap { $0 }), ("--assignment-column", [extraColumn].compactMap { $0 }),
+                              ("--features", list(features)), ("--exclude-columns", list(excludeColumns))] {
+            for name in names { _ = try table.columnIndex(name, in: path, flag: flag) }
+        }
         func integers(_ name: String) throws -> [Int] {
             let column = try table.columnIndex(name)
             try table.requireComplete([name], path: path)

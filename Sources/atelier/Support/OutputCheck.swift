@@ -36,10 +36,8 @@ enum OutputCheck {
                 throw Failure(flag: flag, path: path, reason: "\(folder) is a file; expected a folder")
             }
         } else {
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw Failure(flag: flag, path: path, reason: "cannot create the folder \(folder) (\(posixReason(error))); expected a writable place")
+            if let reason = createFolders(folder) {
+                throw Failure(flag: flag, path: path, reason: "cannot create the folder \(folder) (\(reason)); expected a writable place")
             }
         }
         let probe = (folder as NSString).appendingPathComponent(".atelier-write-check-\(getpid())")
@@ -52,12 +50,14 @@ enum OutputCheck {
         unlink(probe)
     }
 
-    /// The system's reason for a failed file operation ("Permission denied"), not Foundation's
-    /// "The operation could not be completed".
-    static func posixReason(_ error: Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let code = underlying?.code, underlying?.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(code))) }
-        if (error as NSError).domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32((error as NSError).code))) }
-        return error.localizedDescription
+    /// `mkdir -p` with the system's reason on failure ("Permission denied", "No such file or
+    /// directory"), which Foundation's errors bury under "The operation could not be completed".
+    static func createFolders(_ folder: String) -> String? {
+        var built = folder.hasPrefix("/") ? "" : "."
+        for component in folder.split(separator: "/") {
+            built += "/" + component
+            if mkdir(built, 0o755) != 0 && errno != EEXIST { return String(cString: strerror(errno)) }
+        }
+        return nil
     }
 }
