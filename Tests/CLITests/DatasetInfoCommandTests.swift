@@ -93,15 +93,17 @@ enum AtelierBinary {
         var standardError: String
     }
 
-    /// Runs the binary with `arguments`; `environment` entries are added to (or override) this process's.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs the binary with `arguments` in `directory` (the repository unless given);
+    /// `environment` entries are added to (or override) this process's, and `removing` are unset.
+    static func run(_ arguments: [String], environment: [String: String] = [:], removing: [String] = [],
+                    in directory: URL = TestSupport.repositoryRoot) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if !environment.isEmpty || !removing.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { !removing.contains($0.key) }
         }
-        process.currentDirectoryURL = TestSupport.repositoryRoot
+        process.currentDirectoryURL = directory
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error

@@ -13,9 +13,11 @@ struct ClusterCommand: ParsableCommand {
         A CSV's label column (--label-column, default label when present) is used for purity, ARI and NMI and is never a feature. With --assignment-column the clustering in that column is scored and k-means is not run. --out is a CSV file with one row per sample (cluster, and label when known).
 
         Examples:
-          atelier cluster --dataset mnist --limit 2000 --k 10 --n-init 3 --seed 0 --out runs/assignments.csv
+          atelier cluster --dataset mnist --limit 2000 --k 10 --n-init 3 --seed 0 \\
+              --out runs/assignments.csv
           atelier cluster --input runs/ae/latent.csv --k 10
-          atelier cluster --input runs/assignments.csv --assignment-column cluster --features cluster
+          atelier cluster --input runs/assignments.csv --assignment-column cluster \\
+              --features cluster
         """
     )
 

@@ -14,7 +14,8 @@ struct EncodeCommand: ParsableCommand {
 
         Examples:
           atelier encode --checkpoint runs/ae/checkpoint.atnn --out runs/ae/latent.csv
-          atelier encode --checkpoint runs/ae/checkpoint.atnn --split train --limit 5000 --out runs/ae/latent-train.csv --json
+          atelier encode --checkpoint runs/ae/checkpoint.atnn --split train \\
+              --limit 5000 --out runs/ae/latent-train.csv --json
         """
     )
 

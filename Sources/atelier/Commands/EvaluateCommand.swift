@@ -13,7 +13,8 @@ struct EvaluateCommand: ParsableCommand {
         discussion: """
         Examples:
           atelier evaluate --checkpoint runs/lenet5/checkpoint.atnn
-          atelier evaluate --checkpoint runs/lenet5/checkpoint.atnn --dataset mnist --split train --limit 1000 --json
+          atelier evaluate --checkpoint runs/lenet5/checkpoint.atnn --dataset mnist \\
+              --split train --limit 1000 --json
         """
     )
 

@@ -16,10 +16,14 @@ struct FraudCommand: ParsableCommand {
         The real Kaggle creditcard.csv (ULB) is read when you have it; otherwise fraud synth draws a seeded synthetic file from the published per-class statistics compiled into atelier, and everything made from it says synthetic.
 
         Examples:
-          atelier fraud synth --rows 20000 --seed 0 --out runs/creditcard-synthetic.csv
-          atelier fraud explore --input runs/creditcard-synthetic.csv --out runs/fraud-explore
-          atelier fraud select --input runs/creditcard-synthetic.csv --top 10 --out runs/fraud-select
-          atelier fraud train --input runs/creditcard-synthetic.csv --top 10 --hidden 32,16 --out runs/fraud-train
+          atelier fraud synth --rows 20000 --seed 0 \\
+              --out runs/creditcard-synthetic.csv
+          atelier fraud explore --input runs/creditcard-synthetic.csv \\
+              --out runs/fraud-explore
+          atelier fraud select --input runs/creditcard-synthetic.csv --top 10 \\
+              --out runs/fraud-select
+          atelier fraud train --input runs/creditcard-synthetic.csv --top 10 \\
+              --hidden 32,16 --out runs/fraud-train
         """,
         subcommands: [Synth.self, Explore.self, Select.self, Train.self]
     )

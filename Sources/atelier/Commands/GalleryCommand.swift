@@ -12,8 +12,10 @@ struct GalleryCommand: ParsableCommand {
         --out is one figure file; its extension (.png, .svg, .pdf) picks the format.
 
         Examples:
-          atelier gallery --dataset mnist --split train --rows 8 --cols 18 --out runs/digits.png
-          atelier gallery --dataset fashion-mnist --rows 4 --cols 10 --colormap gray_r --out runs/fashion.svg
+          atelier gallery --dataset mnist --split train --rows 8 --cols 18 \\
+              --out runs/digits.png
+          atelier gallery --dataset fashion-mnist --rows 4 --cols 10 \\
+              --colormap gray_r --out runs/fashion.svg
         """
     )
 

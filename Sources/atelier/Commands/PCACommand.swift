@@ -14,8 +14,10 @@ struct PCACommand: ParsableCommand {
         --out is a CSV file with columns pc1..pcK, plus label when labels are known. A CSV's label column (--label-column, default label when present) is never a feature.
 
         Examples:
-          atelier pca --dataset mnist --split all --limit 5000 --components 50 --out runs/mnist-pca50.csv
-          atelier pca --input runs/ae/latent.csv --components 2 --out runs/latent-pca2.csv --json
+          atelier pca --dataset mnist --split all --limit 5000 --components 50 \\
+              --out runs/mnist-pca50.csv
+          atelier pca --input runs/ae/latent.csv --components 2 \\
+              --out runs/latent-pca2.csv --json
         """
     )
 

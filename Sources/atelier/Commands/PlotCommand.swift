@@ -12,9 +12,12 @@ struct PlotCommand: ParsableCommand {
         Empty cells are missing values: a row missing a plotted value is skipped (and counted), other columns may have gaps. --out is one figure file whose extension picks the format (demo: a folder).
 
         Examples:
-          atelier plot line --input runs/lenet5/history.csv --x epoch --y trainLoss --y valLoss --out runs/loss.png
-          atelier plot scatter --input runs/tsne.csv --x x --y y --color label --out runs/tsne-again.svg
-          atelier plot hist --input runs/creditcard-synthetic.csv --x V14 --color Class --bins 50 --out runs/v14.png
+          atelier plot line --input runs/lenet5/history.csv --x epoch --y trainLoss \\
+              --y valLoss --out runs/loss.png
+          atelier plot scatter --input runs/tsne.csv --x x --y y --color label \\
+              --out runs/tsne-again.svg
+          atelier plot hist --input runs/creditcard-synthetic.csv --x V14 \\
+              --color Class --bins 50 --out runs/v14.png
           atelier plot demo --out runs/figures
         """,
         subcommands: [Scatter.self, Line.self, Hist.self, Demo.self]
@@ -125,6 +128,11 @@ struct PlotCommand: ParsableCommand {
         @Option(help: "Column to colour by: whole numbers 0...19 are categories, anything else a continuous value.") var color: String?
         @Option(help: "Colormap for a continuous colour column (viridis, magma, gray, coolwarm, RdBu).") var colormap: String = "viridis"
         @Option(help: "Marker diameter in points.") var size: Double = 3
+
+        func validate() throws {
+            do { _ = try Colormap(named: colormap) } catch { throw ValidationError("--colormap: \(error)") }
+            guard size > 0, size.isFinite else { throw ValidationError("--size must be positive, got \(size)") }
+        }
 
         func run() throws {
             let started = Date()

@@ -15,8 +15,10 @@ struct TSNECommand: ParsableCommand {
         --out is a CSV file with columns x, y (and label when labels are known); --plot a figure. A CSV's label column (--label-column, default label when present) colours the plot and is never a feature.
 
         Examples:
-          atelier tsne --dataset mnist --limit 2000 --components 50 --perplexity 30 --seed 0 --out runs/tsne.csv --plot runs/tsne.png
-          atelier tsne --input runs/ae/latent.csv --limit 2000 --components 0 --out runs/latent-tsne.csv
+          atelier tsne --dataset mnist --limit 2000 --components 50 --perplexity 30 \\
+              --seed 0 --out runs/tsne.csv --plot runs/tsne.png
+          atelier tsne --input runs/ae/latent.csv --limit 2000 --components 0 \\
+              --out runs/latent-tsne.csv
         """
     )
 

@@ -15,9 +15,12 @@ struct TrainCommand: ParsableCommand {
         --out is a folder: it receives checkpoint.atnn, history.csv and metrics.json, and is checked before training starts. Classifiers train with cross-entropy, the autoencoder with MSE against its input. With --patience, a stratified --validation-fraction (default 0.1) of the training set is held out and early stopping restores the best epoch's weights.
 
         Examples:
-          atelier train --model lenet5 --dataset mnist --epochs 3 --batch 64 --optimizer adam --lr 1e-3 --out runs/lenet5
-          atelier train --model autoencoder --latent 32 --epochs 5 --batch 128 --out runs/ae
-          atelier train --model mlp --hidden 256,128 --epochs 10 --patience 2 --limit 10000 --out runs/mlp
+          atelier train --model lenet5 --dataset mnist --epochs 3 --batch 64 \\
+              --optimizer adam --lr 1e-3 --out runs/lenet5
+          atelier train --model autoencoder --latent 32 --epochs 5 --batch 128 \\
+              --out runs/ae
+          atelier train --model mlp --hidden 256,128 --epochs 10 --patience 2 \\
+              --limit 10000 --out runs/mlp
         """
     )
 
