@@ -28,11 +28,11 @@ public struct TrainingHistory: Sendable, Equatable, Codable {
 
     public init() {}
 
-    /// CSV with a header: `epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds,samples_per_second`;
+    /// CSV with a header: `epoch,trainLoss,trainAccuracy,valLoss,valAccuracy,seconds,samplesPerSecond`;
     /// missing values are empty fields.
     public var csv: String {
         func field(_ value: Double?) -> String { value.map { String(format: "%.6g", $0) } ?? "" }
-        var lines = ["epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds,samples_per_second"]
+        var lines = ["epoch,trainLoss,trainAccuracy,valLoss,valAccuracy,seconds,samplesPerSecond"]
         for r in records {
             lines.append([String(r.epoch), field(r.trainingLoss), field(r.trainingAccuracy), field(r.validationLoss),
                           field(r.validationAccuracy), field(r.seconds), field(r.samplesPerSecond)].joined(separator: ","))

@@ -12,10 +12,15 @@ struct TrainCommand: ParsableCommand {
         commandName: "train",
         abstract: "Train a model (perceptron, shallow, mlp, lenet5, cnn3, autoencoder, conv1d) on MNIST or Fashion-MNIST.",
         discussion: """
-        Writes OUT/checkpoint.atnn, OUT/history.csv and OUT/metrics.json. Classifiers train with
-        cross-entropy, the autoencoder with MSE against its input. With --patience, a stratified
-        --validation-fraction (default 0.1) of the training set is held out and early stopping
-        restores the best epoch's weights.
+        --out is a folder: it receives checkpoint.atnn, history.csv and metrics.json, and is checked before training starts. Classifiers train with cross-entropy, the autoencoder with MSE against its input. With --patience, a stratified --validation-fraction (default 0.1) of the training set is held out and early stopping restores the best epoch's weights.
+
+        Examples:
+          atelier train --model lenet5 --dataset mnist --epochs 3 --batch 64 \\
+              --optimizer adam --lr 1e-3 --out runs/lenet5
+          atelier train --model autoencoder --latent 32 --epochs 5 --batch 128 \\
+              --out runs/ae
+          atelier train --model mlp --hidden 256,128 --epochs 10 --patience 2 \\
+              --limit 10000 --out runs/mlp
         """
     )
 
@@ -25,7 +30,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "mnist or fashion-mnist.")
     var dataset = "mnist"
 
-    @Option(help: "Folder holding the dataset's IDX files (default: datasets/NAME found upwards).")
+    @Option(help: "Folder holding the dataset's IDX files (default: see CONVENTIONS.md, data lookup).")
     var dataDir: String?
 
     @Option(help: "Number of epochs.")
@@ -93,11 +98,13 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--validation-fraction must be in [0, 1)")
         }
         if let limit, limit <= 0 { throw ValidationError("--limit must be positive") }
+        try CheckpointArgument.checkDataset(dataset)
         _ = try hiddenSizes()
         do { _ = try Optimizers.named(optimizer, learningRate: lr) } catch { throw ValidationError("\(error)") }
     }
 
     func run() throws {
+        try OutputCheck.folder(out)
         let network = try ModelZoo.make(model, hidden: try hiddenSizes(), latent: latent, seed: seed)
         let isAutoencoder = ModelZoo.isAutoencoder(network)
         let inputShape = network.inputShape ?? [784]
@@ -156,7 +163,7 @@ struct TrainCommand: ParsableCommand {
             validationSamples: validationSet?.count ?? 0, testSamples: testSet.count,
             epochsRun: history.records.count, bestEpoch: history.bestEpoch, stoppedEarly: history.stoppedEarly,
             secondsPerEpoch: history.records.map(\.seconds), testLoss: test.loss, testAccuracy: test.accuracy,
-            parameters: network.parameterCount, checkpoint: checkpointPath, historyFile: historyPath, epochs: history.records)
+            parameters: network.parameterCount, files: [checkpointPath, historyPath, metricsPath], epochs: history.records)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try FileIO.writeAtomically(try encoder.encode(report), to: metricsPath)
@@ -188,8 +195,8 @@ struct TrainReport: Codable {
     var testLoss: Double
     var testAccuracy: Double?
     var parameters: Int
-    var checkpoint: String
-    var historyFile: String
+    /// The files the run wrote: checkpoint, history.csv, metrics.json.
+    var files: [String]
     /// Every epoch's record.
     var epochs: [EpochRecord]
 }
