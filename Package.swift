@@ -3,7 +3,7 @@ import PackageDescription
 
 // Atelier: datasets, preprocessing, neural networks, analysis and figures in Swift on Linux.
 // Layering (lower targets never import higher ones):
-//   C shims -> TensorCore -> Datasets, Preprocessing, Metrics -> FeatureSelection, Clustering,
+//   C shims -> TensorCore -> Datasets, Preprocessing, Metrics, Studies -> FeatureSelection, Clustering,
 //   Embedding, NeuralNet, Plotting, LinearModels -> Fraud -> Reports -> atelier (CLI)
 let package = Package(
     name: "Atelier",
@@ -11,7 +11,7 @@ let package = Package(
     products: [
         .library(name: "Atelier", targets: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection",
-            "Clustering", "Embedding", "NeuralNet", "Plotting", "LinearModels", "Fraud", "Reports",
+            "Clustering", "Embedding", "NeuralNet", "Plotting", "LinearModels", "Fraud", "Reports", "Studies", "StudyObjectives",
         ]),
         .executable(name: "atelier", targets: ["atelier"]),
         .executable(name: "atelier-bench", targets: ["AtelierBenchmarks"]),
@@ -36,6 +36,11 @@ let package = Package(
         .target(name: "Clustering", dependencies: ["TensorCore", "Metrics"]),
         .target(name: "Embedding", dependencies: ["TensorCore", "Clustering"]),
         .target(name: "NeuralNet", dependencies: ["TensorCore", "Datasets", "Metrics"]),
+        // Hyperparameter studies: the engine (spaces, trials, samplers, pruners, in-memory storage)
+        // needs no neural network; storage drivers and training objectives sit above it.
+        .target(name: "Studies", dependencies: ["TensorCore"]),
+        // Built-in objectives of studies: training a zoo model on an image dataset.
+        .target(name: "StudyObjectives", dependencies: ["Studies", "NeuralNet", "Datasets", "TensorCore"]),
         .target(name: "Plotting", dependencies: ["TensorCore", "CCairo", "CPNG", "CZlib"], exclude: ["README.md"]),
         .target(name: "LinearModels", dependencies: ["TensorCore", "Metrics"]),
         .target(name: "Fraud", dependencies: [
@@ -68,6 +73,7 @@ let package = Package(
         .testTarget(name: "LinearModelsTests", dependencies: ["LinearModels", "Datasets", "Metrics", "TestSupport"]),
         .testTarget(name: "FraudTests", dependencies: ["Fraud", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
+        .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )
