@@ -56,7 +56,8 @@ public enum LossCurvesFigure {
         return figure
     }
 
-    static func formatStep(_ step: Double) -> String {
+    /// A step number as people write it: "12", or "12.50" for a fraction of an epoch.
+    public static func formatStep(_ step: Double) -> String {
         step == step.rounded() ? String(Int(step)) : String(format: "%.2f", step)
     }
 }

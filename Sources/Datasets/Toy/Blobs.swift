@@ -15,6 +15,26 @@ extension Toy {
         let centerValues = (0..<(centers * features)).map { _ in
             centerBox.lowerBound + (centerBox.upperBound - centerBox.lowerBound) * generator.uniformDouble()
         }
+        return try blobs(samples: samples, centerValues: centerValues, features: features,
+                         clusterStandardDeviation: clusterStandardDeviation, generator: &generator)
+    }
+
+    /// Clusters around given centres (scikit-learn's `make_blobs(centers=array)`), e.g. two blobs far
+    /// enough apart to be linearly separable: `[[-2, -2], [2, 2]]`.
+    public static func blobs(samples: Int = 100, centers: [[Double]], clusterStandardDeviation: Double = 1,
+                             seed: UInt64 = 0) throws -> ToyDataset {
+        try check(samples: samples, noise: clusterStandardDeviation, "blobs")
+        guard let features = centers.first?.count, features >= 1, centers.allSatisfy({ $0.count == features }) else {
+            throw DatasetError.invalidArgument("blobs: centres must be non-empty and all of the same length")
+        }
+        var generator = RandomGenerator(seed: seed)
+        return try blobs(samples: samples, centerValues: centers.flatMap { $0 }, features: features,
+                         clusterStandardDeviation: clusterStandardDeviation, generator: &generator)
+    }
+
+    private static func blobs(samples: Int, centerValues: [Double], features: Int, clusterStandardDeviation: Double,
+                              generator: inout RandomGenerator) throws -> ToyDataset {
+        let centers = centerValues.count / features
         var x: [Float] = [], labels: [Int] = []
         x.reserveCapacity(samples * features)
         for c in 0..<centers {
