@@ -77,7 +77,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
         if !present {
             try transaction(durable: true) { c in
                 // Two workers starting on an empty database: one creates, the other waits and sees.
-                try c.execute("SELECT pg_advisory_xact_lock(7_346_001)".replacingOccurrences(of: "_", with: ""))
+                try c.execute("SELECT pg_advisory_xact_lock(7346001)")
                 guard try c.execute("SELECT to_regclass('studies') IS NULL")[0][0] == "t" else { return }
                 for statement in OptunaSchema.postgresDDL { try c.execute(statement) }
                 try c.execute("INSERT INTO version_info (version_info_id, schema_version, library_version) VALUES (1, $1, $2)",
