@@ -85,7 +85,9 @@ let package = Package(
         // executable is what the multi-process tests and the study-workers benchmark spawn.
         .executableTarget(name: "StudyStorageWorker", dependencies: ["Studies", "StudyStorages"],
                           path: "Tests/StudyStorageWorker"),
-        .testTarget(name: "StudyStoragesTests", dependencies: ["Studies", "StudyStorages", "StudiesSQLite",
-                                                               "StudiesPostgres", "TestSupport"]),
+        .testTarget(name: "StudyStoragesTests", dependencies: [
+            "Studies", "StudyStorages", "StudiesSQLite", "StudiesPostgres", "StudyStorageSupport", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], exclude: ["Fixtures", "Python"]),
     ]
 )
