@@ -11,7 +11,7 @@ let package = Package(
     products: [
         .library(name: "Atelier", targets: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection",
-            "Clustering", "Embedding", "NeuralNet", "Plotting", "Fraud", "Reports", "Studies",
+            "Clustering", "Embedding", "NeuralNet", "Plotting", "Fraud", "Reports", "Studies", "StudyObjectives",
         ]),
         .executable(name: "atelier", targets: ["atelier"]),
         .executable(name: "atelier-bench", targets: ["AtelierBenchmarks"]),
@@ -49,6 +49,8 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .target(name: "StudiesPostgres", dependencies: ["Studies", "StudyStorageSupport", "CLibPQ"]),
         .target(name: "StudyStorages", dependencies: ["Studies", "StudiesSQLite", "StudiesPostgres"]),
+        // Built-in objectives of studies: training a zoo model on an image dataset.
+        .target(name: "StudyObjectives", dependencies: ["Studies", "NeuralNet", "Datasets", "TensorCore"]),
         .target(name: "Plotting", dependencies: ["TensorCore", "CCairo", "CPNG", "CZlib"], exclude: ["README.md"]),
         .target(name: "Fraud", dependencies: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection", "NeuralNet", "Plotting",

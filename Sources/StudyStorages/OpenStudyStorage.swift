@@ -20,8 +20,7 @@ public let acceptedStorageURLForms = """
 public func openStudyStorage(url: String) throws -> any StudyStorage {
     let text = url.trimmingCharacters(in: .whitespaces)
     if text == "memory" || text == "memory://" || text == "inmemory" {
-        // TEMPORARY until the engine's InMemoryStorage is merged from main (lead: ~18:30).
-        throw StudyError.invalidStorageURL("\"memory\": the in-memory storage is not merged into this branch yet")
+        return InMemoryStorage()
     }
     if text.hasPrefix("sqlite:") {
         guard text.hasPrefix("sqlite:///"), text.count > "sqlite:///".count else {

@@ -19,7 +19,7 @@ struct OptunaInteropTests {
 
     /// The storages the interop tests run on: SQLite, and PostgreSQL when configured.
     static var kinds: [StorageKind] {
-        TestEnvironment.runsPython ? StorageKind.tested : []
+        TestEnvironment.runsPython ? StorageKind.shared : []
     }
 
     /// Optuna's URL for the same database (psycopg2 for PostgreSQL, as Optuna users write it).

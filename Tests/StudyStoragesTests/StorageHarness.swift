@@ -30,20 +30,26 @@ enum TestEnvironment {
 
 /// The drivers the conformance suite runs against.
 enum StorageKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case memory
     case sqlite
     case postgres
 
     var testDescription: String { rawValue }
 
-    /// SQLite always; PostgreSQL when reachable or required (CI).
+    /// In-memory and SQLite always; PostgreSQL when reachable or required (CI).
     static var tested: [StorageKind] {
-        TestEnvironment.runsPostgres ? [.sqlite, .postgres] : [.sqlite]
+        TestEnvironment.runsPostgres ? [.memory, .sqlite, .postgres] : [.memory, .sqlite]
     }
 
+    /// The drivers other processes can share (the worker tests).
+    static var shared: [StorageKind] { tested.filter { $0 != .memory } }
+
     /// A storage URL for a fresh test: a new SQLite file, or the shared test database (tests keep
-    /// apart by study name there).
+    /// apart by study name there). In-memory storages are opened once per URL (see `open`).
     func makeURL() throws -> String {
         switch self {
+        case .memory:
+            return "memory:" + UUID().uuidString
         case .sqlite:
             return "sqlite:///" + TestSupport.temporaryDirectory("atelier-storage").appendingPathComponent("study.db").path
         case .postgres:
@@ -51,7 +57,26 @@ enum StorageKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
     }
 
-    func open(_ url: String) throws -> any StudyStorage { try openStudyStorage(url: url) }
+    /// Opens `url`; "another instance" of an in-memory storage is the same object.
+    func open(_ url: String) throws -> any StudyStorage {
+        guard self == .memory else { return try openStudyStorage(url: url) }
+        return MemoryStorages.shared.storage(for: url)
+    }
+}
+
+/// One `InMemoryStorage` per test URL, so a test can "reopen" it as it reopens a file.
+final class MemoryStorages: @unchecked Sendable {
+    static let shared = MemoryStorages()
+    private let lock = NSLock()
+    private var storages: [String: any StudyStorage] = [:]
+
+    func storage(for url: String) -> any StudyStorage {
+        lock.lock(); defer { lock.unlock() }
+        if let storage = storages[url] { return storage }
+        let storage = try! openStudyStorage(url: "memory")
+        storages[url] = storage
+        return storage
+    }
 }
 
 /// A unique study name, so tests sharing one PostgreSQL database never meet.
