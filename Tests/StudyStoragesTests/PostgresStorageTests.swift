@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 
 /// What only the PostgreSQL driver does: Optuna's enum types and DDL on a new database.
-@Suite("PostgreSQL storage", .enabled(if: TestEnvironment.runsPostgres, "ATELIER_TEST_POSTGRES_URL is unset: PostgreSQL tests skipped"))
+@Suite("PostgreSQL storage", .enabled(if: TestEnvironment.runsPostgres, "ATELIER_TEST_POSTGRES_URL is unset: PostgreSQL storage tests and the PostgreSQL cases of the conformance suite skipped"))
 struct PostgresStorageTests {
     /// Runs a PostgreSQL client program (`psql`, `pg_dump`) and returns its stdout.
     func client(_ program: String, _ arguments: [String]) throws -> String {

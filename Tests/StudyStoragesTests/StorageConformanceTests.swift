@@ -14,12 +14,6 @@ struct StorageConformanceTests {
     static let integer = Distribution.int(try! IntDistribution(low: 16, high: 256, step: 16))
     static let choice = Distribution.categorical(try! CategoricalDistribution([.string("adam"), .null, .int(3), .double(2.5), .bool(true)]))
 
-    @Test("PostgreSQL conformance needs ATELIER_TEST_POSTGRES_URL",
-          .enabled(if: !TestEnvironment.runsPostgres, "PostgreSQL is configured: the suite runs against it"))
-    func postgresSkippedNote() {
-        print("note: ATELIER_TEST_POSTGRES_URL is unset: the storage conformance suite runs against SQLite only")
-    }
-
     @Test("studies: create, load, list, attributes, duplicate names, delete", arguments: StorageKind.tested)
     func studies(kind: StorageKind) throws {
         let url = try kind.makeURL()
