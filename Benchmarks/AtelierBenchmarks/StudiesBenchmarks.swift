@@ -102,6 +102,9 @@ enum StudiesBenchmarks {
         return -total
     }
 
+    /// Seeds 0..<10 as Optuna's quality.py; `ATELIER_QUALITY_SEEDS=N` runs more to see past the noise.
+    static var seedCount: Int { Int(ProcessInfo.processInfo.environment["ATELIER_QUALITY_SEEDS"] ?? "") ?? 10 }
+
     static func quality() {
         do {
             for (functionName, function) in [("Branin", branin), ("Hartmann6", hartmann6)] as [(String, (Trial) throws -> Double)] {
@@ -110,7 +113,7 @@ enum StudiesBenchmarks {
                                                    ("TPE indep", { (s: UInt64) in TPESampler(seed: s, multivariate: false) as any Sampler })] {
                     var best100: [Double] = [], best50: [Double] = []
                     let elapsed = try seconds {
-                        for seed in 0..<10 {
+                        for seed in 0..<seedCount {
                             let study = try Study.create(name: "q", sampler: makeSampler(UInt64(seed)))
                             try study.optimize(trials: 100, objective: function)
                             let values = try study.trials.compactMap(\.value)
@@ -120,10 +123,10 @@ enum StudiesBenchmarks {
                     }
                     best100.sort()
                     best50.sort()
-                    let median = { (v: [Double]) in (v[4] + v[5]) / 2 }
-                    print(String(format: "%-9@ %-16@ best@100 median %.4f  [min %.4f max %.4f]  best@50 median %.4f   (%.1f s for 10 runs)",
+                    let median = { (v: [Double]) in (v[(v.count - 1) / 2] + v[v.count / 2]) / 2 }
+                    print(String(format: "%-9@ %-16@ best@100 median %.4f  [min %.4f max %.4f]  best@50 median %.4f   (%.1f s for %d runs)",
                                  functionName as NSString, samplerName as NSString, median(best100), best100.first!, best100.last!,
-                                 median(best50), elapsed))
+                                 median(best50), elapsed, seedCount))
                 }
             }
         } catch {
