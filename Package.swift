@@ -62,7 +62,7 @@ let package = Package(
         ]),
         .executableTarget(name: "atelier", dependencies: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection", "Clustering",
-            "Embedding", "NeuralNet", "Plotting", "LinearModels", "Fraud", "Reports",
+            "Embedding", "NeuralNet", "Plotting", "LinearModels", "Fraud", "Reports", "Studies", "StudyStorages", "StudyObjectives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "AtelierBenchmarks", dependencies: [
