@@ -162,8 +162,51 @@ struct StudyCommandTests {
         let bestText = try atelier(["study", "best", "--storage", storage, "--study", "shallow"], in: folder)
         #expect(bestText.stdout.contains("retrain: atelier train --model shallow --dataset mnist"), "\(bestText.stdout)")
 
+        try checkWithOptuna(storage: storage, study: "shallow", atelierExport: folder)
+
         let other = try atelier(common + ["--model", "mlp", "--trials", "6"], in: folder)
         #expect(other.status == 64 && other.stderr.contains("trains shallow"), "\(other.stderr)")
+    }
+}
+
+extension StudyCommandTests {
+    /// Opens the study with the real Optuna 5.1 (`ATELIER_TEST_PYTHON`, set up by scripts/test.sh;
+    /// required when CI=true) and compares what it reads with Atelier's own export.
+    func checkWithOptuna(storage: String, study: String, atelierExport folder: URL) throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let python = environment["ATELIER_TEST_PYTHON"], !python.isEmpty else {
+            #expect(environment["CI"] != "true", "CI=true but ATELIER_TEST_PYTHON is unset (scripts/test.sh sets it up)")
+            print("note: ATELIER_TEST_PYTHON unset; the Optuna check of atelier study run is skipped")
+            return
+        }
+        let script = """
+        import json, sys, optuna
+        s = optuna.load_study(study_name=sys.argv[2], storage=sys.argv[1])
+        print(json.dumps({"direction": s.direction.name, "states": [t.state.name for t in s.trials],
+                          "numbers": [t.number for t in s.trials], "best": s.best_value, "bestNumber": s.best_trial.number,
+                          "params": sorted(s.best_params), "steps": [sorted(t.intermediate_values) for t in s.trials]}))
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", script, storage, study]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "optuna.load_study failed: \(errors)")
+        let optuna = try json(String(decoding: data, as: UTF8.self))
+        let mine = try json(try atelier(["study", "best", "--storage", storage, "--study", study, "--json"], in: folder).stdout)
+        let shown = try json(try atelier(["study", "show", "--storage", storage, "--study", study, "--json"], in: folder).stdout)
+        #expect(optuna["direction"] as? String == "MAXIMIZE")
+        #expect((optuna["numbers"] as? [Int]) == Array(0..<(shown["trials"] as? Int ?? -1)))
+        #expect(optuna["bestNumber"] as? Int == mine["number"] as? Int)
+        #expect(optuna["best"] as? Double == mine["value"] as? Double)
+        #expect(optuna["params"] as? [String] == (mine["params"] as? [String: Any])?.keys.sorted())
+        let steps = try #require(optuna["steps"] as? [[Int]])
+        #expect(steps.allSatisfy { !$0.isEmpty && $0.first == 1 }, "every trial reported epoch 1 onwards: \(steps)")
     }
 }
 
