@@ -19,15 +19,16 @@ struct ConventionTests {
 
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
-    /// Object keys that are not lowerCamelCase, with where they are. Maps whose keys are data
-    /// (label values, report names, configuration entries and step names) are not descended into.
-    static func badKeys(_ value: Any, at path: String = "") -> [String] {
+    /// Object keys that are not lowerCamelCase, with where they are. The keys of maps whose keys
+    /// are data (label values, report names, configuration entries, step names) are not checked;
+    /// their values are.
+    static func badKeys(_ value: Any, at path: String = "", keysAreData: Bool = false) -> [String] {
         let nameMaps: Set<String> = ["labelHistogram", "reports", "configuration", "timingsSeconds"]
         if let object = value as? [String: Any] {
             return object.flatMap { key, member -> [String] in
                 let here = path + "." + key
                 let wellFormed = key.first.map { $0.isLowercase && $0.isASCII } == true && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
-                return (wellFormed ? [] : [here]) + (nameMaps.contains(key) ? [] : badKeys(member, at: here))
+                return (wellFormed || keysAreData ? [] : [here]) + badKeys(member, at: here, keysAreData: nameMaps.contains(key))
             }
         }
         if let array = value as? [Any] { return array.flatMap { badKeys($0, at: path + "[]") } }
@@ -97,8 +98,14 @@ struct ConventionTests {
         #expect((selected["selected"] as? [String])?.count == 4)
         try json(["fraud", "train", "--input", "creditcard.csv", "--top", "4", "--hidden", "8", "--mlp-epochs", "1", "--out", "fraud-train"])
 
-        // Nothing landed in the repository's committed reports/ or anywhere but the temporary folder.
-        #expect(!FileManager.default.fileExists(atPath: path("reports")))
+        // A report, with the metrics of metrics.json in its JSON; the default folder is runs/reports.
+        let report = try json(["report", "datasets"])
+        #expect(report["files"] as? [String] == ["runs/reports/index.html", "runs/reports/datasets"])
+        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("runs/reports/datasets/metrics.json"))))
+        #expect(Self.badKeys(metrics, at: "metrics.json").isEmpty, "\(Self.badKeys(metrics, at: "metrics.json"))")
+        #expect(!FileManager.default.fileExists(atPath: path("reports")), "the committed reports/ name is never the default")
+        #expect(Self.badKeys(["a_b": 1, "ok": ["rocAUC": 1, "Bad": 2], "reports": ["any-name": ["x_y": 1]]]).sorted()
+                == [".a_b", ".ok.Bad", ".reports.any-name.x_y"], "the checker itself")
     }
 
     @Test("--version prints the version and exits 0")
