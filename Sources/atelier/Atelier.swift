@@ -29,6 +29,8 @@ struct Atelier: ParsableCommand {
             TSNECommand.self,
             FraudCommand.self,
             ReportCommand.self,
+            DataCommand.self,
+            FitCommand.self,
         ]
     }
 

@@ -106,7 +106,7 @@ struct TrainingTests {
         #expect(history.records.count == 3)
         #expect(model.snapshot() == box.weights)
         let csv = history.csv.split(separator: "\n")
-        #expect(csv.first == "epoch,trainLoss,trainAccuracy,valLoss,valAccuracy,seconds,samplesPerSecond")
+        #expect(csv.first == "epoch,trainLoss,valLoss,trainAccuracy,valAccuracy,learningRate,seconds,samplesPerSecond")
         #expect(csv.count == 4)
     }
 
