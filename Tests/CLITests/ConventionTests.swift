@@ -69,7 +69,7 @@ struct ConventionTests {
         // Training, evaluation, encoding.
         try json(["train", "--model", "perceptron", "--epochs", "1", "--limit", "200", "--out", path("run")])
         let history = try String(contentsOfFile: path("run/history.csv"), encoding: .utf8)
-        #expect(history.hasPrefix("epoch,trainLoss,trainAccuracy,valLoss,valAccuracy,seconds,samplesPerSecond\n"))
+        #expect(history.hasPrefix("epoch,trainLoss,valLoss,trainAccuracy,valAccuracy,learningRate,seconds,samplesPerSecond\n"))
         try json(["evaluate", "--checkpoint", path("run/checkpoint.atnn"), "--limit", "100"], writes: false)
         try json(["train", "--model", "autoencoder", "--latent", "3", "--epochs", "1", "--limit", "200", "--out", path("ae")])
         try json(["encode", "--checkpoint", path("ae/checkpoint.atnn"), "--limit", "80", "--out", "latent.csv"])
