@@ -98,6 +98,12 @@ struct ConventionTests {
         #expect((selected["selected"] as? [String])?.count == 4)
         try json(["fraud", "train", "--input", "creditcard.csv", "--top", "4", "--hidden", "8", "--mlp-epochs", "1", "--out", "fraud-train"])
 
+        // Toy data and linear models; fit leaves encode's label column out of the features too.
+        try json(["data", "make", "moons", "--n", "80", "--noise", "0.2", "--out", "moons.csv"])
+        try json(["fit", "--input", "moons.csv", "--target", "label", "--model", "logistic", "--plot", "moons.png"])
+        let fitted = try json(["fit", "--input", "latent.csv", "--target", "z0", "--model", "linear"], writes: false)
+        #expect(fitted["features"] as? [String] == ["z1", "z2"])
+
         // A report, with the metrics of metrics.json in its JSON; the default folder is runs/reports.
         let report = try json(["report", "datasets"])
         #expect(report["files"] as? [String] == ["runs/reports/index.html", "runs/reports/datasets"])
@@ -183,6 +189,12 @@ struct ConventionTests {
              expected: ["--data-dir empty-folder: no mnist files there or in empty-folder/mnist"]),
         Case(name: "dataset info on a folder without data", arguments: ["dataset", "info", "empty-folder"], status: 1,
              expected: ["empty-folder: a folder without data files"]),
+        Case(name: "semicolon CSV given to fit", arguments: ["fit", "--input", "semicolons.csv", "--target", "b", "--model", "linear"], status: 1,
+             expected: ["semicolons.csv:1: expected comma-separated values, found semicolon (set --delimiter ';')"]),
+        Case(name: "a gap in a feature given to fit", arguments: ["fit", "--input", "gaps.csv", "--target", "a", "--features", "b", "--model", "linear"],
+             status: 1, expected: ["gaps.csv:3: column 2: missing value (empty cell or NaN) in column 'b'"]),
+        Case(name: "unknown model of fit (found in run) is a usage error too", arguments: ["fit", "--input", "small.csv", "--target", "a", "--model", "svm"],
+             status: 64, expected: ["--model must be one of linear, ridge, logistic, mlp, got 'svm'"]),
         Case(name: "unknown column names file and flag", arguments: ["cluster", "--input", "small.csv", "--label-column", "class"], status: 1,
              expected: ["small.csv: no column named 'class' (--label-column); the columns are a, b, label"]),
     ]
@@ -215,7 +227,7 @@ struct ConventionTests {
 
     @Test("help: discussions are not hard-wrapped, and Examples: follows a blank line")
     func help() throws {
-        for command in [["cluster"], ["pca"], ["tsne"], ["train"], ["report"], ["fraud"], ["plot"], ["gallery"], ["encode"], ["evaluate"], ["dataset", "info"]] {
+        for command in [["cluster"], ["pca"], ["tsne"], ["train"], ["report"], ["fraud"], ["plot"], ["gallery"], ["encode"], ["evaluate"], ["dataset", "info"], ["fit"], ["data", "make"]] {
             let result = try atelier(command + ["--help"])
             #expect(result.status == 0)
             let text = result.standardOutput
