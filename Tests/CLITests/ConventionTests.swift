@@ -110,6 +110,16 @@ struct ConventionTests {
         let metrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("runs/reports/datasets/metrics.json"))))
         #expect(Self.badKeys(metrics, at: "metrics.json").isEmpty, "\(Self.badKeys(metrics, at: "metrics.json"))")
         #expect(!FileManager.default.fileExists(atPath: path("reports")), "the committed reports/ name is never the default")
+        // Every CSV header Atelier wrote is lowerCamelCase too. creditcard.csv keeps the Kaggle schema's
+        // names, and the correlation matrix is labelled by them (user-given names are kept as given).
+        let written = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".csv") && $0 != "creditcard.csv" && !$0.hasSuffix("correlation.csv") } ?? []
+        #expect(written.count == 13, "\(written)")
+        for file in written {
+            let header = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8).prefix { $0 != "\n" }
+            let names = header.split(separator: ",").map { String($0) }
+            #expect(Self.badKeys(Dictionary(uniqueKeysWithValues: names.map { ($0, 0) })).isEmpty, "\(file): \(header)")
+        }
         #expect(Self.badKeys(["a_b": 1, "ok": ["rocAUC": 1, "Bad": 2], "reports": ["any-name": ["x_y": 1]]]).sorted()
                 == [".a_b", ".ok.Bad", ".reports.any-name.x_y"], "the checker itself")
     }
