@@ -20,12 +20,11 @@ struct TrainCommand: ParsableCommand {
         Examples:
           atelier train --model lenet5 --dataset mnist --epochs 3 --out runs/lenet5
           atelier train --model lenet5 --batch-norm --dropout 0.25 --optimizer adamw \\
-              --weight-decay 1e-4 --schedule onecycle --max-lr 3e-3 \\
-              --augment shift:2 --label-smoothing 0.1 --batch 128 --epochs 15 \\
-              --keep-best --out runs/lenet5-recipe
-          atelier train --model cnn3 --dataset cifar10 \\
-              --data-dir datasets/cifar-10-batches-bin --augment shift:4,flip \\
-              --out runs/cifar
+              --weight-decay 1e-4 --schedule onecycle --max-lr 3e-3 --augment shift:2 \\
+              --label-smoothing 0.1 --batch 128 --epochs 15 --keep-best \\
+              --out runs/lenet5-recipe
+          atelier train --model cnn3 --dataset cifar10 --augment shift:4,flip \\
+              --data-dir datasets/cifar-10-batches-bin --out runs/cifar
           atelier train --model mlp --hidden 64,32 --input table.csv \\
               --label-column label --out runs/table
         """
