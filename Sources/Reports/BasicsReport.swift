@@ -304,7 +304,7 @@ public enum BasicsReport: ReportBuilder {
         writer.figure("divergence.png", caption: "Too large a step makes SGD overshoot the minimum and the loss grow instead of fall (seed 004 saw it at 1e-1 on its network). \(behaviour)")
         writer.metric("checkerboard", .object([
             "runs": .array(results.map { .object(["epochs": .number(Double($0.epochs)), "batches": .number(Double($0.batches)),
-                                                   "learningRate": .finite(Double($0.rate)), "trainAccuracy": .finite($0.train),
+                                                   "learningRate": .finite(Double("\($0.rate)") ?? Double($0.rate)), "trainAccuracy": .finite($0.train),
                                                    "testAccuracy": .finite($0.test)]) }),
             "bestTestAccuracy": .finite(winner.test),
             "divergence": .object(divergence),
