@@ -280,7 +280,7 @@ public enum BasicsReport: ReportBuilder {
         // Divergence: the best batch count at growing steps.
         let rates: [Float] = [Float(winner.rate), 5, 50]
         var curves: [LossCurvesFigure.Curve] = []
-        var divergence: [String: JSONValue] = [:]
+        var divergence: [JSONValue] = []
         for rate in rates {
             let model = network()
             let batchSize = (train.sampleCount + winner.batches - 1) / winner.batches
@@ -288,11 +288,12 @@ public enum BasicsReport: ReportBuilder {
                                                loss: CrossEntropy(), optimizer: SGD(learningRate: rate), seed: seed)
             let label = "lr \(String(format: "%g", Double(rate)))"
             curves.append(.init(label: label, losses: run.history.records.map(\.trainingLoss), nonFiniteStep: run.nonFinite.map { Double($0.epoch) }))
-            divergence[label.replacingOccurrences(of: " ", with: "")] = .object([
+            divergence.append(.object([
+                "learningRate": .finite(Double(rate)),
                 "nonFiniteEpoch": run.nonFinite.map { .number(Double($0.epoch)) } ?? .null,
                 "finalLoss": .finite(run.history.records.last?.trainingLoss ?? .nan),
                 "testAccuracy": .finite(run.nonFinite == nil ? BasicsTraining.accuracy(model, test.features, test.labels!) : .nan),
-            ])
+            ]))
         }
         let lossFigure = try LossCurvesFigure.figure(curves, title: "Checkerboard: training loss at growing learning rates (\(winner.batches) batches per epoch)")
         try lossFigure.save(writer.figurePath("divergence.png"))
@@ -307,7 +308,7 @@ public enum BasicsReport: ReportBuilder {
                                                    "learningRate": .finite(Double("\($0.rate)") ?? Double($0.rate)), "trainAccuracy": .finite($0.train),
                                                    "testAccuracy": .finite($0.test)]) }),
             "bestTestAccuracy": .finite(winner.test),
-            "divergence": .object(divergence),
+            "divergence": .array(divergence),
         ]))
     }
 

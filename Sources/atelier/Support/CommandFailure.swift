@@ -26,23 +26,14 @@ func reportingFailures(_ body: () throws -> Void) throws {
     }
 }
 
-/// Output paths checked before any work starts (CONVENTIONS.md: "outputs are checked first").
-enum OutputCheck {
-    /// `path` must end in one of `extensions` (usage error otherwise) and its folder must exist and be
-    /// writable, or be creatable under a writable folder (data error otherwise).
+extension OutputCheck {
+    /// An output file that must end in one of `extensions` (usage error otherwise), then as
+    /// `file(_:flag:)`: not a folder, in a folder that accepts a new file.
     static func file(_ path: String, flag: String, extensions: [String]) throws {
         let url = URL(fileURLWithPath: path)
         guard extensions.contains(url.pathExtension.lowercased()) else {
             throw UsageFailure("\(flag) must name a \(extensions.map { "." + $0 }.joined(separator: ", ")) file, got '\(path)'")
         }
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw UsageFailure("\(flag) '\(path)' is a folder; expected a file name")
-        }
-        var folder = url.deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: folder.path) && folder.path != "/" { folder = folder.deletingLastPathComponent() }
-        guard FileManager.default.isWritableFile(atPath: folder.path) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSLocalizedDescriptionKey: "\(flag) \(path): cannot write in '\(folder.path)' (not writable)"])
-        }
+        try file(path, flag: flag)
     }
 }
