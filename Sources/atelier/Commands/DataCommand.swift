@@ -33,10 +33,10 @@ struct DataCommand: ParsableCommand {
         @Argument(help: "The generator: \(Toy.names.joined(separator: ", ")).")
         var name: String
 
-        @Option(name: .customLong("n"), help: "Number of rows.")
+        @Option(name: .customLong("n"), parsing: .unconditional, help: "Number of rows.")
         var samples: Int = 200
 
-        @Option(help: "Noise (see the names above for what it means per generator; default: the generator's).")
+        @Option(parsing: .unconditional, help: "Noise (see the names above for what it means per generator; default: the generator's).")
         var noise: Double?
 
         @Option(help: "Seed of every random draw.")

@@ -56,22 +56,22 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Seed of the split and of the MLP's initialisation and shuffles.")
     var seed: UInt64 = 0
 
-    @Option(help: "Ridge penalty (scikit-learn's alpha).")
+    @Option(parsing: .unconditional, help: "Ridge penalty (scikit-learn's alpha).")
     var alpha: Double = 1
 
-    @Option(name: .customLong("c"), help: "Logistic regression's inverse penalty (scikit-learn's C).")
+    @Option(name: .customLong("c"), parsing: .unconditional, help: "Logistic regression's inverse penalty (scikit-learn's C).")
     var inverseRegularization: Double = 1
 
     @Option(help: "MLP hidden layer widths, comma-separated.")
     var hidden: String = "16,16"
 
-    @Option(help: "MLP training epochs.")
+    @Option(parsing: .unconditional, help: "MLP training epochs.")
     var epochs: Int = 200
 
-    @Option(help: "MLP mini-batch size.")
+    @Option(parsing: .unconditional, help: "MLP mini-batch size.")
     var batch: Int = 32
 
-    @Option(help: "MLP learning rate (Adam).")
+    @Option(parsing: .unconditional, help: "MLP learning rate (Adam).")
     var lr: Float = 1e-2
 
     @Option(help: "Write a figure (.png, .svg or .pdf): decision regions, or the fitted line.")
