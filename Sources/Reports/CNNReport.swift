@@ -157,7 +157,7 @@ public enum CNNReport: ReportBuilder {
                       context: ReportContext) throws -> Run {
         let recipe = kind == .plain ? plainRecipe(model, dataset: dataset, sizes: sizes, seed: context.seed)
             : improvedRecipe(model, dataset: dataset, epochs: sizes.recipeEpochs, seed: context.seed)
-        let key = "\(dataset.replacingOccurrences(of: "-", with: "_"))_\(model)" + (kind == .modern ? "_recipe" : "")
+        let key = kind == .modern ? MetricKey.join(dataset, model, "recipe") : MetricKey.join(dataset, model)
         let run = TrainingRun(recipe, log: { context.log("  \(key) " + $0) }, showsProgress: false)
         let outcome = try run.train(on: data)
         return Run(key: key, model: model, dataset: dataset, recipe: kind, recipeSummary: recipe.summary, seconds: outcome.seconds,
@@ -169,18 +169,18 @@ public enum CNNReport: ReportBuilder {
         func series(_ values: [Double?]) -> JSONValue { .array(values.map { $0.map(JSONValue.finite) ?? .null }) }
         writer.metric(run.key, .object([
             "model": .string(run.model), "dataset": .string(run.dataset),
-            "recipe": .string(run.recipe.rawValue), "recipe_summary": .string(run.recipeSummary),
+            "recipe": .string(run.recipe.rawValue), "recipeSummary": .string(run.recipeSummary),
             "seconds": .finite(run.seconds),
             "parameters": .number(Double(run.network.parameterCount)),
-            "test_accuracy": .finite(run.testAccuracy), "test_loss": .finite(run.testLoss),
-            "epochs_run": .number(Double(run.history.records.count)),
-            "best_epoch": .number(Double(run.history.bestEpoch ?? 0)),
-            "stopped_early": .bool(run.history.stoppedEarly),
-            "seconds_per_epoch": .finite(run.secondsPerEpoch),
-            "train_loss": series(run.history.records.map(\.trainingLoss)),
-            "validation_loss": series(run.history.records.map(\.validationLoss)),
-            "train_accuracy": series(run.history.records.map(\.trainingAccuracy)),
-            "validation_accuracy": series(run.history.records.map(\.validationAccuracy)),
+            "testAccuracy": .finite(run.testAccuracy), "testLoss": .finite(run.testLoss),
+            "epochsRun": .number(Double(run.history.records.count)),
+            "bestEpoch": .number(Double(run.history.bestEpoch ?? 0)),
+            "stoppedEarly": .bool(run.history.stoppedEarly),
+            "secondsPerEpoch": .finite(run.secondsPerEpoch),
+            "trainLoss": series(run.history.records.map(\.trainingLoss)),
+            "validationLoss": series(run.history.records.map(\.validationLoss)),
+            "trainAccuracy": series(run.history.records.map(\.trainingAccuracy)),
+            "validationAccuracy": series(run.history.records.map(\.validationAccuracy)),
         ]))
     }
 
@@ -250,12 +250,12 @@ public enum CNNReport: ReportBuilder {
         }
         let confusionNote = worst.count > 0 ? " The most frequent confusion: true \(test.classNames[worst.truth]) predicted as \(test.classNames[worst.predicted]) (\(worst.count) times)." : ""
         writer.figure(file, caption: "\(title): counts of test images by true class (rows) and LeNet-5's prediction (columns); the diagonal holds the correct ones.\(confusionNote)")
-        writer.metric("\(run.key)_confusion", .array(matrix.counts.map { .array($0.map { .number(Double($0)) }) }))
+        writer.metric(MetricKey.join(run.key, "confusion"), .array(matrix.counts.map { .array($0.map { .number(Double($0)) }) }))
     }
 
     static func misclassified(_ run: Run, test: ImageDataset, title: String, writer: ReportWriter) throws {
         let wrong = test.labels.indices.filter { run.predictions[$0] != test.labels[$0] }
-        writer.metric("\(run.key)_misclassified", .number(Double(wrong.count)))
+        writer.metric(MetricKey.join(run.key, "misclassified"), .number(Double(wrong.count)))
         guard !wrong.isEmpty else {
             writer.paragraph("LeNet-5 classified every test image correctly, so there is no gallery of mistakes.")
             return

@@ -22,6 +22,10 @@ public enum StudyError: Error, Equatable, Sendable, CustomStringConvertible {
     case storage(String)
     /// The objective asked for the trial to be pruned (thrown by `Trial.pruneIfNeeded()`).
     case pruned(step: Int)
+    /// The sampler has no point left to propose: every point of a grid has a trial. `optimize`
+    /// ends quietly on it; `ask` throws it. (Added by the engine: Optuna's `GridSampler` calls
+    /// `study.stop()` instead, which an `ask`-only client such as the CLI could not see.)
+    case searchSpaceExhausted(String)
 
     public var description: String {
         switch self {
@@ -35,6 +39,7 @@ public enum StudyError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidStorageURL(let m): "invalid storage URL: \(m)"
         case .storage(let m): "storage error: \(m)"
         case .pruned(let step): "trial pruned at step \(step)"
+        case .searchSpaceExhausted(let m): "search space exhausted: \(m)"
         }
     }
 }

@@ -1,0 +1,90 @@
+import Foundation
+import TensorCore
+
+/// Proposes parameter values, as Optuna's `BaseSampler`: a joint ("relative") proposal for the
+/// parameters every trial shares, and a proposal for one parameter at a time for the rest
+/// (dependent parameters, or parameters a study has not seen yet).
+///
+/// Values are exchanged in internal form (`Distribution.toInternal`: the number itself, or the
+/// index of a categorical choice). Samplers are values: their randomness is drawn from
+/// `RandomGenerator`s seeded by (seed, trial number, parameter), so a seeded study repeats, and
+/// workers that share a study never draw the same stream.
+public protocol Sampler: Sendable {
+    /// The parameters to sample jointly for this trial (empty: all independently).
+    func relativeSearchSpace(_ context: SamplingContext) throws -> [String: Distribution]
+    /// Joint values for (a subset of) `space`; names left out are sampled independently.
+    func sampleRelative(_ context: SamplingContext, in space: [String: Distribution]) throws -> [String: Double]
+    /// A value for one parameter.
+    func sampleIndependent(_ context: SamplingContext, name: String, distribution: Distribution) throws -> Double
+    /// The number of trials after which the sampler has nothing new to propose (a grid's size),
+    /// or `nil` for samplers that never run out.
+    var trialLimit: Int? { get }
+}
+
+extension Sampler {
+    public func relativeSearchSpace(_ context: SamplingContext) throws -> [String: Distribution] { [:] }
+    public func sampleRelative(_ context: SamplingContext, in space: [String: Distribution]) throws -> [String: Double] { [:] }
+    public var trialLimit: Int? { nil }
+}
+
+/// What a sampler sees while it samples for one trial: the study and the trial as it stands.
+public struct SamplingContext: Sendable {
+    public let study: Study
+    /// The trial being sampled (RUNNING), with the parameters it has so far.
+    public let trial: FrozenTrial
+
+    public init(study: Study, trial: FrozenTrial) {
+        self.study = study
+        self.trial = trial
+    }
+
+    /// The study's trials in `states`, ordered by number, as the sampler may learn from them:
+    /// the pruner may narrow them (Hyperband shows a sampler only the trial's bracket, as Optuna's
+    /// `_filter_study` does).
+    public func trials(states: Set<TrialState>? = nil) throws -> [FrozenTrial] {
+        let all = try study.storage.trials(studyID: study.id, states: states)
+        return study.pruner.trialsForSampler(all, trial: trial, study: study)
+    }
+
+    /// A generator for this trial's draws, seeded by `seed`, the trial number and a `salt` (a
+    /// parameter name), independent of which worker runs the trial.
+    public func generator(seed: UInt64, salt: String = "") -> RandomGenerator {
+        RandomGenerator(seed: Self.mix(seed, UInt64(truncatingIfNeeded: trial.number), Self.stableHash(salt)))
+    }
+
+    /// FNV-1a over the UTF-8 bytes: Swift's `Hasher` is seeded per process, this is not.
+    static func stableHash(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    static func mix(_ a: UInt64, _ b: UInt64, _ c: UInt64) -> UInt64 {
+        var x = a &* 0x9E37_79B9_7F4A_7C15
+        x ^= (b &+ 0x632B_E59B_D9B4_E019) &* 0xBF58_476D_1CE4_E5B9
+        x = (x ^ (x >> 29)) &* 0x94D0_49BB_1331_11EB
+        x ^= c
+        return x ^ (x >> 32)
+    }
+}
+
+/// Optuna's `IntersectionSearchSpace(include_pruned=True)`: the parameters that every finished
+/// (COMPLETE or PRUNED) trial has, each with one same distribution. One-point distributions are
+/// left out (nothing to sample). This is the space multivariate TPE samples jointly.
+public enum IntersectionSearchSpace {
+    public static func calculate(_ trials: [FrozenTrial]) -> [String: Distribution] {
+        var space: [String: Distribution]?
+        for trial in trials where trial.state == .complete || trial.state == .pruned {
+            guard let current = space else {
+                space = trial.distributions
+                continue
+            }
+            if current.isEmpty { break }
+            space = current.filter { trial.distributions[$0.key] == $0.value }
+        }
+        return (space ?? [:]).filter { !$0.value.isSingle }
+    }
+}
