@@ -121,6 +121,11 @@ enum StudiesBenchmarks {
                             best50.append(values.prefix(50).min()!)
                         }
                     }
+                    if let folder = ProcessInfo.processInfo.environment["ATELIER_QUALITY_DUMP"] {
+                        // One best@100 per seed, for comparing whole distributions with Optuna's.
+                        let path = "\(folder)/\(functionName)-\(samplerName.replacingOccurrences(of: " ", with: "_")).txt"
+                        try best100.map { "\($0)" }.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+                    }
                     best100.sort()
                     best50.sort()
                     let median = { (v: [Double]) in (v[(v.count - 1) / 2] + v[v.count / 2]) / 2 }
