@@ -26,9 +26,12 @@ struct FitCommand: ParsableCommand {
 
         Examples:
           atelier data make moons --n 400 --noise 0.2 --out moons.csv
-          atelier fit --input moons.csv --target label --model logistic --plot moons-logistic.png
-          atelier fit --input moons.csv --target label --model mlp --hidden 16,16 --plot moons-mlp.png --json
-          atelier fit --input line.csv --target target --model linear --test-fraction 0 --plot line.png
+          atelier fit --input moons.csv --target label --model logistic \\
+              --plot moons-logistic.png
+          atelier fit --input moons.csv --target label --model mlp --hidden 16,16 \\
+              --plot moons-mlp.png --json
+          atelier fit --input line.csv --target target --model linear \\
+              --test-fraction 0 --plot line.png
         """
     )
 
@@ -41,8 +44,11 @@ struct FitCommand: ParsableCommand {
     @Option(help: "linear, ridge, logistic or mlp.")
     var model: String
 
-    @Option(help: "Feature columns, comma-separated (default: every column but the target).")
+    @Option(help: "Feature columns, comma-separated (default: every column but the target and a label column).")
     var features: String?
+
+    @Option(help: "Cell separator of the CSV: one character, or tab.")
+    var delimiter: String = ","
 
     @Option(help: "Share of the rows held out for scoring, in [0, 1); 0 scores on the training rows.")
     var testFraction: Double = 0.2
@@ -50,22 +56,22 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Seed of the split and of the MLP's initialisation and shuffles.")
     var seed: UInt64 = 0
 
-    @Option(help: "Ridge penalty (scikit-learn's alpha).")
+    @Option(parsing: .unconditional, help: "Ridge penalty (scikit-learn's alpha).")
     var alpha: Double = 1
 
-    @Option(name: .customLong("c"), help: "Logistic regression's inverse penalty (scikit-learn's C).")
+    @Option(name: .customLong("c"), parsing: .unconditional, help: "Logistic regression's inverse penalty (scikit-learn's C).")
     var inverseRegularization: Double = 1
 
     @Option(help: "MLP hidden layer widths, comma-separated.")
     var hidden: String = "16,16"
 
-    @Option(help: "MLP training epochs.")
+    @Option(parsing: .unconditional, help: "MLP training epochs.")
     var epochs: Int = 200
 
-    @Option(help: "MLP mini-batch size.")
+    @Option(parsing: .unconditional, help: "MLP mini-batch size.")
     var batch: Int = 32
 
-    @Option(help: "MLP learning rate (Adam).")
+    @Option(parsing: .unconditional, help: "MLP learning rate (Adam).")
     var lr: Float = 1e-2
 
     @Option(help: "Write a figure (.png, .svg or .pdf): decision regions, or the fitted line.")
@@ -77,7 +83,7 @@ struct FitCommand: ParsableCommand {
     static let models = ["linear", "ridge", "logistic", "mlp"]
 
     func run() throws {
-        try reportingFailures { try fit() }
+        try fit()
     }
 
     /// Everything the usage check can know before reading the file.
@@ -100,6 +106,9 @@ struct FitCommand: ParsableCommand {
             guard !names.contains(target) else { throw UsageFailure("--features lists the target column '\(target)'; a model cannot use what it predicts") }
             guard Set(names).count == names.count else { throw UsageFailure("--features names a column twice: '\(features!)'") }
         }
+        if CSV.delimiter(named: delimiter) == nil {
+            throw UsageFailure("--delimiter must be one punctuation character or tab, got '\(delimiter)'")
+        }
         if let plot { try OutputCheck.file(plot, flag: "--plot", extensions: ["png", "svg", "pdf"]) }
         return widths.map { $0! }
     }
@@ -114,7 +123,8 @@ struct FitCommand: ParsableCommand {
         guard table.columnNames.contains(target) else {
             throw DatasetError.invalidArgument("\(input): no column named '\(target)' (--target); the columns are \(table.columnNames.joined(separator: ", "))")
         }
-        let names = featureNames ?? table.columnNames.filter { $0 != target }
+        // As everywhere (CONVENTIONS.md), a column named label is the class, not a feature, unless named.
+        let names = featureNames ?? table.columnNames.filter { $0 != target && $0 != "label" }
         for name in names where !table.columnNames.contains(name) {
             throw DatasetError.invalidArgument("\(input): no column named '\(name)' (--features); the columns are \(table.columnNames.joined(separator: ", "))")
         }
@@ -124,6 +134,7 @@ struct FitCommand: ParsableCommand {
         for (row, value) in targetColumn.enumerated() where !value.isFinite {
             throw DatasetError.malformed(path: input, line: row + 2, column: targetIndex + 1, reason: "the target '\(target)' is \(value); expected a finite number")
         }
+        try table.requireComplete(names, path: input)
         let x = try table.selecting(names).values
         let isClassification = try classificationTask(targetColumn, targetIndex: targetIndex)
         if plot != nil && isClassification && names.count != 2 {
@@ -245,7 +256,7 @@ struct FitCommand: ParsableCommand {
     /// Reads the CSV; a non-numeric cell in the target column says what the target must be.
     func readTable() throws -> NumericTable {
         do {
-            return try CSV.readNumeric(input)
+            return try CSV.readNumeric(input, delimiter: CSV.delimiter(named: delimiter) ?? ",")
         } catch let DatasetError.malformed(path, line, column, reason) where reason.contains("in column '\(target)'") {
             throw DatasetError.malformed(path: path, line: line, column: column,
                                          reason: reason + "; --target must name a numeric column (class labels as integers 0, 1, ...)")
