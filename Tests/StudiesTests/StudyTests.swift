@@ -1,5 +1,6 @@
 import Foundation
 import Studies
+import TensorCore
 import Testing
 
 @Suite("Study and Trial: ask, tell, optimize")
@@ -132,5 +133,37 @@ struct StudyTests {
         #expect(next.number == 1)
         #expect(try next.suggestFloat("x", in: 0...1) == x)
         #expect(next.snapshot.systemAttributes["failed_trial"] == .number(0))
+    }
+}
+
+@Suite("Study: workers and budgets")
+struct StudyWorkerTests {
+    @Test func workersShareOneTrialBudget() throws {
+        let study = try Study.create(name: "w", sampler: TPESampler(seed: 5, startupTrials: 4))
+        try study.optimize(trials: 24, workers: 3) { trial in
+            let x = try trial.suggestFloat("x", in: -3...3)
+            let n = try trial.suggestInt("n", in: 1...8)
+            try trial.report(x * x, step: 1)
+            if x > 2.5 { throw StudyError.pruned(step: 1) }
+            return x * x + Double(n)
+        }
+        let trials = try study.trials
+        #expect(trials.count == 24)
+        #expect(trials.map(\.number) == Array(0..<24))
+        #expect(trials.allSatisfy { $0.state == .complete || $0.state == .pruned })
+    }
+
+    @Test func stopEndsTheRunAfterTheCurrentTrial() throws {
+        let study = try Study.create(name: "stop", sampler: RandomSampler())
+        try study.optimize(trials: 50, callback: { study, trial in if trial.number == 6 { study.stop() } }) { trial in
+            try trial.suggestFloat("x", in: 0...1)
+        }
+        #expect(try study.trials.count == 7)
+    }
+
+    @Test func progressLineDurations() {
+        #expect(ProgressLine.duration(42) == "42s")
+        #expect(ProgressLine.duration(185) == "3m05s")
+        #expect(ProgressLine.duration(3725) == "1h02m")
     }
 }
