@@ -51,7 +51,7 @@ public struct TPESampler: Sampler {
 
     public func relativeSearchSpace(_ context: SamplingContext) throws -> [String: Distribution] {
         guard multivariate else { return [:] }
-        let all = try context.study.storage.trials(studyID: context.study.id, states: nil)
+        let all = try context.allTrials()
         let visible = context.study.pruner.trialsForSampler(all, trial: context.trial, study: context.study)
         if visible.count != all.count { return IntersectionSearchSpace.calculate(visible) }
         let key = TPEObservationCache.StudyKey(storage: ObjectIdentifier(context.study.storage), study: context.study.id)
