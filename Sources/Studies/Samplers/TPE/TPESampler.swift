@@ -111,22 +111,22 @@ public struct TPESampler: Sampler {
         var rows: [[Double]] = []
         rows.reserveCapacity(trials.count)
         cache.withRows(key: key) { finishedRow in
-        for index in trials.indices {
-            let state = trials[index].state
-            guard state == .complete || state == .pruned || (constantLiar && state == .running) else { continue }
-            let trial = trials[index]
-            guard trial.number != context.trial.number else { continue }
-            let row: [Double]
-            if state == .running {
-                var params = trial.params
-                if multivariate { Self.addRelativeParams(of: trial, to: &params, space: space) }
-                row = names.allSatisfy({ params[$0] != nil }) ? names.map { params[$0]! } : []
-            } else {
-                row = finishedRow(trial)
+            for index in trials.indices {
+                let state = trials[index].state
+                guard state == .complete || state == .pruned || (constantLiar && state == .running) else { continue }
+                let trial = trials[index]
+                guard trial.number != context.trial.number else { continue }
+                let row: [Double]
+                if state == .running {
+                    var params = trial.params
+                    if multivariate { Self.addRelativeParams(of: trial, to: &params, space: space) }
+                    row = names.allSatisfy({ params[$0] != nil }) ? names.map { params[$0]! } : []
+                } else {
+                    row = finishedRow(trial)
+                }
+                records.append(SplitRecord(trial, direction: context.study.direction))
+                rows.append(row)
             }
-            records.append(SplitRecord(trial, direction: context.study.direction))
-            rows.append(row)
-        }
         }
         let finished = records.reduce(0) { $0 + ($1.state == .running ? 0 : 1) }
         let isBelow = Self.split(records, belowCount: gamma(finished))
