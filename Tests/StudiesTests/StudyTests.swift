@@ -167,3 +167,52 @@ struct StudyWorkerTests {
         #expect(ProgressLine.duration(3725) == "1h02m")
     }
 }
+
+/// A storage that counts heartbeats, around the in-memory one.
+final class CountingStorage: StudyStorage, @unchecked Sendable {
+    let base = InMemoryStorage()
+    private let lock = NSLock()
+    private var beats = 0
+    var heartbeatCount: Int { lock.withLock { beats } }
+
+    func createStudy(name: String, directions: [StudyDirection]) throws -> Int64 { try base.createStudy(name: name, directions: directions) }
+    func deleteStudy(id: Int64) throws { try base.deleteStudy(id: id) }
+    func studyID(named name: String) throws -> Int64 { try base.studyID(named: name) }
+    func allStudies() throws -> [StudySummary] { try base.allStudies() }
+    func study(id: Int64) throws -> StudySummary { try base.study(id: id) }
+    func setStudyUserAttribute(studyID: Int64, key: String, value: AttributeValue) throws { try base.setStudyUserAttribute(studyID: studyID, key: key, value: value) }
+    func setStudySystemAttribute(studyID: Int64, key: String, value: AttributeValue) throws { try base.setStudySystemAttribute(studyID: studyID, key: key, value: value) }
+    func createTrial(studyID: Int64, template: FrozenTrial?) throws -> (id: Int64, number: Int) { try base.createTrial(studyID: studyID, template: template) }
+    func popWaitingTrial(studyID: Int64) throws -> Int64? { try base.popWaitingTrial(studyID: studyID) }
+    func setTrialParameter(trialID: Int64, name: String, internalValue: Double, distribution: Distribution) throws {
+        try base.setTrialParameter(trialID: trialID, name: name, internalValue: internalValue, distribution: distribution)
+    }
+    func setTrialState(trialID: Int64, state: TrialState, values: [Double]?) throws -> Bool { try base.setTrialState(trialID: trialID, state: state, values: values) }
+    func setTrialIntermediateValue(trialID: Int64, step: Int, value: Double) throws { try base.setTrialIntermediateValue(trialID: trialID, step: step, value: value) }
+    func setTrialUserAttribute(trialID: Int64, key: String, value: AttributeValue) throws { try base.setTrialUserAttribute(trialID: trialID, key: key, value: value) }
+    func setTrialSystemAttribute(trialID: Int64, key: String, value: AttributeValue) throws { try base.setTrialSystemAttribute(trialID: trialID, key: key, value: value) }
+    func trial(id: Int64) throws -> FrozenTrial { try base.trial(id: id) }
+    func trials(studyID: Int64, states: Set<TrialState>?) throws -> [FrozenTrial] { try base.trials(studyID: studyID, states: states) }
+    func recordHeartbeat(trialID: Int64) throws {
+        lock.withLock { beats += 1 }
+        try base.recordHeartbeat(trialID: trialID)
+    }
+    func failStaleTrials(studyID: Int64, gracePeriod: TimeInterval) throws -> [FrozenTrial] { try base.failStaleTrials(studyID: studyID, gracePeriod: gracePeriod) }
+}
+
+@Suite("Study: heartbeats while optimizing")
+struct HeartbeatTests {
+    @Test func optimizeBeatsWhileATrialRuns() throws {
+        let storage = CountingStorage()
+        let study = try Study.create(name: "beat", storage: storage, sampler: RandomSampler(),
+                                     heartbeat: Heartbeat(interval: 0.005, gracePeriod: 60))
+        try study.optimize(trials: 1) { trial in
+            // Wait for the background timer (no time is asserted: the wait ends on the event).
+            let deadline = Date().addingTimeInterval(30)
+            while storage.heartbeatCount < 3 && Date() < deadline { Thread.sleep(forTimeInterval: 0.002) }
+            return 1
+        }
+        #expect(storage.heartbeatCount >= 3)
+        #expect(try study.trials.map(\.state) == [.complete])
+    }
+}
