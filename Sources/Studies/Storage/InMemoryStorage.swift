@@ -225,6 +225,14 @@ public final class InMemoryStorage: StudyStorage, @unchecked Sendable {
         }
     }
 
+    public func trialCount(studyID: Int64, states: Set<TrialState>?) throws -> Int {
+        try locked {
+            guard let study = studies[studyID] else { throw StudyError.unknownStudy("id \(studyID)") }
+            guard let states else { return study.trials.count }
+            return study.trials.reduce(0) { $0 + (states.contains($1.state) ? 1 : 0) }
+        }
+    }
+
     // MARK: Heartbeats
 
     public func recordHeartbeat(trialID: Int64) throws {
