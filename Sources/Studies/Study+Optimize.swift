@@ -127,23 +127,31 @@ private final class OptimizeRun: @unchecked Sendable {
             }
             let beat = study.heartbeat.map { HeartbeatTimer(storage: study.storage, trialID: trial.id, interval: $0.interval) }
             var objectiveError: (any Error)?
-            let frozen: FrozenTrial
+            let outcome: (value: Double?, state: TrialState)
             do {
                 let value = try objective(trial)
-                beat?.cancel()
-                do {
-                    frozen = try study.tell(trial, value: value)
-                } catch StudyError.invalidValue where value.isNaN {
-                    frozen = try study.storage.trial(id: trial.id)   // FAIL already; Optuna warns and goes on
-                }
+                outcome = (value, .complete)
             } catch StudyError.pruned {
-                beat?.cancel()
-                frozen = try study.tell(trial, state: .pruned)
+                outcome = (nil, .pruned)
             } catch {
-                beat?.cancel()
                 try? trial.setSystemAttribute("fail_reason", .string("\(error)"))
-                frozen = try study.tell(trial, state: .fail)
+                outcome = (nil, .fail)
                 objectiveError = error
+            }
+            beat?.cancel()
+            let frozen: FrozenTrial
+            do {
+                if let value = outcome.value {
+                    frozen = try study.tell(trial, value: value)
+                } else {
+                    frozen = try study.tell(trial, state: outcome.state)
+                }
+            } catch StudyError.invalidValue where outcome.value?.isNaN == true {
+                frozen = try study.storage.trial(id: trial.id)   // FAIL already; Optuna warns and goes on
+            } catch StudyError.trialFinished {
+                // Another worker failed it as stale meanwhile: Optuna's `_run_trial` tells with
+                // `skip_if_finished=True` and goes on.
+                frozen = try study.storage.trial(id: trial.id)
             }
             record(frozen)
             callback(study, frozen)
