@@ -22,7 +22,8 @@ extension Study {
     /// NaN makes it FAIL (and the run goes on); `StudyError.pruned` (from
     /// `trial.pruneIfNeeded()`) makes it PRUNED with its last intermediate value; any other error
     /// makes it FAIL (system attribute `fail_reason`) and is rethrown unless `catchingErrors`.
-    /// `callback` sees each finished trial, as Optuna's callbacks do.
+    /// A trial another worker finished meanwhile (failed as stale) is left as it is and the run
+    /// goes on. `callback` sees each finished trial, as Optuna's callbacks do.
     public func optimize(trials: Int? = nil, timeout: TimeInterval? = nil, budget: TrialBudget = .thisCall,
                          catchingErrors: Bool = false, showsProgress: Bool? = false,
                          callback: ((Study, FrozenTrial) -> Void)? = nil,
@@ -152,6 +153,10 @@ private final class OptimizeRun: @unchecked Sendable {
                 // Another worker failed it as stale meanwhile: Optuna's `_run_trial` tells with
                 // `skip_if_finished=True` and goes on.
                 frozen = try study.storage.trial(id: trial.id)
+                // The objective's own writes (report, suggest) then fail the same way; unlike
+                // Optuna, which rethrows that error, the run goes on: the trial is someone
+                // else's now, and this worker is alive.
+                if case StudyError.trialFinished? = objectiveError as? StudyError { objectiveError = nil }
             }
             record(frozen)
             callback(study, frozen)

@@ -161,6 +161,21 @@ struct StudyWorkerTests {
         #expect(try study.trials.count == 7)
     }
 
+    @Test func aTrialFailedByAnotherWorkerIsSkipped() throws {
+        let study = try Study.create(name: "skip", sampler: RandomSampler())
+        try study.optimize(trials: 5) { trial in
+            // As if another worker had judged this trial stale and failed it meanwhile.
+            let x = try trial.suggestFloat("x", in: 0...1)
+            if trial.number == 1 { try study.storage.setTrialState(trialID: trial.id, state: .fail, values: nil) }
+            if trial.number == 3 {
+                try study.storage.setTrialState(trialID: trial.id, state: .fail, values: nil)
+                try trial.report(x, step: 0)   // the objective's own write now fails too
+            }
+            return x
+        }
+        #expect(try study.trials.map(\.state) == [.complete, .fail, .complete, .fail, .complete])
+    }
+
     @Test func progressLineDurations() {
         #expect(ProgressLine.duration(42) == "42s")
         #expect(ProgressLine.duration(185) == "3m05s")
