@@ -67,7 +67,8 @@ struct FraudCommand: ParsableCommand {
                                 camouflageShare: camouflage, camouflageShift: camouflageShift, seconds: elapsed, synthetic: true)
             if json { try Output.json(report) } else {
                 print("wrote \(out): \(report.rows) rows, \(report.frauds) frauds (\(String(format: "%.4f", report.fraudPercent)) %), seed \(seed), \(String(format: "%.2f", elapsed)) s")
-                print("SYNTHETIC data drawn from published per-class statistics; see datasets/creditcard/README.md")
+                print("SYNTHETIC data drawn from published per-class statistics (" + (stats.map { "read from \($0)" } ?? "built into atelier")
+                      + "; sources in the repository's datasets/creditcard/README.md)")
             }
         }
     }
