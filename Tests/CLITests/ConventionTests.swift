@@ -216,6 +216,8 @@ struct ConventionTests {
              status: 1, expected: ["gaps.csv:3: column 2: missing value (empty cell or NaN) in column 'b'"]),
         Case(name: "unknown model of fit (found in run) is a usage error too", arguments: ["fit", "--input", "small.csv", "--target", "a", "--model", "svm"],
              status: 64, expected: ["--model must be one of linear, ridge, logistic, mlp, got 'svm'"]),
+        Case(name: "too few synthetic rows for two frauds", arguments: ["fraud", "synth", "--rows", "100", "--out", "c.csv"], status: 64,
+             expected: ["--rows 100 gives 0 fraud rows at the real 0.1727 %; expected --rows of at least 869, or --fraud-rows N (at least 2)"]),
         Case(name: "unknown column names file and flag", arguments: ["cluster", "--input", "small.csv", "--label-column", "class"], status: 1,
              expected: ["small.csv: no column named 'class' (--label-column); the columns are a, b, label"]),
     ]
