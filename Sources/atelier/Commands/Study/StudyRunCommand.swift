@@ -177,11 +177,12 @@ struct StudyRunCommand: ParsableCommand {
             guard let stored = try Self.storedObjective(in: storage, studyID: id) else {
                 throw StudyError.invalidValue("study \"\(location.study)\" has no built-in objective (created by create or Optuna); drive it with ask and tell")
             }
+            // Found by reading the storage, so a data error (exit 1) that names the flag (CONVENTIONS.md).
             if let model, model.lowercased() != stored.model {
-                throw ValidationError("study \"\(location.study)\" trains \(stored.model), not \(model); use another --study name")
+                throw StudyError.invalidValue("--model \(model): study \"\(location.study)\" trains \(stored.model), not \(model); use another --study name")
             }
             if let dataset, dataset != stored.dataset {
-                throw ValidationError("study \"\(location.study)\" uses \(stored.dataset), not \(dataset)")
+                throw StudyError.invalidValue("--dataset \(dataset): study \"\(location.study)\" uses \(stored.dataset), not \(dataset)")
             }
             return (id, stored)
         }
