@@ -68,12 +68,12 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     }
 
     /// libpq's `keyword=value` connection string.
-    func connectionString(timeout: Int) -> String {
+    func connectionString(timeout: Int, applicationName: String) -> String {
         func quoted(_ s: String) -> String {
             "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
         }
         var parts = ["host=\(quoted(host))", "port=\(port)", "dbname=\(quoted(database))",
-                     "connect_timeout=\(timeout)", "application_name='atelier'"]
+                     "connect_timeout=\(timeout)", "application_name=\(quoted(applicationName))"]
         if let user { parts.append("user=\(quoted(user))") }
         if let password { parts.append("password=\(quoted(password))") }
         return parts.joined(separator: " ")
@@ -94,9 +94,12 @@ final class PostgresConnection {
         var connectionLost: Bool
     }
 
-    init(url: PostgresURL, timeout: Int) throws {
+    private let applicationName: String
+
+    init(url: PostgresURL, timeout: Int, applicationName: String) throws {
         self.url = url
         self.timeout = timeout
+        self.applicationName = applicationName
         try connect()
     }
 
@@ -104,7 +107,7 @@ final class PostgresConnection {
 
     private func connect() throws {
         if let connection { PQfinish(connection) }
-        connection = PQconnectdb(url.connectionString(timeout: timeout))
+        connection = PQconnectdb(url.connectionString(timeout: timeout, applicationName: applicationName))
         guard let connection, PQstatus(connection) == CONNECTION_OK else {
             let message = connection.map { Self.oneLine(String(cString: PQerrorMessage($0))) } ?? "out of memory"
             throw StudyError.storage("cannot reach \(url): \(message)")
@@ -112,6 +115,9 @@ final class PostgresConnection {
         // Notices (e.g. "there is no transaction in progress") are not for the user's terminal.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
     }
+
+    /// Drops the connection and opens a new one.
+    func reconnect() throws { try connect() }
 
     /// Reconnects when the server closed the connection (restart, idle timeout).
     func ensureConnected() throws {
@@ -123,6 +129,20 @@ final class PostgresConnection {
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: "; ")
+    }
+
+    /// Runs statements without parameters in one round trip (`BEGIN; SET LOCAL ...`).
+    func executeScript(_ sql: String) throws {
+        guard let connection else { throw Failure(state: "", message: "not connected", connectionLost: true) }
+        let result = PQexec(connection, sql)
+        defer { PQclear(result) }
+        let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            let state = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
+            let text = result.flatMap { PQresultErrorMessage($0) } ?? PQerrorMessage(connection)
+            let message = text.map { Self.oneLine(String(cString: $0)) } ?? "no answer from the server"
+            throw Failure(state: state, message: message, connectionLost: PQstatus(connection) != CONNECTION_OK)
+        }
     }
 
     /// Runs one statement with text parameters (`$1`, `$2`, …; `nil` is NULL) and returns its rows

@@ -25,9 +25,11 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     private let finished = FinishedTrialCache()
     private let distributions = DistributionCache()
 
-    public init(url text: String, connectTimeout: Int = 5) throws {
+    /// Connects to `url` (Optuna's forms; see `PostgresURL`) and creates Optuna's tables when the
+    /// database has none. `applicationName` is what `pg_stat_activity` shows for the connection.
+    public init(url text: String, connectTimeout: Int = 5, applicationName: String = "atelier") throws {
         url = try PostgresURL(text)
-        connection = try PostgresConnection(url: url, timeout: connectTimeout)
+        connection = try PostgresConnection(url: url, timeout: connectTimeout, applicationName: applicationName)
         try prepareSchema()
     }
 
@@ -35,22 +37,28 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     // MARK: Transactions
 
-    /// Runs `body` in a transaction, retrying it on deadlocks and serialization failures.
+    /// Runs `body` in a transaction, retrying it on deadlocks and serialization failures, and once
+    /// on a new connection when the old one turns out dead before anything was sent (a server
+    /// restart, an idle timeout). A connection lost later is an error: the transaction is then
+    /// rolled back by the server, so nothing is half written.
     private func transaction<T>(durable: Bool = false, readOnly: Bool = false, _ body: (PostgresConnection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         var attempt = 0
         while true {
             attempt += 1
+            var begun = false
             do {
                 try connection.ensureConnected()
-                try connection.execute(readOnly ? "BEGIN READ ONLY" : "BEGIN")
-                if !durable && !readOnly { try connection.execute("SET LOCAL synchronous_commit = off") }
+                // One round trip: only finishing transactions wait for the WAL flush.
+                try connection.executeScript(readOnly ? "BEGIN READ ONLY"
+                                             : durable ? "BEGIN" : "BEGIN; SET LOCAL synchronous_commit = off")
+                begun = true
                 let result: T
                 do {
                     result = try body(connection)
                 } catch {
-                    _ = try? connection.execute("ROLLBACK")
+                    _ = try? connection.executeScript("ROLLBACK")
                     throw error
                 }
                 try connection.execute("COMMIT")
@@ -58,6 +66,10 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
             } catch let failure as PostgresConnection.Failure {
                 if ["40001", "40P01"].contains(failure.state) && attempt < 20 {
                     Thread.sleep(forTimeInterval: Double.random(in: 0.001...0.02) * Double(attempt))
+                    continue
+                }
+                if failure.connectionLost && !begun && attempt == 1 {
+                    try? connection.reconnect()
                     continue
                 }
                 if failure.connectionLost {

@@ -315,11 +315,16 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
 
     public func popWaitingTrial(studyID: Int64) throws -> Int64? {
         let now = UTCDateTime.format(Date())
-        return try write { db in
+        let waitingSQL = "SELECT trial_id FROM trials WHERE study_id = ? AND state = 'WAITING' ORDER BY trial_id LIMIT 1"
+        // Every ask looks: a read first, so that the usual answer (none) takes no write lock.
+        let candidate = try read { db -> Int64? in
             try requireStudy(db, studyID)
-            guard let id = try Int64.fetchOne(db, sql: """
-                SELECT trial_id FROM trials WHERE study_id = ? AND state = 'WAITING' ORDER BY trial_id LIMIT 1
-                """, arguments: [studyID]) else { return nil }
+            return try Int64.fetchOne(db.cachedStatement(sql: waitingSQL), arguments: [studyID])
+        }
+        guard candidate != nil else { return nil }
+        return try write { db in
+            // Again under the write lock: another worker may have taken it meanwhile.
+            guard let id = try Int64.fetchOne(db.cachedStatement(sql: waitingSQL), arguments: [studyID]) else { return nil }
             try db.execute(sql: "UPDATE trials SET state = 'RUNNING', datetime_start = ? WHERE trial_id = ?", arguments: [now, id])
             return id
         }
@@ -536,23 +541,34 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
 
     public func failStaleTrials(studyID: Int64, gracePeriod: TimeInterval) throws -> [FrozenTrial] {
         let now = Date()
-        let failed = try write(durable: true) { db -> [FrozenTrial] in
-            try requireStudy(db, studyID)
-            var stale: [Int64] = []
-            for row in try Row.fetchAll(db, sql: """
-                SELECT t.trial_id, h.heartbeat FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id
-                WHERE t.study_id = ? AND t.state = 'RUNNING'
-                """, arguments: [studyID]) {
+        let staleSQL = """
+            SELECT t.trial_id, h.heartbeat FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id
+            WHERE t.study_id = ? AND t.state = 'RUNNING'
+            """
+        func stale(_ db: Database) throws -> [Int64] {
+            var ids: [Int64] = []
+            for row in try Row.fetchAll(db.cachedStatement(sql: staleSQL), arguments: [studyID]) {
                 let text: String = row[1]
                 // Optuna's own heartbeats are CURRENT_TIMESTAMP text (UTC, whole seconds) or
                 // SQLAlchemy datetimes: both parse.
                 guard let beat = UTCDateTime.parse(text) else {
                     throw StudyError.storage("\(path): trial \(row[0] as Int64) has a heartbeat \"\(text)\" that is not a datetime")
                 }
-                if now.timeIntervalSince(beat) > gracePeriod { stale.append(row[0]) }
+                if now.timeIntervalSince(beat) > gracePeriod { ids.append(row[0]) }
             }
-            guard !stale.isEmpty else { return [] }
-            let list = stale.map(String.init).joined(separator: ",")
+            return ids
+        }
+        // Every ask looks: a read first, so that the usual answer (none) takes no write lock.
+        let candidates = try read { db -> [Int64] in
+            try requireStudy(db, studyID)
+            return try stale(db)
+        }
+        guard !candidates.isEmpty else { return [] }
+        let failed = try write(durable: true) { db -> [FrozenTrial] in
+            // Again under the write lock: another worker may have failed them meanwhile.
+            let ids = try stale(db)
+            guard !ids.isEmpty else { return [] }
+            let list = ids.map(String.init).joined(separator: ",")
             try db.execute(sql: "UPDATE trials SET state = 'FAIL', datetime_complete = ? WHERE trial_id IN (\(list)) AND state = 'RUNNING'",
                            arguments: [UTCDateTime.format(now)])
             var assembler = TrialAssembler(location: path)
