@@ -92,6 +92,8 @@ final class PostgresConnection {
         var message: String
         /// The connection broke (no SQLSTATE from the server).
         var connectionLost: Bool
+        /// How many statements of a batch had answered before the failure.
+        var resultsBefore = 0
     }
 
     private let applicationName: String
@@ -114,6 +116,11 @@ final class PostgresConnection {
         }
         // Notices (e.g. "there is no transaction in progress") are not for the user's terminal.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        // Commits do not wait for the WAL flush unless a transaction asks for it (SET LOCAL
+        // synchronous_commit = on: the ones that finish a trial). A later flushed commit makes
+        // every earlier one durable too (the WAL is written in order).
+        let result = PQexec(connection, "SET synchronous_commit = off")
+        PQclear(result)
     }
 
     /// Drops the connection and opens a new one.
@@ -145,6 +152,66 @@ final class PostgresConnection {
         }
     }
 
+    /// SQL text for `text`: a quoted literal, escaped by libpq for this connection.
+    func literal(_ text: String) -> String {
+        guard let connection, let escaped = PQescapeLiteral(connection, text, text.utf8.count) else {
+            return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+        }
+        defer { PQfreemem(escaped) }
+        return String(cString: escaped)
+    }
+
+    /// Runs several statements (literals inlined, see `literal`) in one round trip and returns the
+    /// rows of each, in order. A failing statement stops the rest; an open transaction is then
+    /// rolled back. `Failure.resultsBefore` says how many statements had answered.
+    func batch(_ sql: String) throws -> [[[String?]]] {
+        guard let connection else { throw Failure(state: "", message: "not connected", connectionLost: true) }
+        guard PQsendQuery(connection, sql) == 1 else {
+            throw Failure(state: "", message: Self.oneLine(String(cString: PQerrorMessage(connection))), connectionLost: true)
+        }
+        var results: [[[String?]]] = []
+        var failure: Failure?
+        while let result = PQgetResult(connection) {
+            defer { PQclear(result) }
+            let status = PQresultStatus(result)
+            if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK {
+                results.append(Self.rows(result))
+            } else if failure == nil {
+                let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
+                failure = Failure(state: state, message: Self.oneLine(String(cString: PQresultErrorMessage(result))),
+                                  connectionLost: false, resultsBefore: results.count)
+            }
+        }
+        if var failure {
+            failure.connectionLost = PQstatus(connection) != CONNECTION_OK
+            if !failure.connectionLost && PQtransactionStatus(connection) == PQTRANS_INERROR {
+                PQclear(PQexec(connection, "ROLLBACK"))
+            }
+            throw failure
+        }
+        if PQstatus(connection) != CONNECTION_OK {
+            throw Failure(state: "", message: Self.oneLine(String(cString: PQerrorMessage(connection))), connectionLost: true,
+                          resultsBefore: results.count)
+        }
+        return results
+    }
+
+    private static func rows(_ result: OpaquePointer) -> [[String?]] {
+        let rowCount = PQntuples(result)
+        let columnCount = PQnfields(result)
+        var rows: [[String?]] = []
+        rows.reserveCapacity(Int(rowCount))
+        for r in 0..<rowCount {
+            var row: [String?] = []
+            row.reserveCapacity(Int(columnCount))
+            for c in 0..<columnCount {
+                row.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
+            }
+            rows.append(row)
+        }
+        return rows
+    }
+
     /// Runs one statement with text parameters (`$1`, `$2`, …; `nil` is NULL) and returns its rows
     /// as text (`nil` for NULL).
     @discardableResult
@@ -163,19 +230,7 @@ final class PostgresConnection {
             let message = Self.oneLine(String(cString: PQresultErrorMessage(result)))
             throw Failure(state: state, message: message, connectionLost: PQstatus(connection) != CONNECTION_OK)
         }
-        let rowCount = PQntuples(result)
-        let columnCount = PQnfields(result)
-        var rows: [[String?]] = []
-        rows.reserveCapacity(Int(rowCount))
-        for r in 0..<rowCount {
-            var row: [String?] = []
-            row.reserveCapacity(Int(columnCount))
-            for c in 0..<columnCount {
-                row.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
-            }
-            rows.append(row)
-        }
-        return rows
+        return Self.rows(result)
     }
 
     private func withCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
