@@ -1,13 +1,15 @@
 import Foundation
 import Studies
+import StudiesSQLite
 import StudyStorages
 
 // Study storage benchmarks beside Optuna 5.1's (../shared/anchors/optuna/storage_bench.py and
 // conc.py): the same four-parameter objective, 200 trials, sequential or by 4 worker processes.
 //
 //   study-sqlite-200   200 sequential trials (ask + 4 suggests + tell), SQLite file on disk, every
-//                      told trial durable (synchronous=FULL on the finishing commit); TPE default,
-//                      TPE independent and random, beside the same in memory.
+//                      told trial durable (synchronous=FULL on the finishing commit: "sqlite") or
+//                      crash-safe without fsync ("sqlite-nosync", durability .processCrash); TPE
+//                      default, TPE independent and random, beside the same in memory.
 //   study-workers      200 trials by 4 worker processes (atelier-bench study-worker ...) on one
 //                      SQLite file and, when ATELIER_TEST_POSTGRES_URL is set, one PostgreSQL study;
 //                      wall time from the first spawn to the last exit, duplicates and losses checked.
@@ -56,11 +58,14 @@ extension BenchmarkRegistry {
             for (label, makeSampler) in [("TPE default", { TPESampler(seed: 0) as any Sampler }),
                                          ("TPE indep", { TPESampler(seed: 0, multivariate: false) as any Sampler }),
                                          ("Random", { RandomSampler(seed: 0) as any Sampler })] {
-                for kind in ["memory", "sqlite"] {
-                    let tag = label.replacingOccurrences(of: " ", with: "")
-                    let url = kind == "memory" ? "memory" : "sqlite:///" + benchmarkDatabasePath(tag)
+                for kind in ["memory", "sqlite", "sqlite-nosync"] {
+                    let tag = label.replacingOccurrences(of: " ", with: "") + kind
                     do {
-                        let storage = try openStudyStorage(url: url)
+                        let storage: any StudyStorage = switch kind {
+                        case "memory": try openStudyStorage(url: "memory")
+                        case "sqlite": try SQLiteStudyStorage(path: benchmarkDatabasePath(tag))
+                        default: try SQLiteStudyStorage(path: benchmarkDatabasePath(tag), durability: .processCrash)
+                        }
                         let study = try Study.create(name: "bench_\(tag)", storage: storage, sampler: makeSampler())
                         var marks: [Double] = []
                         let start = DispatchTime.now().uptimeNanoseconds
