@@ -567,6 +567,9 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
             let id = try int64(row[1])
             studies[id] = try int64(row[6])
             if let trial = known[id] {
+                // A cached trial is used only while its row still says the same (a study deleted
+                // and its ids reused would not): otherwise the caller reads again without cache.
+                guard trial.number == row[2].flatMap({ Int($0) }), trial.state.rawValue == row[3] else { throw StaleCache() }
                 assembler.addKnown(trial)
             } else {
                 try assembler.addTrial(id: id, number: row[2].flatMap { Int($0) }, state: row[3] ?? "", start: row[4], complete: row[5])
@@ -598,8 +601,18 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
         return trial
     }
 
+    private struct StaleCache: Error {}
+
     public func trials(studyID: Int64, states: Set<TrialState>?) throws -> [FrozenTrial] {
-        let known = finished.trials(studyID: studyID)
+        do {
+            return try trials(studyID: studyID, states: states, known: finished.trials(studyID: studyID))
+        } catch is StaleCache {
+            finished.forget(studyID: studyID)
+            return try trials(studyID: studyID, states: states, known: [:])
+        }
+    }
+
+    private func trials(studyID: Int64, states: Set<TrialState>?, known: [Int64: FrozenTrial]) throws -> [FrozenTrial] {
         let cached = "'{\(known.keys.map(String.init).joined(separator: ","))}'::int[]"
         let rows = try send(transaction: false) { _ in [
             Self.trialQuery(trialFilter: "study_id = \(studyID)", childFilter: "NOT (trial_id = ANY(\(cached)))")

@@ -491,7 +491,9 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
             let rows = try Row.fetchCursor(statement, arguments: [studyID])
             while let row = try rows.next() {
                 let id: Int64 = row[0]
-                if let trial = known[id] {
+                // A cached trial is used only while its row still says the same (a study deleted
+                // and its ids reused by another process would not).
+                if let trial = known[id], trial.number == row[1] as Int?, trial.state.rawValue == row[2] as String? {
                     assembler.addKnown(trial)
                 } else {
                     try assembler.addTrial(id: id, number: row[1], state: row[2], start: row[3], complete: row[4])
