@@ -4,14 +4,14 @@ import PackageDescription
 // Atelier: datasets, preprocessing, neural networks, analysis and figures in Swift on Linux.
 // Layering (lower targets never import higher ones):
 //   C shims -> TensorCore -> Datasets, Preprocessing, Metrics, Studies -> FeatureSelection, Clustering,
-//   Embedding, NeuralNet, Plotting -> Fraud -> Reports -> atelier (CLI)
+//   Embedding, NeuralNet, Plotting, LinearModels -> Fraud -> Reports -> atelier (CLI)
 let package = Package(
     name: "Atelier",
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Atelier", targets: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection",
-            "Clustering", "Embedding", "NeuralNet", "Plotting", "Fraud", "Reports", "Studies", "StudyObjectives",
+            "Clustering", "Embedding", "NeuralNet", "Plotting", "LinearModels", "Fraud", "Reports", "Studies", "StudyObjectives",
         ]),
         .executable(name: "atelier", targets: ["atelier"]),
         .executable(name: "atelier-bench", targets: ["AtelierBenchmarks"]),
@@ -52,16 +52,17 @@ let package = Package(
         // Built-in objectives of studies: training a zoo model on an image dataset.
         .target(name: "StudyObjectives", dependencies: ["Studies", "NeuralNet", "Datasets", "TensorCore"]),
         .target(name: "Plotting", dependencies: ["TensorCore", "CCairo", "CPNG", "CZlib"], exclude: ["README.md"]),
+        .target(name: "LinearModels", dependencies: ["TensorCore", "Metrics"]),
         .target(name: "Fraud", dependencies: [
-            "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection", "NeuralNet", "Plotting",
+            "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection", "NeuralNet", "Plotting", "LinearModels",
         ]),
         .target(name: "Reports", dependencies: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "Clustering", "Embedding",
-            "NeuralNet", "Plotting", "Fraud",
+            "NeuralNet", "Plotting", "LinearModels", "Fraud",
         ]),
         .executableTarget(name: "atelier", dependencies: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection", "Clustering",
-            "Embedding", "NeuralNet", "Plotting", "Fraud", "Reports",
+            "Embedding", "NeuralNet", "Plotting", "LinearModels", "Fraud", "Reports", "Studies", "StudyStorages", "StudyObjectives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "AtelierBenchmarks", dependencies: [
@@ -79,6 +80,7 @@ let package = Package(
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Datasets", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
+        .testTarget(name: "LinearModelsTests", dependencies: ["LinearModels", "Datasets", "Metrics", "TestSupport"]),
         .testTarget(name: "FraudTests", dependencies: ["Fraud", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),

@@ -18,4 +18,8 @@ void ssyevr_(const char *jobz, const char *range, const char *uplo, const int *n
 void sgesdd_(const char *jobz, const int *m, const int *n, float *a, const int *lda, float *s,
              float *u, const int *ldu, float *vt, const int *ldvt, float *work, const int *lwork,
              int *iwork, int *info);
+void dgelsd_(const int *m, const int *n, const int *nrhs, double *a, const int *lda, double *b, const int *ldb,
+             double *s, const double *rcond, int *rank, double *work, const int *lwork, int *iwork, int *info);
+void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda, double *b, const int *ldb,
+            int *info);
 #endif

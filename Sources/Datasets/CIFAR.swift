@@ -206,10 +206,10 @@ public enum CIFAR {
 
 extension Dataset {
     /// CIFAR-10 from the binary download's folder (`data_batch_1.bin` ... `data_batch_5.bin`,
-    /// `test_batch.bin`, `batches.meta.txt`): `directory`, `$ATELIER_CIFAR10_DIR`,
-    /// `$ATELIER_DATA_DIR/cifar-10-batches-bin`, or `datasets/cifar-10-batches-bin` here or above.
+    /// `test_batch.bin`, `batches.meta.txt`): the folder `DataLocator.cifar10` finds
+    /// (`datasets/cifar10` or `datasets/cifar-10-batches-bin`, `$ATELIER_CIFAR10_DIR`, ...).
     public static func cifar10(_ split: Split, directory: String? = nil) throws -> ColorImageDataset {
-        let folder = try locate("cifar-10-batches-bin", explicit: directory, environment: "ATELIER_CIFAR10_DIR", systemFallback: nil)
+        let folder = try DataLocator.cifar10.locate(directory: directory)
         func file(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
         let files = split == .train ? (1...5).map { file("data_batch_\($0).bin") } : [file("test_batch.bin")]
         return try CIFAR.read(files, variant: .cifar10, name: "cifar-10-\(split.rawValue)",
@@ -217,10 +217,10 @@ extension Dataset {
     }
 
     /// CIFAR-100 from the binary download's folder (`train.bin`, `test.bin`, `fine_label_names.txt`,
-    /// `coarse_label_names.txt`): `directory`, `$ATELIER_CIFAR100_DIR`,
-    /// `$ATELIER_DATA_DIR/cifar-100-binary`, or `datasets/cifar-100-binary` here or above.
+    /// `coarse_label_names.txt`): the folder
+    /// `DataLocator.cifar100` finds (`datasets/cifar100` or `datasets/cifar-100-binary`, ...).
     public static func cifar100(_ split: Split, directory: String? = nil) throws -> ColorImageDataset {
-        let folder = try locate("cifar-100-binary", explicit: directory, environment: "ATELIER_CIFAR100_DIR", systemFallback: nil)
+        let folder = try DataLocator.cifar100.locate(directory: directory)
         func file(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
         return try CIFAR.read([file("\(split.rawValue).bin")], variant: .cifar100, name: "cifar-100-\(split.rawValue)",
                               classNames: CIFAR.classNames(at: file("fine_label_names.txt")),

@@ -25,6 +25,15 @@ public struct NumericTable: Sendable, Equatable {
         return index
     }
 
+    /// Index of the column called `name` in the table read from `path`; the error names the file,
+    /// the flag that asked for the column, and the columns there are.
+    public func columnIndex(_ name: String, in path: String, flag: String) throws -> Int {
+        guard let index = columnNames.firstIndex(of: name) else {
+            throw DatasetError.invalidArgument("\(path): no column named '\(name)' (\(flag)); the columns are \(columnNames.joined(separator: ", "))")
+        }
+        return index
+    }
+
     /// The values of one column.
     public func column(_ name: String) throws -> [Float] {
         let index = try columnIndex(name)
@@ -56,6 +65,22 @@ public struct NumericTable: Sendable, Equatable {
         return try selecting(columnNames.filter { !names.contains($0) })
     }
 
+    /// Checks that the named columns have no missing value (an empty cell or NaN): the
+    /// pandas-like rule that a table may have gaps, but not in the columns a computation uses.
+    /// - Throws: `DatasetError.malformed` naming `path`, the line and the column of the first gap
+    ///   (the line is found by re-reading `path` when it is a file, else counted as header + row).
+    public func requireComplete(_ names: [String], path: String) throws {
+        let columns = columnCount
+        for name in names {
+            let index = try columnIndex(name)
+            let row: Int? = values.withUnsafeBufferPointer { p in (0..<rowCount).first { p[$0 * columns + index].isNaN } }
+            guard let row else { continue }
+            let line = (try? FileIO.readMaybeGzipped(path)).map { CSV.lineNumber(ofDataRow: row, in: $0) } ?? row + 2
+            throw DatasetError.malformed(path: path, line: line, column: index + 1,
+                                         reason: "missing value (empty cell or NaN) in column '\(name)'; expected a number in every row of a column that is used")
+        }
+    }
+
     /// The rows at `indices`.
     public func rows<C: Collection>(at indices: C) -> NumericTable where C.Element == Int {
         NumericTable(columnNames: columnNames, values: values.rows(at: indices))
@@ -65,28 +90,94 @@ public struct NumericTable: Sendable, Equatable {
 /// Reading and writing numeric CSV files with a header row.
 ///
 /// Cells are numbers (integers, decimals, exponents, `nan`/`inf` spelled out); header names may
-/// be quoted (`"V1"`), and so may cells. A row with the wrong number of cells, an empty cell or a
-/// non-numeric one is an error naming the file, the line and the column. The body is parsed in
-/// chunks over the cores.
+/// be quoted (`"V1"`), and so may cells. As in pandas, an empty cell is a missing value (NaN):
+/// a column only has to be complete where a command uses it (`NumericTable.requireComplete`).
+/// A row with the wrong number of cells or a non-numeric cell is an error naming the file, the
+/// line and the column; so is a binary file, a header in another delimiter (with the flag to
+/// set) and a header without data rows. The body is parsed in chunks over the cores.
 public enum CSV {
-    /// Reads a numeric CSV file.
-    public static func readNumeric(_ path: String) throws -> NumericTable {
-        try parseNumeric(FileIO.readMaybeGzipped(path), path: path)
+    /// Reads a numeric CSV file whose cells are separated by `delimiter` (one ASCII character).
+    public static func readNumeric(_ path: String, delimiter: Character = ",") throws -> NumericTable {
+        try parseNumeric(FileIO.readMaybeGzipped(path), path: path, delimiter: delimiter)
+    }
+
+    /// How a delimiter is named in messages: "comma", "semicolon", "tab", or the character quoted.
+    public static func delimiterName(_ delimiter: String) -> String {
+        switch delimiter {
+        case ",": return "comma"
+        case ";": return "semicolon"
+        case "\t": return "tab"
+        case "|": return "pipe"
+        default: return "'\(delimiter)'"
+        }
+    }
+
+    /// How a delimiter is written after `--delimiter` in a shell: `';'`, `tab`.
+    public static func delimiterFlagValue(_ delimiter: String) -> String {
+        delimiter == "\t" ? "tab" : "'\(delimiter)'"
+    }
+
+    /// The delimiter a `--delimiter` value names: one ASCII character, or `tab`, `comma`, `semicolon`, `pipe`.
+    public static func delimiter(named text: String) -> Character? {
+        switch text.lowercased() {
+        case "tab", "\\t", "\t": return "\t"
+        case "comma": return ","
+        case "semicolon": return ";"
+        case "pipe": return "|"
+        default:
+            guard text.count == 1, let c = text.first, c.isASCII, !c.isNumber, !c.isLetter, c != "\"", c != "." , c != "-", c != "\n" else { return nil }
+            return c
+        }
+    }
+
+    /// Bytes examined for a NUL when deciding whether a file is text.
+    static let binaryProbeLength = 8192
+
+    /// Fails unless `data` could be a text CSV separated by `delimiter`: no NUL byte near the start
+    /// (a PNG, a checkpoint), and a header that is not one column holding another delimiter.
+    /// Readers with their own header handling (the credit-card schema) call it first so these
+    /// two mistakes get the same message everywhere.
+    public static func checkLooksLikeCSV(_ data: Data, path: String, delimiter: Character = ",") throws {
+        try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            try checkText(bytes, path: path)
+            var end = 0
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            let header = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
+            if splitHeader(header, delimiter: delimiter).count == 1,
+               let other = [",", ";", "\t", "|"].first(where: { $0 != String(delimiter) && header.contains($0) }) {
+                throw DatasetError.wrongDelimiter(path: path, expected: String(delimiter), found: other)
+            }
+        }
+    }
+
+    /// A PNG, a gzip member inside a tar, a checkpoint: a NUL byte never occurs in a text CSV.
+    static func checkText(_ bytes: UnsafeBufferPointer<UInt8>, path: String) throws {
+        if let nul = UnsafeBufferPointer(rebasing: bytes[0..<min(bytes.count, binaryProbeLength)]).firstIndex(of: 0) {
+            throw DatasetError.binaryData(path: path, offset: nul, expected: "a text CSV")
+        }
     }
 
     /// Parses numeric CSV bytes; `path` only names the source in errors.
-    public static func parseNumeric(_ data: Data, path: String) throws -> NumericTable {
-        try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> NumericTable in
+    public static func parseNumeric(_ data: Data, path: String, delimiter: Character = ",") throws -> NumericTable {
+        guard let separator = delimiter.asciiValue else {
+            throw DatasetError.invalidArgument("--delimiter must be one ASCII character, got '\(delimiter)'")
+        }
+        return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> NumericTable in
             let bytes = raw.bindMemory(to: UInt8.self)
             guard !bytes.isEmpty else { throw DatasetError.emptyFile(path: path) }
+            try checkText(bytes, path: path)
             var headerEnd = 0
             while headerEnd < bytes.count && bytes[headerEnd] != 0x0A { headerEnd += 1 }
             var headerText = String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<headerEnd]), as: UTF8.self)
             if headerText.hasPrefix("\u{FEFF}") { headerText.removeFirst() }
             if headerText.hasSuffix("\r") { headerText.removeLast() }
-            let names = splitHeader(headerText)
+            let names = splitHeader(headerText, delimiter: delimiter)
             guard !names.isEmpty, !(names.count == 1 && names[0].isEmpty) else {
                 throw DatasetError.malformed(path: path, line: 1, column: nil, reason: "the header row is empty; expected column names")
+            }
+            if names.count == 1, let other = [",", ";", "\t", "|"].first(where: { $0 != String(delimiter) && headerText.contains($0) }) {
+                throw DatasetError.wrongDelimiter(path: path, expected: String(delimiter), found: other)
             }
             let columns = names.count
             // Split the body into line-aligned chunks, parse them concurrently, then join.
@@ -131,8 +222,8 @@ public enum CSV {
                 let output = SendablePointer(targetBase)
                 DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
                     results.set(c, parseChunk(base.base.assumingMemoryBound(to: UInt8.self), from: chunkBounds[c], to: chunkBounds[c + 1],
-                                              columns: columns, into: output.base + slotOffsets[c], capacity: slotOffsets[c + 1] - slotOffsets[c],
-                                              limit: byteCount))
+                                              columns: columns, delimiter: separator, into: output.base + slotOffsets[c],
+                                              capacity: slotOffsets[c + 1] - slotOffsets[c], limit: byteCount))
                 }
                 // Line numbers: count the lines of earlier chunks to report errors exactly. Slots
                 // left partly empty by blank lines are closed up.
@@ -152,7 +243,25 @@ public enum CSV {
                 initialized = total
             }
             if let failure { throw failure }
+            if values.isEmpty { throw DatasetError.noDataRows(path: path) }
             return NumericTable(columnNames: names, values: Tensor(shape: [values.count / columns, columns], elements: values))
+        }
+    }
+
+    /// The 1-based file line of data row `row` (0-based), skipping blank lines as the reader does.
+    public static func lineNumber(ofDataRow row: Int, in data: Data) -> Int {
+        data.withUnsafeBytes { raw -> Int in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var line = 1, position = 0, dataRow = -1
+            while position < bytes.count {
+                var end = position
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                let blank = end == position || (end == position + 1 && bytes[position] == 0x0D)
+                if line > 1 && !blank { dataRow += 1; if dataRow == row { return line } }
+                line += 1
+                position = end + 1
+            }
+            return line
         }
     }
 
@@ -184,7 +293,7 @@ public enum CSV {
         name.contains(",") || name.contains("\"") ? "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : name
     }
 
-    static func splitHeader(_ line: String) -> [String] {
+    static func splitHeader(_ line: String, delimiter: Character = ",") -> [String] {
         var names: [String] = []
         var current = ""
         var quoted = false
@@ -194,7 +303,7 @@ public enum CSV {
                 if ch == "\"" { quoted = false } else { current.append(ch) }
             } else if ch == "\"" {
                 quoted = true
-            } else if ch == "," {
+            } else if ch == delimiter {
                 names.append(current.trimmingCharacters(in: .whitespaces)); current = ""
             } else {
                 current.append(ch)
@@ -205,14 +314,13 @@ public enum CSV {
     }
 
     struct Failure: Sendable {
-        enum Kind: Sendable { case cellCount(Int), empty, notNumeric(String) }
+        enum Kind: Sendable { case cellCount(Int), notNumeric(String) }
         var line: Int
         var column: Int?
         var kind: Kind
         func reason(_ names: [String]) -> String {
             switch kind {
             case .cellCount(let found): return "expected \(names.count) cells (as in the header), found \(found)"
-            case .empty: return "empty cell in column '\(names[(column ?? 1) - 1])'; expected a number"
             case .notNumeric(let text): return "'\(text)' in column '\(names[(column ?? 1) - 1])' is not a number"
             }
         }
@@ -240,7 +348,7 @@ public enum CSV {
     /// digits (Int64, whose conversion to Double is one instruction), a fraction, an exponent; the value is computed in Double and rounded to Float (see
     /// `makeFloat`). Anything else (empty cells, `nan`/`inf` words, text) takes a slow path that
     /// finds the cell's end and either parses a special value or reports the cell.
-    static func parseChunk(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, columns: Int,
+    static func parseChunk(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int, columns: Int, delimiter: UInt8 = 0x2C,
                            into out: UnsafeMutablePointer<Float>, capacity: Int, limit: Int) -> ChunkResult {
         var result = ChunkResult()
         var failure: Failure?
@@ -287,7 +395,7 @@ public enum CSV {
                         let numberEnd = i
                         while i < end && (bytes[i] == 0x20 || bytes[i] == 0x22) { i += 1 }
                         var terminator: UInt8 = i < end ? bytes[i] : 0x0A
-                        let atCellEnd = terminator == 0x2C || terminator == 0x0A || (terminator == 0x0D && (i + 1 >= end || bytes[i + 1] == 0x0A))
+                        let atCellEnd = terminator == delimiter || terminator == 0x0A || (terminator == 0x0D && (i + 1 >= end || bytes[i + 1] == 0x0A))
                         var value: Float = 0
                         if valid && atCellEnd {
                             value = (tooManyDigits ? nil : makeFloat(mantissa: mantissa, exponent: exponent, negative: negative, powers: powers))
@@ -295,14 +403,11 @@ public enum CSV {
                         } else {
                             // Slow path: the whole cell, trimmed.
                             var j = cellStart
-                            while j < end && bytes[j] != 0x2C && bytes[j] != 0x0A { j += 1 }
+                            while j < end && bytes[j] != delimiter && bytes[j] != 0x0A { j += 1 }
                             var b = j
                             while b > cellStart && (bytes[b - 1] == 0x20 || bytes[b - 1] == 0x22 || bytes[b - 1] == 0x0D) { b -= 1 }
-                            if b == cellStart {
-                                failure = Failure(line: line, column: cell + 1, kind: .empty)
-                                break rows
-                            }
-                            guard let special = parseSpecial(UnsafeBufferPointer(start: bytes, count: end), cellStart, b) else {
+                            // An empty cell is a missing value, as pandas reads it.
+                            guard let special = b == cellStart ? Float.nan : parseSpecial(UnsafeBufferPointer(start: bytes, count: end), cellStart, b) else {
                                 let text = String(decoding: UnsafeBufferPointer(start: bytes + cellStart, count: min(b - cellStart, 40)), as: UTF8.self)
                                 failure = Failure(line: line, column: cell + 1, kind: .notNumeric(text))
                                 break rows
@@ -313,7 +418,7 @@ public enum CSV {
                         }
                         cell += 1
                         if cell <= columns && written < capacity { out[written] = value; written += 1 }
-                        if terminator == 0x2C { i += 1; continue }
+                        if terminator == delimiter { i += 1; continue }
                         if i < end && bytes[i] == 0x0D { i += 1 }
                         if i < end && bytes[i] == 0x0A { i += 1 }
                         break
@@ -321,7 +426,7 @@ public enum CSV {
                     if cell != columns {
                         var found = 1
                         var k = rowStart
-                        while k < end && bytes[k] != 0x0A { if bytes[k] == 0x2C { found += 1 }; k += 1 }
+                        while k < end && bytes[k] != 0x0A { if bytes[k] == delimiter { found += 1 }; k += 1 }
                         failure = Failure(line: line, column: nil, kind: .cellCount(found))
                         break rows
                     }

@@ -17,7 +17,7 @@ public struct DataFileSummary: Codable, Sendable, Equatable {
     public var columns: [String]?
 
     /// Reads `path` (IDX, NumPy .npy or numeric CSV, raw or gzip, told apart by content) and summarises it.
-    public static func describe(_ path: String, labelColumn: String? = nil) throws -> DataFileSummary {
+    public static func describe(_ path: String, labelColumn: String? = nil, delimiter: Character = ",") throws -> DataFileSummary {
         let raw = try FileIO.read(path)
         let compressed = Gzip.isGzip(raw)
         let data = compressed ? try Gzip.decompress(raw, path: path) : raw
@@ -44,7 +44,7 @@ public struct DataFileSummary: Codable, Sendable, Equatable {
                                    minimum: Double(values.elements.filter(\.isFinite).min() ?? .nan),
                                    maximum: Double(values.elements.filter(\.isFinite).max() ?? .nan), columns: nil)
         }
-        let table = try CSV.parseNumeric(data, path: path)
+        let table = try CSV.parseNumeric(data, path: path, delimiter: delimiter)
         var histogram: [String: Int]?
         if let labelColumn {
             var counts: [String: Int] = [:]
@@ -71,9 +71,29 @@ public struct DataFileSummary: Codable, Sendable, Equatable {
     }
 }
 
+extension DataFileSummary {
+    /// The data files of `folder` that `describe` reads, by name: IDX files (`*-idx*`, raw or
+    /// `.gz`), `.npy`, `.csv` (and `.csv.gz`), sorted; READMEs and other files are left out.
+    public static func dataFiles(in folder: String) throws -> [String] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        } catch {
+            throw DatasetError.unreadable(path: folder, reason: "the folder cannot be listed")
+        }
+        let kept = names.filter { name in
+            !name.hasPrefix(".") && (name.contains("-idx") || name.hasSuffix(".npy") || name.hasSuffix(".csv") || name.hasSuffix(".csv.gz"))
+        }.sorted()
+        guard !kept.isEmpty else {
+            throw DatasetError.invalidArgument("\(folder): a folder without data files; expected IDX (*-idx*-ubyte[.gz]), .npy or .csv files in it")
+        }
+        return kept.map { (folder as NSString).appendingPathComponent($0) }
+    }
+}
+
 extension Dataset {
     /// The folder holding the MNIST files, found as `mnist(_:)` finds it.
     public static func locateMNIST(directory: String? = nil) throws -> String {
-        try locate("mnist", explicit: directory, environment: "ATELIER_MNIST_DIR", systemFallback: nil)
+        try DataLocator.mnist.locate(directory: directory)
     }
 }

@@ -15,6 +15,12 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
     /// A binary header (NPY, CIFAR record) that cannot be right, at byte `offset` of the file.
     case invalidHeader(path: String, offset: Int, reason: String)
     case invalidArgument(String)
+    /// A file read as text (CSV) that holds binary data: a NUL byte at `offset`.
+    case binaryData(path: String, offset: Int, expected: String)
+    /// A CSV whose header has no `expected` delimiter but another one (`found`).
+    case wrongDelimiter(path: String, expected: String, found: String)
+    /// A CSV with a header row and nothing else.
+    case noDataRows(path: String)
 
     public var description: String {
         switch self {
@@ -41,6 +47,12 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
             return "\(path): at byte offset \(offset): \(reason)"
         case let .invalidArgument(message):
             return message
+        case let .binaryData(path, offset, expected):
+            return "\(path): binary data (a NUL byte at offset \(offset)), expected \(expected)"
+        case let .wrongDelimiter(path, expected, found):
+            return "\(path):1: expected \(CSV.delimiterName(expected))-separated values, found \(CSV.delimiterName(found)) (set --delimiter \(CSV.delimiterFlagValue(found)))"
+        case let .noDataRows(path):
+            return "\(path): a header row but no data rows; expected at least one row of values"
         }
     }
 

@@ -4,7 +4,9 @@ import Foundation
 public enum FileIO {
     /// The bytes of `path`; a missing, unreadable or empty file is a `DatasetError`.
     public static func read(_ path: String, allowEmpty: Bool = false) throws -> Data {
-        guard FileManager.default.fileExists(atPath: path) else { throw DatasetError.fileNotFound(path: path) }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw DatasetError.fileNotFound(path: path) }
+        if isFolder.boolValue { throw DatasetError.unreadable(path: path, reason: "it is a folder; expected a file") }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)

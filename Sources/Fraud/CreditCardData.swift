@@ -51,6 +51,7 @@ public struct CreditCardData: Sendable {
     /// - Throws: `FraudError` or `DatasetError`, each naming the file and line.
     public static func load(_ path: String) throws -> CreditCardData {
         let data = try FileIO.readMaybeGzipped(path)
+        try CSV.checkLooksLikeCSV(data, path: path)
         let header = data.withUnsafeBytes { raw -> [String] in
             let bytes = raw.bindMemory(to: UInt8.self)
             var end = 0

@@ -5,7 +5,7 @@
 //   "synthetic"; fraud V-features from the camouflage `FraudMixture` so fraud is not perfectly
 //   separable), `ClassSummary`.
 // - Exploration: `FraudExploration` (CSV) and `FraudFigures` (PNG through Plotting).
-// - Classifiers: `LogisticRegression` (L-BFGS, weighted BCE, BLAS), `MLPClassifier` (NeuralNet
+// - Classifiers: `LogisticRegression` (LinearModels' solver, weighted BCE), `MLPClassifier` (NeuralNet
 //   trainer), `ClassBalancing`, `FraudExperiment` (stratified split, StandardScaler on train,
 //   threshold by max F1 on validation, test precision/recall/F1/ROC-AUC/AUPRC).
 // Feature relevance lives in FeatureSelection; the binary metrics in Metrics.

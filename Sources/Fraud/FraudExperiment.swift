@@ -117,7 +117,7 @@ public struct FraudExperiment: Sendable {
             let fitX = balanced.indices.count == trainLabels.count ? train : train.rows(at: balanced.indices)
             let fitLabels = balanced.indices.map { trainLabels[$0] }
             var model = FittedLogisticRegression(weights: [], bias: 0, iterations: 0, loss: 0)
-            let elapsed = Self.seconds { model = logisticRegression.fit(fitX, labels: fitLabels, sampleWeights: balanced.weights) }
+            let elapsed = try Self.seconds { model = try logisticRegression.fit(fitX, labels: fitLabels, sampleWeights: balanced.weights) }
             evaluations.append(evaluate(model: "logistic regression", featureSet: set, trainingRows: fitLabels.count, seconds: elapsed,
                                         validationScores: model.decisionValues(validation), validationLabels: validationLabels,
                                         testScores: model.decisionValues(test), testLabels: testLabels))

@@ -39,7 +39,26 @@ public struct PublishedStatistics: Sendable, Equatable {
     /// - Throws: `DatasetError.malformed` naming the line for a bad row, `FraudError.wrongSchema`
     ///   when a feature of the schema is missing.
     public static func load(_ path: String) throws -> PublishedStatistics {
-        let text = String(decoding: try FileIO.read(path), as: UTF8.self)
+        try parse(String(decoding: try FileIO.read(path), as: UTF8.self), path: path)
+    }
+
+    /// The statistics compiled into the binary (`builtInCSV`, a copy of the shipped
+    /// `datasets/creditcard/creditcard_stats.csv`), so nothing has to be found on disk.
+    public static let builtIn: PublishedStatistics = {
+        do { return try parse(builtInCSV, path: builtInName) } catch { preconditionFailure("the built-in statistics do not parse: \(error)") }
+    }()
+
+    /// How the built-in statistics are named in messages and provenance.
+    public static let builtInName = "built-in creditcard_stats.csv"
+
+    /// `--stats FILE` when given, else the built-in statistics.
+    public static func load(explicit path: String?) throws -> PublishedStatistics {
+        if let path { return try load(path) }
+        return builtIn
+    }
+
+    /// Parses the text of a statistics CSV; `path` names it in errors.
+    public static func parse(_ text: String, path: String) throws -> PublishedStatistics {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         while lines.last?.isEmpty == true { lines.removeLast() }
         let expectedHeader = ["feature", "mean_legit", "std_legit", "mean_fraud", "std_fraud"]
@@ -68,24 +87,5 @@ public struct PublishedStatistics: Sendable, Equatable {
         let missing = CreditCardSchema.featureNames.filter { legit[$0] == nil }
         if !missing.isEmpty { throw FraudError.wrongSchema(path: path, missing: missing, unexpected: [], duplicated: []) }
         return PublishedStatistics(legit: legit, fraud: fraud)
-    }
-
-    /// Finds `datasets/creditcard/creditcard_stats.csv` from `explicit`, `$ATELIER_DATA_DIR`, or the
-    /// current directory and its parents.
-    public static func locate(explicit: String? = nil) throws -> String {
-        if let explicit { return explicit }
-        let environment = ProcessInfo.processInfo.environment
-        if let root = environment["ATELIER_DATA_DIR"], !root.isEmpty {
-            return (root as NSString).appendingPathComponent("creditcard/creditcard_stats.csv")
-        }
-        var url = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        for _ in 0..<8 {
-            let candidate = url.appendingPathComponent("datasets/creditcard/creditcard_stats.csv").path
-            if FileManager.default.fileExists(atPath: candidate) { return candidate }
-            let parent = url.deletingLastPathComponent()
-            if parent.path == url.path { break }
-            url = parent
-        }
-        throw FraudError.invalidArgument("cannot find datasets/creditcard/creditcard_stats.csv in the current directory or its parents; pass --stats FILE or set ATELIER_DATA_DIR")
     }
 }

@@ -13,9 +13,14 @@ import TensorCore
 /// offset 16  H bytes   header, UTF-8 JSON: {"architecture": LayerSpecification,
 ///                      "inputShape": [Int], "metadata": {String: String},
 ///                      "parameters": [{"path": "3.weight", "shape": [120, 256]}, ...]}
-/// 16 + H     Float32   the parameters' elements, in header order, row-major, concatenated
+/// 16 + H     Float32   the parameters' elements, in header order, row-major, concatenated,
+///                      then the buffers' elements (see below)
 /// end - 8    UInt64    FNV-1a 64-bit hash of every byte before it
 /// ```
+/// Buffers (BatchNorm's running statistics, a `Standardize` layer's mean and deviation) are
+/// listed under the optional header key `"buffers"` (same entry form) and stored after the
+/// parameters. A file without the key is a model without buffers, so every checkpoint written
+/// before buffers existed loads unchanged; the version stays 1.
 /// Loading verifies magic, version, lengths and the hash (a flipped byte is reported, not
 /// silently loaded), rebuilds the architecture and checks every parameter's shape, naming the
 /// layer on a mismatch.
@@ -38,14 +43,17 @@ public struct Checkpoint {
         var inputShape: [Int]?
         var metadata: [String: String]
         var parameters: [Entry]
+        var buffers: [Entry]?
         struct Entry: Codable { var path: String; var shape: [Int] }
     }
 
     /// The file's bytes.
     public func encoded() throws -> Data {
-        let named = model.namedParameters
+        let parameters = model.namedParameters, buffers = model.namedBuffers
+        let named = parameters + buffers
         let header = Header(architecture: model.specification, inputShape: model.inputShape, metadata: metadata,
-                            parameters: named.map { .init(path: $0.path, shape: $0.parameter.value.shape) })
+                            parameters: parameters.map { .init(path: $0.path, shape: $0.parameter.value.shape) },
+                            buffers: buffers.isEmpty ? nil : buffers.map { .init(path: $0.path, shape: $0.parameter.value.shape) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json = try encoder.encode(header)
@@ -107,8 +115,9 @@ public struct Checkpoint {
         do { try header.architecture.validate() } catch { throw corrupt(16, "bad architecture: \(error)") }
         guard case .sequential = header.architecture else { throw corrupt(16, "the architecture is not a Sequential model") }
         let dataLength = bytes.count - 8 - 16 - headerLength
-        var listed = 0
-        for entry in header.parameters {
+        var listed = 0, bufferElements = 0
+        let bufferEntries = header.buffers ?? []
+        for (position, entry) in (header.parameters + bufferEntries).enumerated() {
             guard !entry.shape.isEmpty, entry.shape.allSatisfy({ $0 > 0 && $0 <= dataLength }) else {
                 throw corrupt(16, "parameter \(entry.path) has an impossible shape \(entry.shape)")
             }
@@ -117,26 +126,33 @@ public struct Checkpoint {
                 return (product, partial.1 || over || product > dataLength)
             }
             guard !overflow else { throw corrupt(16, "parameter \(entry.path) of shape \(entry.shape) is larger than the file") }
-            listed += count
+            if position < header.parameters.count { listed += count } else { bufferElements += count }
         }
-        guard listed * 4 == dataLength else {
-            throw corrupt(16 + headerLength, "the header lists \(listed * 4) bytes of parameters, the file holds \(dataLength)")
+        guard (listed + bufferElements) * 4 == dataLength else {
+            throw corrupt(16 + headerLength, "the header lists \((listed + bufferElements) * 4) bytes of parameters and buffers, the file holds \(dataLength)")
         }
         guard header.architecture.parameterCount == listed else {
             throw corrupt(16, "the architecture has \(header.architecture.parameterCount) parameters but the file stores \(listed)")
         }
+        guard header.architecture.bufferCount == bufferElements else {
+            throw corrupt(16, "the architecture has \(header.architecture.bufferCount) buffer values (running statistics) but the file stores \(bufferElements)")
+        }
         guard let model = header.architecture.makeLayer() as? Sequential else { throw corrupt(16, "the architecture is not a Sequential model") }
         model.inputShape = header.inputShape
-        var parameters: [(String, Tensor)] = []
         var offset = 16 + headerLength
-        for entry in header.parameters {
-            let count = entry.shape.reduce(1, *)
-            var elements = [Float](repeating: 0, count: count)
-            for i in 0..<count { elements[i] = Float(bitPattern: readUInt32(bytes, offset + 4 * i)) }
-            offset += 4 * count
-            parameters.append((entry.path, Tensor(shape: entry.shape, elements: elements)))
+        func read(_ entries: [Header.Entry]) -> [(String, Tensor)] {
+            entries.map { entry in
+                let count = entry.shape.reduce(1, *)
+                var elements = [Float](repeating: 0, count: count)
+                for i in 0..<count { elements[i] = Float(bitPattern: readUInt32(bytes, offset + 4 * i)) }
+                offset += 4 * count
+                return (entry.path, Tensor(shape: entry.shape, elements: elements))
+            }
         }
-        try assign(parameters, to: model, path: path)
+        let parameters = read(header.parameters)
+        let buffers = read(bufferEntries)
+        try assign(parameters, to: model.namedParameters, path: path)
+        try assign(buffers, to: model.namedBuffers, path: path)
         return Checkpoint(model: model, metadata: header.metadata)
     }
 
@@ -144,11 +160,11 @@ public struct Checkpoint {
     /// architecture, checking every shape.
     public static func loadParameters(_ path: String, into model: Sequential) throws {
         let checkpoint = try load(path)
-        try assign(checkpoint.model.namedParameters.map { ($0.path, $0.parameter.value) }, to: model, path: path)
+        try assign(checkpoint.model.namedParameters.map { ($0.path, $0.parameter.value) }, to: model.namedParameters, path: path)
+        try assign(checkpoint.model.namedBuffers.map { ($0.path, $0.parameter.value) }, to: model.namedBuffers, path: path)
     }
 
-    static func assign(_ values: [(String, Tensor)], to model: Sequential, path: String) throws {
-        let named = model.namedParameters
+    static func assign(_ values: [(String, Tensor)], to named: [(path: String, layer: String, parameter: Parameter)], path: String) throws {
         let stored = Dictionary(values, uniquingKeysWith: { first, _ in first })
         for entry in named {
             guard let value = stored[entry.path] else {

@@ -16,6 +16,10 @@ public protocol Layer: AnyObject, CustomStringConvertible {
     var kind: String { get }
     /// Trainable tensors with their gradients (empty for parameter-free layers).
     var parameters: [Parameter] { get }
+    /// State that is learned but not trained by gradients (BatchNorm's running mean and
+    /// variance, a standardization's mean and deviation): saved in checkpoints and in
+    /// snapshots beside the parameters, never touched by an optimizer.
+    var buffers: [Parameter] { get }
     /// The per-sample output shape for a per-sample input shape (batch dimension excluded).
     /// Throws `NeuralNetError.shapeMismatch` naming this layer when the input does not fit.
     func outputShape(for inputShape: [Int]) throws -> [Int]
@@ -32,6 +36,7 @@ public protocol Layer: AnyObject, CustomStringConvertible {
 
 extension Layer {
     public var parameters: [Parameter] { [] }
+    public var buffers: [Parameter] { [] }
     public func resetParameters(using generator: inout RandomGenerator) {}
     /// Every parameter's gradient, in `parameters` order.
     public var gradients: [Tensor] { parameters.map(\.gradient) }

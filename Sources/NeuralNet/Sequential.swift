@@ -5,6 +5,8 @@ import TensorCore
 @resultBuilder
 public enum LayerBuilder {
     public static func buildExpression(_ layer: any Layer) -> [any Layer] { [layer] }
+    /// A list of layers made by a helper (e.g. "Linear, BatchNorm1D, ReLU" for each width).
+    public static func buildExpression(_ layers: [any Layer]) -> [any Layer] { layers }
     public static func buildBlock(_ parts: [any Layer]...) -> [any Layer] { parts.flatMap { $0 } }
     public static func buildOptional(_ part: [any Layer]?) -> [any Layer] { part ?? [] }
     public static func buildEither(first part: [any Layer]) -> [any Layer] { part }
@@ -49,15 +51,22 @@ public final class Sequential: Layer {
 
     public var parameters: [Parameter] { layers.flatMap(\.parameters) }
 
+    public var buffers: [Parameter] { layers.flatMap(\.buffers) }
+
     /// Every parameter with a dotted path ("encoder.0.weight") and the layer that owns it.
-    public var namedParameters: [(path: String, layer: String, parameter: Parameter)] {
+    public var namedParameters: [(path: String, layer: String, parameter: Parameter)] { named(\.parameters) }
+
+    /// Every buffer (running statistics) with a dotted path ("1.runningMean") and its layer.
+    public var namedBuffers: [(path: String, layer: String, parameter: Parameter)] { named(\.buffers) }
+
+    private func named(_ tensors: (any Layer) -> [Parameter]) -> [(path: String, layer: String, parameter: Parameter)] {
         var result: [(String, String, Parameter)] = []
         for (index, layer) in layers.enumerated() {
             if let nested = layer as? Sequential {
                 let prefix = nested.name ?? String(index)
-                for entry in nested.namedParameters { result.append(("\(prefix).\(entry.path)", entry.layer, entry.parameter)) }
+                for entry in nested.named(tensors) { result.append(("\(prefix).\(entry.path)", entry.layer, entry.parameter)) }
             } else {
-                for parameter in layer.parameters {
+                for parameter in tensors(layer) {
                     result.append(("\(index).\(parameter.name)", "layer \(index) (\(layer.description))", parameter))
                 }
             }
@@ -115,12 +124,13 @@ public final class Sequential: Layer {
         return parts.count == 1 ? parts[0] : Tensor.concatenatingRows(parts)
     }
 
-    /// Copies of every parameter value (for early stopping's "restore best").
-    public func snapshot() -> [Tensor] { parameters.map(\.value) }
+    /// Copies of every parameter and buffer value (for "restore best" and weight averages):
+    /// the running statistics belong to the weights they were measured with.
+    public func snapshot() -> [Tensor] { (parameters + buffers).map(\.value) }
 
     /// Puts back values from `snapshot()`.
     public func restore(_ values: [Tensor]) {
-        for (parameter, value) in zip(parameters, values) { parameter.value = value }
+        for (parameter, value) in zip(parameters + buffers, values) { parameter.value = value }
     }
 
     /// The Keras-style table: every layer with its output shape and parameter count.

@@ -23,7 +23,8 @@ public struct Axes: Sendable {
     /// Values that could not be drawn (NaN, infinite, or not positive on a log axis at add time).
     public private(set) var skippedValueCount = 0
 
-    private(set) var series: [Series] = []
+    /// Internal setter: series kinds defined in their own files (`Field.swift`) append here.
+    internal(set) var series: [Series] = []
     private var colorIndex = 0
 
     public init(title: String? = nil, xLabel: String? = nil, yLabel: String? = nil) {

@@ -25,6 +25,12 @@ extension AxesRenderer {
         for item in axes.series {
             switch item {
             case let .heatmap(h): drawHeatmap(h, layout: layout)
+            case let .field(field):
+                if let x0 = layout.xMap.pixel(field.xRange.lowerBound), let x1 = layout.xMap.pixel(field.xRange.upperBound),
+                   let y0 = layout.yMap.pixel(field.yRange.upperBound), let y1 = layout.yMap.pixel(field.yRange.lowerBound) {
+                    canvas.image(field.pixels, columns: field.columns, rows: field.rows,
+                                 into: Rect(x: min(x0, x1), y: min(y0, y1), width: abs(x1 - x0), height: abs(y1 - y0)))
+                }
             case .bars:
                 let (series, bars) = barsBySeries[barCursor]
                 barCursor += 1
@@ -232,6 +238,12 @@ extension AxesRenderer {
         if canvas.isRaster && scatter.marker == .circle {
             MarkerStamper.stamp(x: xs, y: ys, colorIndex: indices, palette: palette, diameter: diameter, alpha: scatter.alpha,
                                 clip: layout.plot, canvas: canvas)
+        } else if scatter.marker == .cross {
+            // Crosses are strokes, not fills.
+            for index in 0..<count where xs[index].isFinite && ys[index].isFinite {
+                MarkerPainter.draw(.cross, x: Double(xs[index]), y: Double(ys[index]), diameter: diameter,
+                                   color: Color(hex: palette[Int(indices[index])]).withAlpha(scatter.alpha), canvas: canvas)
+            }
         } else {
             // Vector output: real paths, one fill per run of equal colour.
             var current: UInt16? = nil

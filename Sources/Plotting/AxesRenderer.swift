@@ -106,6 +106,9 @@ struct AxesRenderer {
                 if reference.vertical { xs.add(reference.value) } else { ys.add(reference.value) }
             case let .annotation(annotation):
                 xs.add(annotation.x); ys.add(annotation.y)
+            case let .field(field):
+                for x in [field.xRange.lowerBound, field.xRange.upperBound] { xs.add(x); xs.sticky.append(x) }
+                for y in [field.yRange.lowerBound, field.yRange.upperBound] { ys.add(y); ys.sticky.append(y) }
             case .bars:
                 break
             }
@@ -403,6 +406,7 @@ struct AxesRenderer {
         for item in axes.series {
             switch item {
             case let .heatmap(h) where h.showsColorbar: return (h.range, h.colormap, h.colorbarLabel)
+            case let .field(field) where field.colorbar != nil: return field.colorbar
             case let .scatter(s):
                 if case let .values(_, colormap, range) = s.coloring { return (range, colormap, s.label) }
             default: break
@@ -438,7 +442,7 @@ struct AxesRenderer {
                 }
             case let .reference(reference):
                 if let label = reference.label { entries.append(LegendEntry(swatch: .line(reference.color, width: reference.width, dash: reference.dash, marker: .none), label: label)) }
-            case .heatmap, .annotation:
+            case .heatmap, .annotation, .field:
                 break
             }
         }

@@ -109,7 +109,21 @@ struct Annotation: Sendable {
     var size: Double
 }
 
+/// A picture laid over a rectangle of data coordinates (a decision function, a density), drawn
+/// under the other series with the axes' ticks, unlike `image`'s stand-alone picture.
+struct FieldSeries: Sendable {
+    var xRange: ClosedRange<Double>
+    var yRange: ClosedRange<Double>
+    var columns: Int
+    var rows: Int
+    /// Opaque 0x00RRGGBB pixels, row 0 at the top (largest y).
+    var pixels: [UInt32]
+    /// The values behind the colours, when a colorbar explains them.
+    var colorbar: (range: ClosedRange<Double>, colormap: Colormap, label: String?)?
+}
+
 enum Series: Sendable {
+    case field(FieldSeries)
     case line(LineSeries)
     case scatter(ScatterSeries)
     case bars(BarSeries)

@@ -68,6 +68,12 @@ public struct Ticks: Sendable, Equatable {
             if power >= lower * (1 - 1e-12) && power <= upper * (1 + 1e-12) && (exponent - lowExponent) % stride == 0 {
                 major.append(power)
             }
+            if stride > 1 {
+                // Labels skip decades: the skipped decades are the minor ticks (as matplotlib's
+                // LogLocator), not 2...9 of every decade, which would blacken a long axis.
+                if power >= lower && power <= upper && (exponent - lowExponent) % stride != 0 { minor.append(power) }
+                continue
+            }
             for multiple in 2...9 {
                 let value = Double(multiple) * power
                 if value >= lower && value <= upper { minor.append(value) }

@@ -75,8 +75,8 @@ public enum AutoencoderReport: ReportBuilder {
             let errors = rowMeanSquaredErrors(testImages, reconstructions)
             let order = errors.indices.sorted { errors[$0] < errors[$1] || (errors[$0] == errors[$1] && $0 < $1) }
             let meanError = errors.reduce(0, +) / Double(errors.count)
-            writer.metric("reconstruction_mse_test", .finite(meanError))
-            writer.metric("reconstruction_mse_train_last_epoch", .finite(history.records.last?.trainingLoss ?? .nan))
+            writer.metric("reconstructionMSETest", .finite(meanError))
+            writer.metric("reconstructionMSETrainLastEpoch", .finite(history.records.last?.trainingLoss ?? .nan))
             var figure = Figure(width: 1300, height: 480, dpi: 110, title: "Autoencoder training: mean squared error per pixel")
             let epochs = history.records.map { Double($0.epoch) }
             try figure[0].line(x: epochs, y: history.records.map(\.trainingLoss), label: "training images", marker: .circle, markerSize: 4)
@@ -121,11 +121,11 @@ public enum AutoencoderReport: ReportBuilder {
         writer.paragraph("In this run the latent silhouette is \(ReportFormat.fixed(coded.silhouette, 3)) against \(ReportFormat.fixed(raw.silhouette, 3)) on the pixels (\(coded.silhouette > raw.silhouette ? "higher: the clusters are tighter and better separated in the code space" : "not higher")), and purity is \(ReportFormat.percent(coded.purity.overall, 1)) against \(ReportFormat.percent(raw.purity.overall, 1)). Seed 004's absolute values came from its own network and data subset, so the comparison to read is the direction, not the digits.")
         writer.paragraph("Silhouette is in [-1, 1]: higher means images sit closer to their own cluster than to the next one. Inertia (the sum of squared distances to the centroids) is not comparable across the two spaces, whose scales differ; the per-image value is given for reading. Purity: the share of images whose cluster's majority digit is their own.")
         for c in clusterings {
-            writer.metric("kmeans_\(c.key)", .object([
+            writer.metric(MetricKey.join("kmeans", c.key), .object([
                 "silhouette": .finite(c.silhouette), "inertia": .finite(c.result.inertia), "purity": .finite(c.purity.overall),
                 "iterations": .number(Double(c.result.iterations)),
                 "clusters": .array(c.purity.clusters.map { .object(["cluster": .number(Double($0.cluster)), "size": .number(Double($0.size)),
-                                                                     "majority_label": .number(Double($0.majorityLabel)), "share": .finite($0.share)]) }),
+                                                                     "majorityLabel": .number(Double($0.majorityLabel)), "share": .finite($0.share)]) }),
             ]))
         }
         writer.heading("Purity per cluster", level: 3)
@@ -163,7 +163,7 @@ public enum AutoencoderReport: ReportBuilder {
                 let embedding = try TSNE(perplexity: 30, iterations: sizes.tsneIterations, seed: context.seed, showsProgress: false).fit(space.2)
                 let points = embedding.embedding
                 let neighbours = try NeighborAccuracy.score(points, labels: test.labels, neighborCount: 10)
-                scores[space.1] = .object(["kl_divergence": .finite(embedding.klDivergence), "neighbor_accuracy_10": .finite(neighbours)])
+                scores[space.1] = .object(["klDivergence": .finite(embedding.klDivergence), "neighborAccuracy10": .finite(neighbours)])
                 let x = (0..<points.rowCount).map { points.elements[2 * $0] }, y = (0..<points.rowCount).map { points.elements[2 * $0 + 1] }
                 try figure[panel].scatter(x: x, y: y, categories: test.labels, names: Dataset.mnistClassNames,
                                           size: test.count > 5_000 ? 2.5 : 4)
@@ -190,7 +190,7 @@ public enum AutoencoderReport: ReportBuilder {
                                       seed: context.seed, showsProgress: false)
                 try trainer.fit(classifier, inputs: trainInputs, targets: Tensor(classIndices: train.labels))
                 let measured = Trainer.evaluate(classifier, inputs: testInputs, targets: Tensor(classIndices: test.labels), loss: CrossEntropy())
-                writer.metric("classifier_\(key)_test_accuracy", .finite(measured.accuracy ?? .nan))
+                writer.metric(MetricKey.join("classifier", key, "test", "accuracy"), .finite(measured.accuracy ?? .nan))
                 parameterCounts.append(classifier.parameterCount)
                 rows.append([space, "\(width)-64-10", ReportFormat.grouped(Double(classifier.parameterCount)), ReportFormat.percent(measured.accuracy ?? .nan)])
             }

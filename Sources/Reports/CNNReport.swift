@@ -100,7 +100,7 @@ public enum CNNReport: ReportBuilder {
     static func train(_ model: String, dataset: String, fit: ImageDataset, validation: ImageDataset, test: ImageDataset,
                       sizes: Sizes, context: ReportContext) throws -> Run {
         let network = try ModelZoo.make(model, seed: context.seed)
-        let key = "\(dataset.replacingOccurrences(of: "-", with: "_"))_\(model)"
+        let key = MetricKey.join(dataset, model)
         let trainer = Trainer(epochs: sizes.epochs, batchSize: 64, loss: CrossEntropy(), optimizer: Adam(learningRate: 1e-3),
                               seed: context.seed, earlyStopping: EarlyStopping(patience: sizes.patience, restoreBest: true),
                               showsProgress: false) { record in
@@ -121,15 +121,15 @@ public enum CNNReport: ReportBuilder {
         writer.metric(run.key, .object([
             "model": .string(run.model), "dataset": .string(run.dataset),
             "parameters": .number(Double(run.network.parameterCount)),
-            "test_accuracy": .finite(run.testAccuracy), "test_loss": .finite(run.testLoss),
-            "epochs_run": .number(Double(run.history.records.count)),
-            "best_epoch": .number(Double(run.history.bestEpoch ?? 0)),
-            "stopped_early": .bool(run.history.stoppedEarly),
-            "seconds_per_epoch": .finite(run.secondsPerEpoch),
-            "train_loss": series(run.history.records.map(\.trainingLoss)),
-            "validation_loss": series(run.history.records.map(\.validationLoss)),
-            "train_accuracy": series(run.history.records.map(\.trainingAccuracy)),
-            "validation_accuracy": series(run.history.records.map(\.validationAccuracy)),
+            "testAccuracy": .finite(run.testAccuracy), "testLoss": .finite(run.testLoss),
+            "epochsRun": .number(Double(run.history.records.count)),
+            "bestEpoch": .number(Double(run.history.bestEpoch ?? 0)),
+            "stoppedEarly": .bool(run.history.stoppedEarly),
+            "secondsPerEpoch": .finite(run.secondsPerEpoch),
+            "trainLoss": series(run.history.records.map(\.trainingLoss)),
+            "validationLoss": series(run.history.records.map(\.validationLoss)),
+            "trainAccuracy": series(run.history.records.map(\.trainingAccuracy)),
+            "validationAccuracy": series(run.history.records.map(\.validationAccuracy)),
         ]))
     }
 
@@ -193,12 +193,12 @@ public enum CNNReport: ReportBuilder {
         }
         let confusionNote = worst.count > 0 ? " The most frequent confusion: true \(test.classNames[worst.truth]) predicted as \(test.classNames[worst.predicted]) (\(worst.count) times)." : ""
         writer.figure(file, caption: "\(title): counts of test images by true class (rows) and LeNet-5's prediction (columns); the diagonal holds the correct ones.\(confusionNote)")
-        writer.metric("\(run.key)_confusion", .array(matrix.counts.map { .array($0.map { .number(Double($0)) }) }))
+        writer.metric(MetricKey.join(run.key, "confusion"), .array(matrix.counts.map { .array($0.map { .number(Double($0)) }) }))
     }
 
     static func misclassified(_ run: Run, test: ImageDataset, title: String, writer: ReportWriter) throws {
         let wrong = test.labels.indices.filter { run.predictions[$0] != test.labels[$0] }
-        writer.metric("\(run.key)_misclassified", .number(Double(wrong.count)))
+        writer.metric(MetricKey.join(run.key, "misclassified"), .number(Double(wrong.count)))
         guard !wrong.isEmpty else {
             writer.paragraph("LeNet-5 classified every test image correctly, so there is no gallery of mistakes.")
             return

@@ -60,10 +60,10 @@ public enum DatasetsReport: ReportBuilder {
                 figure[panel].legend = .upperRight
                 figure[panel].yLimits = 0...(Double(train.max() ?? 1) * 1.25)
                 let trainShares = train.map { Double($0) / Double(max(set.train.count, 1)) }
-                writer.metric("\(set.key)_train_count", .number(Double(set.train.count)))
-                writer.metric("\(set.key)_test_count", .number(Double(set.test.count)))
-                writer.metric("\(set.key)_train_class_counts", .array(train.map { .number(Double($0)) }))
-                writer.metric("\(set.key)_test_class_counts", .array(test.map { .number(Double($0)) }))
+                writer.metric(MetricKey.join(set.key, "train", "count"), .number(Double(set.train.count)))
+                writer.metric(MetricKey.join(set.key, "test", "count"), .number(Double(set.test.count)))
+                writer.metric(MetricKey.join(set.key, "train", "class", "counts"), .array(train.map { .number(Double($0)) }))
+                writer.metric(MetricKey.join(set.key, "test", "class", "counts"), .array(test.map { .number(Double($0)) }))
                 let smallest = trainShares.indices.min { trainShares[$0] < trainShares[$1] }!
                 let largest = trainShares.indices.max { trainShares[$0] < trainShares[$1] }!
                 rows.append([set.title, ReportFormat.grouped(Double(set.train.count)), ReportFormat.grouped(Double(set.test.count)),
@@ -94,8 +94,8 @@ public enum DatasetsReport: ReportBuilder {
                 figure[panel].title = set.title
                 figure[panel].xLabel = "byte value"
                 figure[panel].yLabel = "fraction of pixels (log scale)"
-                writer.metric("\(set.key)_mean_pixel", .finite(statistics.mean / 255))
-                writer.metric("\(set.key)_zero_pixel_fraction", .finite(statistics.zeroFraction))
+                writer.metric(MetricKey.join(set.key, "mean", "pixel"), .finite(statistics.mean / 255))
+                writer.metric(MetricKey.join(set.key, "zero", "pixel", "fraction"), .finite(statistics.zeroFraction))
                 rows.append([set.title, ReportFormat.fixed(statistics.mean / 255, 4), ReportFormat.fixed(statistics.standardDeviation / 255, 4),
                              ReportFormat.percent(statistics.zeroFraction), ReportFormat.percent(statistics.saturatedFraction)])
             }
@@ -134,8 +134,8 @@ public enum DatasetsReport: ReportBuilder {
                                      numericColumns: Set(1...columns.count)))
             let constant = scaler.dataMaximum.indices.filter { scaler.dataMaximum[$0] == scaler.dataMinimum[$0] }.count
             writer.paragraph("\(constant) of the 784 pixels are constant over these \(ReportFormat.grouped(Double(set.count))) training images (always 0, in the corners); the scaler leaves them at 0 rather than dividing by zero.")
-            writer.metric("minmax_constant_pixels", .number(Double(constant)))
-            writer.metric("minmax_example_row", .array(scaledRow.map { .finite(Double($0)) }))
+            writer.metric("minmaxConstantPixels", .number(Double(constant)))
+            writer.metric("minmaxExampleRow", .array(scaledRow.map { .finite(Double($0)) }))
         }
 
         writer.heading("One-hot labels")
@@ -159,7 +159,7 @@ public enum DatasetsReport: ReportBuilder {
                                      header: ["image", "label", "class", "one-hot"],
                                      rows: labels.enumerated().map { [String($0.offset), String($0.element), set.classNames[$0.element], matrix[$0.offset].map { String(Int($0)) }.joined(separator: " ")] },
                                      numericColumns: [0, 1]))
-            writer.metric("one_hot_labels", .array(labels.map { .number(Double($0)) }))
+            writer.metric("oneHotLabels", .array(labels.map { .number(Double($0)) }))
         }
     }
 

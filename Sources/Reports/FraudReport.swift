@@ -28,7 +28,7 @@ public enum FraudReport: ReportBuilder {
     public static func build(_ writer: ReportWriter, context: ReportContext) throws {
         let data = try writer.step("load data") { () -> CreditCardData in
             if let path = context.fraudInput { return try CreditCardData.load(path) }
-            let statistics = try PublishedStatistics.load(PublishedStatistics.locate())
+            let statistics = PublishedStatistics.builtIn
             return try SyntheticCreditCard(rows: syntheticRows(context.profile), seed: context.seed).generate(statistics: statistics)
         }
         let synthetic = data.source.isSynthetic
@@ -105,7 +105,7 @@ public enum FraudReport: ReportBuilder {
                  ReportFormat.fixed(f.rocAUC, 3), ReportFormat.fixed(f.pointBiserial, 3), f.highlyCorrelatedWith.isEmpty ? "" : f.highlyCorrelatedWith.joined(separator: ", ")]
             }
             writer.table(ReportTable(caption: "The 12 best features by ANOVA F, with the other relevance scores", header: ["rank", "feature", "ANOVA F", "mutual information", "KS statistic", "ROC-AUC", "point-biserial r", "highly correlated with"], rows: rows, numericColumns: [0, 2, 3, 4, 5, 6]))
-            writer.metric("ranking", .array(features.map { .object(["feature": .string($0.name), "anova_f": .finite($0.anovaF), "roc_auc": .finite($0.rocAUC), "mutual_information": .finite($0.mutualInformation)]) }))
+            writer.metric("ranking", .array(features.map { .object(["feature": .string($0.name), "anovaF": .finite($0.anovaF), "rocAUC": .finite($0.rocAUC), "mutualInformation": .finite($0.mutualInformation)]) }))
         }
 
         writer.heading("Classifiers")
@@ -136,8 +136,8 @@ public enum FraudReport: ReportBuilder {
                              ReportFormat.percent(e.test.precision, 1), ReportFormat.percent(e.test.recall, 1), ReportFormat.fixed(e.test.f1, 3),
                              "\(e.test.counts.truePositives) / \(e.test.counts.falsePositives) / \(e.test.counts.falseNegatives)", ReportFormat.fixed(e.trainingSeconds, 2)])
                 metrics.append(.object(["model": .string(e.model), "balancing": .string(entry.balancing), "features": .string(e.featureSet), "auprc": .finite(e.test.averagePrecision),
-                                        "roc_auc": .finite(e.test.rocAUC), "precision": .finite(e.test.precision), "recall": .finite(e.test.recall),
-                                        "f1": .finite(e.test.f1), "threshold_probability": .finite(e.thresholdProbability)]))
+                                        "rocAUC": .finite(e.test.rocAUC), "precision": .finite(e.test.precision), "recall": .finite(e.test.recall),
+                                        "f1": .finite(e.test.f1), "thresholdProbability": .finite(e.thresholdProbability)]))
                 // The curves show the balanced-weights runs (the default); the table has every combination.
                 guard index < evaluations.count, entry.balancing == ClassBalancing.balancedWeights.description else { continue }
                 let color = Color.cycle(e.model.hasPrefix("logistic") ? 0 : 3)

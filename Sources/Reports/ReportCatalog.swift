@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 
 /// How much work a report run does.
@@ -22,6 +23,9 @@ public struct ReportContext: Sendable {
     public var outputRoot: String
     /// A real `creditcard.csv` to use instead of the synthetic file.
     public var fraudInput: String?
+    /// Folders holding one subfolder per dataset (`report --data-dir`), searched before the
+    /// usual places (`DataLocator`).
+    public var dataRoots: [String] = []
     /// Progress messages go here (stderr in the CLI).
     public var log: @Sendable (String) -> Void
 
@@ -51,7 +55,7 @@ public protocol ReportBuilder {
 
 /// The reports `atelier report` knows, in the order `all` runs them.
 public enum ReportCatalog {
-    public static var all: [any ReportBuilder.Type] { [DatasetsReport.self, CNNReport.self, AutoencoderReport.self, FraudReport.self] }
+    public static var all: [any ReportBuilder.Type] { [DatasetsReport.self, CNNReport.self, AutoencoderReport.self, FraudReport.self, BasicsReport.self] }
 
     public static var names: [String] { all.map { $0.name } }
 
@@ -74,10 +78,18 @@ public enum ReportCatalog {
     }
 
     /// Runs `builders` in order (the tests pass their own to exercise failures).
+    ///
+    /// A report that fails does not stop the batch: the others still run, the index links what
+    /// was written and lists what failed, and then the failure is thrown (`ReportError` for one,
+    /// `ReportBatchError` for several), saying whether an earlier folder of that report was kept.
     @discardableResult
     static func run(builders selected: [any ReportBuilder.Type], context: ReportContext) throws -> [String: [String: JSONValue]] {
         var results: [String: [String: JSONValue]] = [:]
+        var failures: [ReportError] = []
         let stamp = ReportContext.timestamp()
+        for path in ReportWriter.removeStaleFolders(in: context.outputRoot) {
+            context.log("removed \(path), left by a run that was killed")
+        }
         for builder in selected {
             context.log("report \(builder.name): starting (\(context.profile.rawValue) profile)")
             let start = Date()
@@ -85,14 +97,37 @@ public enum ReportCatalog {
             var command = "atelier report \(builder.name) --profile \(context.profile.rawValue) --seed \(context.seed)"
             if builder.name == "fraud", let input = context.fraudInput { command += " --fraud-input \(input)" }
             document.configuration = [("profile", context.profile.rawValue), ("seed", String(context.seed)), ("command", command)]
-            let writer = try ReportWriter(root: context.outputRoot, document: document)
-            try builder.build(writer, context: context)
-            try writer.commit(generatedAt: stamp)
-            results[builder.name] = writer.metrics
-            context.log(String(format: "report \(builder.name): done in %.1f s", Date().timeIntervalSince(start)))
+            do {
+                results[builder.name] = try DataLocator.$commandLineRoots.withValue(context.dataRoots) {
+                    try buildAndCommit(builder, document: document, context: context, generatedAt: stamp)
+                }
+                context.log(String(format: "report \(builder.name): done in %.1f s", Date().timeIntervalSince(start)))
+            } catch {
+                var failure = error as? ReportError ?? ReportError(report: builder.name, step: "build", reason: "\(error)")
+                failure.previousFolderKept = FileManager.default.fileExists(
+                    atPath: (context.outputRoot as NSString).appendingPathComponent(builder.name))
+                context.log("report \(builder.name): FAILED: \(failure)")
+                failures.append(failure)
+            }
         }
         try ReportIndex.write(root: context.outputRoot, titles: Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0.title) }),
-                              order: names, generatedAt: stamp)
+                              order: names, generatedAt: stamp, failures: failures)
+        let completed = selected.map { $0.name }.filter { results[$0] != nil }
+        if failures.count == 1 {
+            var failure = failures[0]
+            failure.completed = completed
+            throw failure
+        }
+        if failures.count > 1 { throw ReportBatchError(failures: failures, completed: completed) }
         return results
+    }
+
+    /// Builds one report in its staging folder and swaps it in; returns its metrics.
+    static func buildAndCommit(_ builder: any ReportBuilder.Type, document: ReportDocument, context: ReportContext,
+                               generatedAt: String) throws -> [String: JSONValue] {
+        let writer = try ReportWriter(root: context.outputRoot, document: document)
+        try builder.build(writer, context: context)
+        try writer.commit(generatedAt: generatedAt)
+        return writer.metrics
     }
 }

@@ -6,12 +6,41 @@ public struct ReportError: Error, CustomStringConvertible, LocalizedError {
     public var report: String
     public var step: String
     public var reason: String
+    /// Whether a folder from an earlier run exists and was left as it was (true), no folder
+    /// existed (false), or it is not known yet (nil: the error is still on its way up).
+    public var previousFolderKept: Bool?
+    /// The reports of the same batch that were written (and are linked from the index).
+    public var completed: [String] = []
     public init(report: String, step: String, reason: String) {
         self.report = report
         self.step = step
         self.reason = reason
     }
-    public var description: String { "report '\(report)' failed at step '\(step)': \(reason); the previous report folder was left intact" }
+    public var description: String {
+        var text = "report '\(report)' failed at step '\(step)': \(reason)"
+        switch previousFolderKept {
+        case true?: text += "; the previous \(report)/ report folder was left intact"
+        case false?: text += "; no \(report)/ folder was written"
+        case nil: break
+        }
+        if !completed.isEmpty { text += "; index.html links the reports written: \(completed.joined(separator: ", "))" }
+        return text
+    }
+    public var errorDescription: String? { description }
+}
+
+/// Several reports of one batch failed; each is described, and the index links the others.
+public struct ReportBatchError: Error, CustomStringConvertible, LocalizedError {
+    public var failures: [ReportError]
+    public var completed: [String]
+    public var description: String {
+        "\(failures.count) reports failed: " + failures.map { failure in
+            var bare = failure
+            bare.completed = []
+            return bare.description
+        }.joined(separator: " | ")
+            + (completed.isEmpty ? "" : "; index.html links the reports written: \(completed.joined(separator: ", "))")
+    }
     public var errorDescription: String? { description }
 }
 
@@ -44,6 +73,24 @@ public final class ReportWriter {
 
     deinit {
         if !committed { try? FileManager.default.removeItem(at: staging) }
+    }
+
+    /// Removes the `.NAME.staging-PID` and `.NAME.old-PID` folders that runs killed before
+    /// cleaning up left in `root`, those of processes no longer alive; a concurrent run's
+    /// folders are left alone. Returns the paths removed.
+    @discardableResult
+    public static func removeStaleFolders(in root: String) -> [String] {
+        let fm = FileManager.default
+        var removed: [String] = []
+        for entry in (try? fm.contentsOfDirectory(atPath: root)) ?? [] where entry.hasPrefix(".") {
+            guard let dash = entry.lastIndex(of: "-"), let pid = Int32(entry[entry.index(after: dash)...]),
+                  entry[..<dash].hasSuffix(".staging") || entry[..<dash].hasSuffix(".old") else { continue }
+            // kill(pid, 0) probes without signalling: ESRCH means no such process.
+            guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+            let path = (root as NSString).appendingPathComponent(entry)
+            if (try? fm.removeItem(atPath: path)) != nil { removed.append(path) }
+        }
+        return removed
     }
 
     /// Absolute path where a figure named `file` (e.g. "curves.png") is to be written.
@@ -81,7 +128,7 @@ public final class ReportWriter {
             throw ReportError(report: name, step: "commit", reason: "figure \(path) was referenced but not written")
         }
         var allMetrics = metrics
-        allMetrics["timings_seconds"] = .object(Dictionary(document.timings.map { ($0.0, JSONValue.finite($0.1)) }, uniquingKeysWith: { $1 }))
+        allMetrics["timingsSeconds"] = .object(Dictionary(document.timings.map { ($0.0, JSONValue.finite($0.1)) }, uniquingKeysWith: { $1 }))
         allMetrics["configuration"] = .object(Dictionary(document.configuration.map { ($0.0, JSONValue.string($0.1)) }, uniquingKeysWith: { $1 }))
         allMetrics["generated"] = .string(generatedAt)
         let encoder = JSONEncoder()
@@ -113,7 +160,9 @@ public final class ReportWriter {
 /// Writes `<root>/index.html` linking every report folder that holds an `index.html`.
 public enum ReportIndex {
     /// - Parameter order: report names listed first, in this order (the catalog's); other folders follow by name.
-    public static func write(root: String, titles: [String: String], order: [String] = [], generatedAt: String) throws {
+    /// - Parameter failures: reports of this run that failed, with why; listed after the links.
+    public static func write(root: String, titles: [String: String], order: [String] = [], generatedAt: String,
+                             failures: [ReportError] = []) throws {
         let fm = FileManager.default
         let entries = ((try? fm.contentsOfDirectory(atPath: root)) ?? [])
             .filter { !$0.hasPrefix(".") && fm.fileExists(atPath: (root as NSString).appendingPathComponent("\($0)/index.html")) }
@@ -127,11 +176,21 @@ public enum ReportIndex {
         <ul>
 
         """
+        let failed = Set(failures.map(\.report))
         for entry in entries {
             let title = titles[entry] ?? entry
-            html += "<li><a href=\"\(HTMLRenderer.escape(entry))/index.html\">\(HTMLRenderer.escape(title))</a> <span style=\"color:#777\">(\(HTMLRenderer.escape(entry))/)</span></li>\n"
+            let note = failed.contains(entry) ? ", from an earlier run: this run failed" : ""
+            html += "<li><a href=\"\(HTMLRenderer.escape(entry))/index.html\">\(HTMLRenderer.escape(title))</a> <span style=\"color:#777\">(\(HTMLRenderer.escape(entry))/\(note))</span></li>\n"
         }
-        html += "</ul>\n<p class=\"foot\">Index written \(HTMLRenderer.escape(generatedAt)).</p>\n</main></body></html>\n"
+        html += "</ul>\n"
+        if !failures.isEmpty {
+            html += "<h2>Failed in this run</h2>\n<ul>\n"
+            for failure in failures {
+                html += "<li>\(HTMLRenderer.escape(titles[failure.report] ?? failure.report)): failed at step '\(HTMLRenderer.escape(failure.step))': \(HTMLRenderer.escape(failure.reason))</li>\n"
+            }
+            html += "</ul>\n"
+        }
+        html += "<p class=\"foot\">Index written \(HTMLRenderer.escape(generatedAt)).</p>\n</main></body></html>\n"
         try FileIO.writeAtomically(html, to: (root as NSString).appendingPathComponent("index.html"))
     }
 }

@@ -79,18 +79,18 @@ struct AnalysisCommandTests {
         let (_, path) = try AnalysisCommandTests.blobs()
         let tooMany = try AnalysisCommandTests.run(["cluster", "--input", path, "--k", "500"])
         #expect(tooMany.status == 1)
-        #expect(tooMany.error.contains("500 clusters requested but the data has only 90 points"))
+        #expect(tooMany.error.contains("--k 500 is more than the 90 samples of \(path)"))
         let noInput = try AnalysisCommandTests.run(["cluster", "--k", "3"])
         #expect(noInput.status == 64)
         let missingColumn = try AnalysisCommandTests.run(["cluster", "--input", path, "--label-column", "nope"])
         #expect(missingColumn.status == 1)
-        #expect(missingColumn.error.contains("no column named 'nope'"))
+        #expect(missingColumn.error.contains("\(path): no column named 'nope' (--label-column)"))
     }
 
     @Test func pcaWritesCoordinates() throws {
         let (directory, path) = try AnalysisCommandTests.blobs()
         let out = directory.appendingPathComponent("pca.csv").path
-        let result = try AnalysisCommandTests.run(["pca", "--input", path, "--label-column", "label", "--columns", "a,b,c",
+        let result = try AnalysisCommandTests.run(["pca", "--input", path, "--label-column", "label", "--features", "a,b,c",
                                                    "--components", "2", "--out", out, "--json"])
         #expect(result.status == 0, "\(result.error)")
         let report = try AnalysisCommandTests.json(result.out)

@@ -16,8 +16,8 @@ struct DatasetInfoCommandTests {
         let labels = mnist.appendingPathComponent("t10k-labels-idx1-ubyte.gz").path
         let result = try AtelierBinary.run(["dataset", "info", labels, "--json"])
         #expect(result.status == 0, "\(result.standardError)")
-        let decoded = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [[String: Any]]
-        let summary = try #require(decoded?.first)
+        let decoded = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
+        let summary = try #require((decoded?["summaries"] as? [[String: Any]])?.first)
         #expect(summary["format"] as? String == "idx-labels+gzip")
         #expect(summary["records"] as? Int == 10_000)
         let histogram = try #require(summary["labelHistogram"] as? [String: Int])
@@ -93,15 +93,17 @@ enum AtelierBinary {
         var standardError: String
     }
 
-    /// Runs the binary with `arguments`; `environment` entries are added to (or override) this process's.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs the binary with `arguments` in `directory` (the repository unless given);
+    /// `environment` entries are added to (or override) this process's, and `removing` are unset.
+    static func run(_ arguments: [String], environment: [String: String] = [:], removing: [String] = [],
+                    in directory: URL = TestSupport.repositoryRoot) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if !environment.isEmpty || !removing.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.filter { !removing.contains($0.key) }
         }
-        process.currentDirectoryURL = TestSupport.repositoryRoot
+        process.currentDirectoryURL = directory
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error

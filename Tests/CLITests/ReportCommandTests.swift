@@ -12,12 +12,19 @@ struct ReportCommandTests {
         (["report", "histogram"], "unknown report 'histogram'"),
         (["report", "all", "--profile", "tiny"], "--profile must be quick or full"),
         (["report", "all", "cnn"], "'all' already names every report"),
-        (["report", "all", "--fraud-input", "/nonexistent/creditcard.csv"], "cannot read '/nonexistent/creditcard.csv'"),
     ])
     func usageErrors(arguments: [String], expected: String) throws {
         let result = try AtelierBinary.run(arguments + ["--out", directory.path])
         #expect(result.status == 64, "\(arguments): status \(result.status)")
         #expect(result.standardError.contains(expected), "\(result.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "nothing written")
+    }
+
+    @Test("an unreadable --fraud-input exits 1 before any report starts")
+    func unreadableFraudInput() throws {
+        let result = try AtelierBinary.run(["report", "all", "--fraud-input", "/nonexistent/creditcard.csv", "--out", directory.path])
+        #expect(result.status == 1, "status \(result.status)")
+        #expect(result.standardError.contains("--fraud-input: cannot read '/nonexistent/creditcard.csv'"), "\(result.standardError)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "nothing written")
     }
 
@@ -33,7 +40,8 @@ struct ReportCommandTests {
         #expect(result.standardError.contains("report 'cnn' failed at step 'load mnist'"), "\(result.standardError)")
         #expect(result.standardError.contains("no-mnist-here"), "the message names the missing file: \(result.standardError)")
         #expect(try String(contentsOf: previous.appendingPathComponent("index.html"), encoding: .utf8) == "the previous report")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["cnn"], "no staging folder left")
+        #expect(result.standardError.contains("the previous cnn/ report folder was left intact"), "\(result.standardError)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["cnn", "index.html"], "no staging folder left")
     }
 
     @Test("a malformed --fraud-input file exits 1 with a message naming the file")

@@ -137,9 +137,40 @@ struct BadInputTests {
         let error = expectError(naming: path) { _ = try CSV.readNumeric(path) }
         #expect(error == .malformed(path: path, line: 3, column: 2, reason: "'abc' in column 'V1' is not a number"))
         #expect(error?.description == "\(path):3: column 2: 'abc' in column 'V1' is not a number")
-        let emptyCell = try TestSupport.writeFile("a,b\n1,\n", named: "empty-cell.csv", in: directory)
-        #expect(expectError(naming: emptyCell) { _ = try CSV.readNumeric(emptyCell) }
-                == .malformed(path: emptyCell, line: 2, column: 2, reason: "empty cell in column 'b'; expected a number"))
+    }
+
+    @Test("CSV: empty cells are missing values, and only a used column must be complete")
+    func csvMissingValues() throws {
+        let path = try TestSupport.writeFile("a,b\n1,\n\n2,3\n4,\"\"\n", named: "gaps.csv", in: directory)
+        let table = try CSV.readNumeric(path)
+        #expect(table.rowCount == 3)
+        #expect(try table.column("a") == [1, 2, 4])
+        let b = try table.column("b")
+        #expect(b[0].isNaN && b[1] == 3 && b[2].isNaN)
+        try table.requireComplete(["a"], path: path)
+        // Row 0 of the data is on line 2; the blank line 3 is skipped as the reader skips it.
+        #expect(expectError(naming: path) { try table.requireComplete(["a", "b"], path: path) }
+                == .malformed(path: path, line: 2, column: 2,
+                              reason: "missing value (empty cell or NaN) in column 'b'; expected a number in every row of a column that is used"))
+    }
+
+    @Test("CSV: binary data, another delimiter and a header without rows are named as such")
+    func csvNotACommaTable() throws {
+        let png = try TestSupport.writeFile([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13], named: "figure.png", in: directory)
+        let binary = expectError(naming: png) { _ = try CSV.readNumeric(png) }
+        #expect(binary == .binaryData(path: png, offset: 8, expected: "a text CSV"))
+        #expect(binary?.description.contains("binary data") == true)
+        let semicolons = try TestSupport.writeFile("a;b\n1.5;2\n", named: "european.csv", in: directory)
+        let wrong = expectError(naming: semicolons) { _ = try CSV.readNumeric(semicolons) }
+        #expect(wrong?.description == "\(semicolons):1: expected comma-separated values, found semicolon (set --delimiter ';')")
+        let tabs = try TestSupport.writeFile("a\tb\n1\t2\n", named: "tabs.tsv", in: directory)
+        #expect(expectError(naming: tabs) { _ = try CSV.readNumeric(tabs) }?.description.contains("(set --delimiter tab)") == true)
+        let read = try CSV.readNumeric(tabs, delimiter: "\t")
+        #expect(read.columnNames == ["a", "b"] && read.values.elements == [1, 2])
+        #expect(try CSV.readNumeric(semicolons, delimiter: ";").columnNames == ["a", "b"])
+        let headerOnly = try TestSupport.writeFile("a,b\n", named: "header-only.csv", in: directory)
+        #expect(expectError(naming: headerOnly) { _ = try CSV.readNumeric(headerOnly) } == .noDataRows(path: headerOnly))
+        #expect(CSV.delimiter(named: "tab") == "\t" && CSV.delimiter(named: ";") == ";" && CSV.delimiter(named: "ab") == nil)
     }
 
     @Test("dataset info reports the same errors for every file kind")

@@ -12,12 +12,12 @@ import Testing
     /// Frozen from scikit-learn 1.9.1 `LogisticRegression(C=1, tol=1e-12)` on 20 rows
     /// (Benchmarks/python/fraud_fixtures.py). Its objective `0.5 |w|^2 + C sum loss` equals ours
     /// times n with `l2Penalty = 1 / (C n) = 0.05`.
-    @Test func matchesScikitLearn() {
+    @Test func matchesScikitLearn() throws {
         let x: [Float] = [-0.034, -0.441, -0.508, 0.63, -0.302, -0.151, 0.022, 1.177, 0.681, 0.383, -0.564, -1.382, 0.95, 0.966, -0.141,
                           0.542, 0.781, 0.831, 0.921, -0.456, 1.515, -1.247, 0.862, 0.494, 0.874, 1.879, 1.484, -1.145, -1.689, 0.817,
                           -1.015, -0.012, 0.84, -1.644, -2.11, 0.259, 0.044, -0.246, 0.039, -0.861]
         let y = [0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 1, 0, 1, 1, 0, 1, 1]
-        let model = LogisticRegression(l2Penalty: 0.05, gradientTolerance: 1e-9).fit(Tensor(shape: [20, 2], elements: x), labels: y)
+        let model = try LogisticRegression(l2Penalty: 0.05, gradientTolerance: 1e-9).fit(Tensor(shape: [20, 2], elements: x), labels: y)
         #expect(abs(Double(model.weights[0]) - 0.8965680030468748) < 1e-4)
         #expect(abs(Double(model.weights[1]) - -1.1975527800064134) < 1e-4)
         #expect(abs(Double(model.bias) - 0.24747599960779906) < 1e-4)

@@ -168,3 +168,15 @@ import Testing
         #expect(throws: DatasetError.self) { try PublishedStatistics.load(CreditCardFileTests.write("feature,mean_legit,std_legit,mean_fraud,std_fraud,source\nV1,zero,1,0,1,x\n")) }
     }
 }
+
+/// The statistics compiled into the binary are the shipped file, byte for byte.
+@Suite("Built-in published statistics")
+struct BuiltInStatisticsTests {
+    @Test func builtInStatisticsMatchTheShippedFile() throws {
+        let path = TestSupport.repositoryRoot.appendingPathComponent("datasets/creditcard/creditcard_stats.csv").path
+        let shipped = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(PublishedStatistics.builtInCSV + "\n" == shipped,
+                "Sources/Fraud/PublishedStatistics+BuiltIn.swift must be regenerated from datasets/creditcard/creditcard_stats.csv")
+        #expect(try PublishedStatistics.load(path) == PublishedStatistics.builtIn)
+    }
+}

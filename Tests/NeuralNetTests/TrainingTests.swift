@@ -106,7 +106,7 @@ struct TrainingTests {
         #expect(history.records.count == 3)
         #expect(model.snapshot() == box.weights)
         let csv = history.csv.split(separator: "\n")
-        #expect(csv.first == "epoch,train_loss,train_accuracy,val_loss,val_accuracy,seconds,samples_per_second")
+        #expect(csv.first == "epoch,trainLoss,valLoss,trainAccuracy,valAccuracy,learningRate,seconds,samplesPerSecond")
         #expect(csv.count == 4)
     }
 

@@ -65,6 +65,10 @@ struct TicksTests {
         let wide = Ticks.logarithmic(lower: 1e-6, upper: 1)
         #expect(wide.labels.first == "1e\u{2212}6")
         #expect(wide.labels.last == "1")
+        // Forty decades: labels every few decades, and only the skipped decades as minor ticks.
+        let huge = Ticks.logarithmic(lower: 1, upper: 1e40, maximumCount: 8)
+        #expect(huge.values.count <= 9 && huge.minorValues.count < 41)
+        #expect(huge.minorValues.allSatisfy { value in [1.0, 10].contains(value / pow(10, floor(log10(value) + 1e-9))) })
         let narrow = Ticks.logarithmic(lower: 15, upper: 80)
         #expect(narrow.values == [20, 50])
     }

@@ -78,7 +78,7 @@ struct ReportOutputTests {
             let data = try Data(contentsOf: URL(fileURLWithPath: "\(output.root)/\(name)/metrics.json"))
             let onDisk = try JSONDecoder().decode([String: JSONValue].self, from: data)
             for (key, value) in output.metrics[name] ?? [:] { #expect(onDisk[key] == value, "\(name): \(key)") }
-            #expect(onDisk["timings_seconds"] != nil && onDisk["configuration"]?["profile"] == "tiny")
+            #expect(onDisk["timingsSeconds"] != nil && onDisk["configuration"]?["profile"] == "tiny")
         }
         func page(_ name: String) throws -> (html: String, markdown: String) {
             (try TinyRun.read("\(output.root)/\(name)/index.html"), try TinyRun.read("\(output.root)/\(name)/report.md"))
@@ -89,16 +89,16 @@ struct ReportOutputTests {
             #expect(markdown.contains(text), "\(name)/report.md shows \(text)")
         }
         let cnn = output.metrics["cnn"] ?? [:]
-        for key in ["mnist_shallow", "mnist_mlp", "mnist_lenet5", "fashion_mnist_lenet5"] {
-            let accuracy = try #require(cnn[key]?["test_accuracy"]?.number, "\(key) test accuracy")
+        for key in ["mnistShallow", "mnistMLP", "mnistLenet5", "fashionMNISTLenet5"] {
+            let accuracy = try #require(cnn[key]?["testAccuracy"]?.number, "\(key) test accuracy")
             try expectShown(ReportFormat.percent(accuracy), in: "cnn")
-            try expectShown(ReportFormat.fixed(try #require(cnn[key]?["test_loss"]?.number), 4), in: "cnn")
+            try expectShown(ReportFormat.fixed(try #require(cnn[key]?["testLoss"]?.number), 4), in: "cnn")
         }
         let autoencoder = output.metrics["autoencoder"] ?? [:]
         for space in ["raw", "latent"] {
-            try expectShown(ReportFormat.fixed(try #require(autoencoder["kmeans_\(space)"]?["silhouette"]?.number), 4), in: "autoencoder")
-            try expectShown(ReportFormat.percent(try #require(autoencoder["kmeans_\(space)"]?["purity"]?.number)), in: "autoencoder")
-            try expectShown(ReportFormat.percent(try #require(autoencoder["classifier_\(space)_test_accuracy"]?.number)), in: "autoencoder")
+            try expectShown(ReportFormat.fixed(try #require(autoencoder[MetricKey.join("kmeans", space)]?["silhouette"]?.number), 4), in: "autoencoder")
+            try expectShown(ReportFormat.percent(try #require(autoencoder[MetricKey.join("kmeans", space)]?["purity"]?.number)), in: "autoencoder")
+            try expectShown(ReportFormat.percent(try #require(autoencoder[MetricKey.join("classifier", space, "test", "accuracy")]?.number)), in: "autoencoder")
         }
         let fraud = output.metrics["fraud"] ?? [:]
         #expect(fraud["synthetic"] == .bool(true))
@@ -114,8 +114,32 @@ struct ReportOutputTests {
             Issue.record("fraud metrics have no classifiers")
         }
         let datasets = output.metrics["datasets"] ?? [:]
-        try expectShown(ReportFormat.grouped(try #require(datasets["mnist_train_count"]?.number)), in: "datasets")
-        try expectShown(ReportFormat.fixed(try #require(datasets["fashion_mnist_mean_pixel"]?.number), 4), in: "datasets")
+        try expectShown(ReportFormat.grouped(try #require(datasets["mnistTrainCount"]?.number)), in: "datasets")
+        try expectShown(ReportFormat.fixed(try #require(datasets["fashionMNISTMeanPixel"]?.number), 4), in: "datasets")
+    }
+
+    @Test("every metrics.json key is lowerCamelCase (the maps keyed by step and configuration names excepted)")
+    func metricKeysAreLowerCamelCase() throws {
+        let output = try TinyRun.output()
+        func offending(_ value: JSONValue, at path: String) -> [String] {
+            switch value {
+            case let .object(members):
+                return members.flatMap { key, member -> [String] in
+                    let here = path + "." + key
+                    return (MetricKey.isLowerCamelCase(key) ? [] : [here]) + offending(member, at: here)
+                }
+            case let .array(items): return items.flatMap { offending($0, at: path + "[]") }
+            default: return []
+            }
+        }
+        for name in ReportCatalog.names {
+            let data = try Data(contentsOf: URL(fileURLWithPath: "\(output.root)/\(name)/metrics.json"))
+            var metrics = try JSONDecoder().decode([String: JSONValue].self, from: data)
+            #expect(metrics.removeValue(forKey: "timingsSeconds") != nil && metrics.removeValue(forKey: "configuration") != nil)
+            #expect(offending(.object(metrics), at: name).isEmpty, "\(offending(.object(metrics), at: name))")
+        }
+        #expect(MetricKey.join("fashion_mnist", "lenet5") == "fashionMNISTLenet5")
+        #expect(!MetricKey.isLowerCamelCase("roc_auc") && MetricKey.isLowerCamelCase("rocAUC"))
     }
 
     @Test("trained models clear floors a broken trainer would not (chance is 10 %)")
@@ -123,10 +147,10 @@ struct ReportOutputTests {
         let output = try TinyRun.output()
         let cnn = output.metrics["cnn"] ?? [:]
         // 800 training images, at most 3 epochs: the MLPs reach ~85 %, LeNet-5 ~75-90 %.
-        for (key, floor) in [("mnist_shallow", 0.75), ("mnist_mlp", 0.75), ("mnist_lenet5", 0.6), ("fashion_mnist_lenet5", 0.5)] {
-            let accuracy = try #require(cnn[key]?["test_accuracy"]?.number)
+        for (key, floor) in [("mnistShallow", 0.75), ("mnistMLP", 0.75), ("mnistLenet5", 0.6), ("fashionMNISTLenet5", 0.5)] {
+            let accuracy = try #require(cnn[key]?["testAccuracy"]?.number)
             #expect(accuracy > floor, "\(key): \(accuracy)")
-            let losses = try #require(cnn[key]?["train_loss"])
+            let losses = try #require(cnn[key]?["trainLoss"])
             if case let .array(values) = losses, let first = values.first?.number, let last = values.last?.number {
                 #expect(last < first, "\(key): training loss falls")
             } else {
@@ -139,15 +163,15 @@ struct ReportOutputTests {
             #expect(best > 0.3, "best AUPRC \(best)")
             // Logistic regression converges on any of the balancings; the small MLP may not on 30 frauds.
             let logistic = classifiers.filter { $0["model"] == .string("logistic regression") }
-            #expect(logistic.count == 6 && logistic.allSatisfy { ($0["roc_auc"]?.number ?? 0) > 0.8 })
+            #expect(logistic.count == 6 && logistic.allSatisfy { ($0["rocAUC"]?.number ?? 0) > 0.8 })
         } else {
             Issue.record("fraud metrics have no classifiers")
         }
         let autoencoder = output.metrics["autoencoder"] ?? [:]
-        #expect((autoencoder["classifier_latent_test_accuracy"]?.number ?? 0) > 0.5)
+        #expect((autoencoder["classifierLatentTestAccuracy"]?.number ?? 0) > 0.5)
         // Predicting the mean image gives an MSE around 0.067 on MNIST; a trained autoencoder is below it.
-        #expect((autoencoder["reconstruction_mse_test"]?.number ?? 1) < 0.06)
-        #expect((autoencoder["kmeans_raw"]?["purity"]?.number ?? 0) > 0.3)
+        #expect((autoencoder["reconstructionMSETest"]?.number ?? 1) < 0.06)
+        #expect((autoencoder["kmeansRaw"]?["purity"]?.number ?? 0) > 0.3)
     }
 }
 
@@ -184,7 +208,40 @@ struct ReportFailureTests {
         }
         #expect(try TinyRun.read(previous.appendingPathComponent("index.html").path) == "previous page")
         #expect(try FileManager.default.contentsOfDirectory(atPath: previous.appendingPathComponent("figures").path).isEmpty)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["datasets"], "no staging folder left behind")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["datasets", "index.html"], "no staging folder left behind")
+        let index = try TinyRun.read(root.appendingPathComponent("index.html").path)
+        #expect(index.contains("from an earlier run: this run failed") && index.contains("failed at step 'train model'"))
+    }
+
+    @Test("a batch with a failing report still writes the others and an index; no earlier folder is not claimed as kept")
+    func failureWithoutPreviousFolder() throws {
+        let root = TestSupport.temporaryDirectory("atelier-report-failure-fresh")
+        let context = ReportContext(profile: .tiny, seed: 0, outputRoot: root.path)
+        do {
+            try ReportCatalog.run(builders: [FailingReport.self, FraudReport.self], context: context)
+            Issue.record("the failing report did not throw")
+        } catch let error as ReportError {
+            #expect(error.previousFolderKept == false && error.completed == ["fraud"])
+            #expect(error.description.contains("no datasets/ folder was written") && !error.description.contains("intact"), "\(error)")
+            #expect(error.description.contains("index.html links the reports written: fraud"))
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == ["fraud", "index.html"])
+        let index = try TinyRun.read(root.appendingPathComponent("index.html").path)
+        #expect(index.contains("fraud/index.html") && index.contains("Failed in this run") && index.contains("train model"))
+    }
+
+    @Test("staging folders of killed runs are removed; those of a live process are kept")
+    func staleStagingFolders() throws {
+        let root = TestSupport.temporaryDirectory("atelier-report-stale")
+        // PIDs above the kernel's pid_max (4,194,304 at most) belong to no process.
+        let dead = [".cnn.staging-99999999", ".fraud.old-99999998"]
+        let alive = ".cnn.staging-\(ProcessInfo.processInfo.processIdentifier)"
+        for name in dead + [alive, ".hidden-notes"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
+        let removed = ReportWriter.removeStaleFolders(in: root.path)
+        #expect(Set(removed.map { ($0 as NSString).lastPathComponent }) == Set(dead))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == [alive, ".hidden-notes"].sorted())
     }
 
     @Test("an unknown report name is a clear error")
@@ -219,7 +276,7 @@ struct ReportReproducibilityTests {
         let root = TestSupport.temporaryDirectory("atelier-reports-again").path
         let again = try ReportCatalog.run(builders: [AutoencoderReport.self], context: ReportContext(profile: .tiny, seed: 0, outputRoot: root))
         var before = first.metrics["autoencoder"] ?? [:], after = again["autoencoder"] ?? [:]
-        for volatile in ["timings_seconds", "generated"] {
+        for volatile in ["timingsSeconds", "generated"] {
             before[volatile] = nil
             after[volatile] = nil
         }

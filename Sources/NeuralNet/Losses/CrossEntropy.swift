@@ -6,10 +6,20 @@ import TensorCore
 ///
 /// With `classWeights` w the loss is `Σ w[yᵢ]·(-log pᵢ[yᵢ]) / Σ w[yᵢ]`, PyTorch's weighted mean,
 /// useful for imbalanced data such as fraud. Gradient: `w[yᵢ]·(softmax - onehot) / Σ w[yᵢ]`.
+///
+/// With `labelSmoothing` ε (Szegedy et al. 2016) the target is `(1 - ε)·onehot + ε/C`, which
+/// keeps the network from driving its logits apart without end. As PyTorch's
+/// `label_smoothing`: `loss = (1 - ε)·nll + ε/C · Σᵢ Σⱼ w[j]·(-log pᵢⱼ) / Σ w[yᵢ]`.
 public struct CrossEntropy: Loss {
     public var classWeights: [Float]?
+    /// ε in [0, 1): the probability mass spread evenly over all classes.
+    public var labelSmoothing: Float
 
-    public init(classWeights: [Float]? = nil) { self.classWeights = classWeights }
+    public init(classWeights: [Float]? = nil, labelSmoothing: Float = 0) {
+        precondition(labelSmoothing >= 0 && labelSmoothing < 1, "label smoothing must be in [0, 1), got \(labelSmoothing)")
+        self.classWeights = classWeights
+        self.labelSmoothing = labelSmoothing
+    }
     public var name: String { "cross-entropy" }
 
     public func evaluate(_ prediction: Tensor, _ target: Tensor) -> (value: Double, gradient: Tensor) {
@@ -23,6 +33,9 @@ public struct CrossEntropy: Loss {
         let weightTotal = weights.reduce(0, +)
         let normaliser = weightTotal > 0 ? 1 / weightTotal : 0
         var total = 0.0
+        let smoothing = labelSmoothing
+        let classWeight = classWeights ?? [Float](repeating: 1, count: classes)
+        let classWeightTotal = classWeight.reduce(0, +)
         let gradient = Tensor.filled(prediction.shape) { g in
             prediction.withUnsafeBufferPointer { x in
                 target.withUnsafeBufferPointer { t in
@@ -37,11 +50,26 @@ public struct CrossEntropy: Loss {
                             sum += e
                         }
                         let label = Int(t[row])
-                        let logProbability = x[base + label] - largest - Foundation.log(sum)
-                        total += Double(weights[row] * -logProbability)
-                        let scale = weights[row] * normaliser / sum
-                        for j in 0..<classes { g[base + j] *= scale }
-                        g[base + label] -= weights[row] * normaliser
+                        let logSum = largest + Foundation.log(sum)
+                        let logProbability = x[base + label] - logSum
+                        if smoothing == 0 {
+                            total += Double(weights[row] * -logProbability)
+                            let scale = weights[row] * normaliser / sum
+                            for j in 0..<classes { g[base + j] *= scale }
+                            g[base + label] -= weights[row] * normaliser
+                        } else {
+                            // (1-ε)·w[y]·(-log p_y) + ε/C·Σⱼ w[j]·(-log pⱼ); d/dxⱼ of Σ_k w[k]·(-log p_k)
+                            // is pⱼ·Σw - w[j].
+                            var smooth: Float = 0
+                            for j in 0..<classes { smooth += classWeight[j] * (logSum - x[base + j]) }
+                            total += Double((1 - smoothing) * weights[row] * -logProbability + smoothing / Float(classes) * smooth)
+                            let share = smoothing / Float(classes)
+                            for j in 0..<classes {
+                                let p = g[base + j] / sum
+                                g[base + j] = ((1 - smoothing) * weights[row] * p + share * (p * classWeightTotal - classWeight[j])) * normaliser
+                            }
+                            g[base + label] -= (1 - smoothing) * weights[row] * normaliser
+                        }
                     }
                 }
             }

@@ -6,10 +6,14 @@ import TensorCore
 /// p -= lr · (m / (1-β₁ᵗ)) / (√(v / (1-β₂ᵗ)) + ε)`.
 public final class Adam: Optimizer {
     public var learningRate: Float
-    public let beta1: Float
+    /// β₁; a one-cycle schedule moves it between 0.85 and 0.95 as PyTorch's `OneCycleLR` does.
+    public var beta1: Float
     public let beta2: Float
     public let epsilon: Float
     public let weightDecay: Float
+    /// The factor every value is multiplied by before the Adam step: `1 - lr·λ` for AdamW's
+    /// decoupled weight decay, 1 (an exact no-op) for Adam.
+    var shrink: Float = 1
     private var firstMoments = StateBuffers()
     private var secondMoments = StateBuffers()
     /// Steps taken so far (t in the bias corrections).
@@ -34,7 +38,7 @@ public final class Adam: Optimizer {
         let correction2Root = Float((1 - Foundation.pow(Double(beta2), t)).squareRoot())
         // PyTorch's form: p -= (lr / c1) · m / (√v / √c2 + ε)
         let constants = Constants(beta1: beta1, beta2: beta2, epsilon: epsilon, decay: weightDecay,
-                                  stepSize: learningRate / correction1, correction2Root: correction2Root)
+                                  stepSize: learningRate / correction1, correction2Root: correction2Root, shrink: shrink)
         // A parameter listed twice (a layer used twice) cannot be borrowed mutably twice at once:
         // update such lists one tensor after the other.
         let distinct = Set(parameters.map(ObjectIdentifier.init)).count == parameters.count
@@ -49,7 +53,7 @@ public final class Adam: Optimizer {
 
     /// The per-step scalars of the update.
     struct Constants {
-        let beta1, beta2, epsilon, decay, stepSize, correction2Root: Float
+        let beta1, beta2, epsilon, decay, stepSize, correction2Root, shrink: Float
     }
 
     /// Pointers to one parameter's gradient, value and moment estimates.
@@ -96,7 +100,7 @@ public final class Adam: Optimizer {
                             value: slot.value, first: slot.first, second: slot.second,
                             beta1: constants.beta1, beta2: constants.beta2, epsilon: constants.epsilon,
                             decay: constants.decay, stepSize: constants.stepSize,
-                            correction2Root: constants.correction2Root)
+                            correction2Root: constants.correction2Root, shrink: constants.shrink)
             }
         }
     }
@@ -105,7 +109,7 @@ public final class Adam: Optimizer {
     static func update(_ range: Range<Int>, gradient: UnsafeMutablePointer<Float>, value: UnsafeMutablePointer<Float>,
                        first m: UnsafeMutablePointer<Float>, second v: UnsafeMutablePointer<Float>,
                        beta1 b1: Float, beta2 b2: Float, epsilon eps: Float, decay: Float,
-                       stepSize: Float, correction2Root: Float) {
+                       stepSize: Float, correction2Root: Float, shrink: Float) {
         let (oneMinusB1, oneMinusB2) = (1 - b1, 1 - b2)
         // Eight lanes at a time with explicit SIMD (the compiler left the four-pointer loop
         // scalar); the same IEEE operations in the same order as the scalar tail, so every lane
@@ -122,7 +126,7 @@ public final class Adam: Optimizer {
             let vi = b2 * UnsafeRawPointer(v).loadUnaligned(fromByteOffset: offset, as: Lanes.self) + oneMinusB2 * g * g
             UnsafeMutableRawPointer(m).storeBytes(of: mi, toByteOffset: offset, as: Lanes.self)
             UnsafeMutableRawPointer(v).storeBytes(of: vi, toByteOffset: offset, as: Lanes.self)
-            let updated = pi - stepSize * mi / (laneSquareRoot(vi) / correction2Root + eps)
+            let updated = pi * shrink - stepSize * mi / (laneSquareRoot(vi) / correction2Root + eps)
             UnsafeMutableRawPointer(value).storeBytes(of: updated, toByteOffset: offset, as: Lanes.self)
             i &+= width
         }
@@ -132,7 +136,7 @@ public final class Adam: Optimizer {
             let vi = b2 * v[i] + oneMinusB2 * g * g
             m[i] = mi
             v[i] = vi
-            value[i] -= stepSize * mi / (vi.squareRoot() / correction2Root + eps)
+            value[i] = value[i] * shrink - stepSize * mi / (vi.squareRoot() / correction2Root + eps)
             i &+= 1
         }
     }

@@ -48,7 +48,11 @@ final class StateBuffer {
 
 /// Creating an optimizer from its command-line name.
 public enum Optimizers {
-    /// `sgd`, `momentum` (SGD with 0.9), `nesterov`, `rmsprop` or `adam`.
+    /// The names `named` accepts.
+    public static let names = ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"]
+
+    /// `sgd`, `momentum` (SGD with 0.9), `nesterov`, `rmsprop`, `adam` (L2 weight decay added to
+    /// the gradient) or `adamw` (decoupled weight decay).
     public static func named(_ name: String, learningRate: Float, weightDecay: Float = 0) throws -> any Optimizer {
         switch name.lowercased() {
         case "sgd": return SGD(learningRate: learningRate, weightDecay: weightDecay)
@@ -56,7 +60,8 @@ public enum Optimizers {
         case "nesterov": return SGD(learningRate: learningRate, momentum: 0.9, nesterov: true, weightDecay: weightDecay)
         case "rmsprop": return RMSprop(learningRate: learningRate, weightDecay: weightDecay)
         case "adam": return Adam(learningRate: learningRate, weightDecay: weightDecay)
-        default: throw NeuralNetError.invalidArgument("unknown optimizer '\(name)'; expected sgd, momentum, nesterov, rmsprop or adam")
+        case "adamw": return AdamW(learningRate: learningRate, weightDecay: weightDecay)
+        default: throw NeuralNetError.invalidArgument("unknown optimizer '\(name)'; expected \(names.joined(separator: ", "))")
         }
     }
 }

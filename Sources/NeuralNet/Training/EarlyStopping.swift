@@ -4,7 +4,7 @@
 ///
 /// An epoch improves when `loss < best - minimumDelta`. With `restoreBest`, the model ends
 /// with the weights of the best epoch.
-public struct EarlyStopping: Sendable, Equatable {
+public struct EarlyStopping: Sendable, Equatable, Codable {
     public var patience: Int
     public var minimumDelta: Double
     public var restoreBest: Bool

@@ -28,6 +28,18 @@ public struct Trainer {
     public var showsProgress: Bool?
     /// Called after every epoch with its record (e.g. to print a line).
     public var onEpochEnd: ((EpochRecord) -> Void)?
+    /// How the learning rate moves (nil: the optimizer's rate throughout).
+    public var schedule: LearningRateSchedule?
+    /// Global gradient-norm clipping before every step (nil: none).
+    public var clipNorm: Double?
+    /// Decay of an exponential moving average of the weights; when set, validation, the kept
+    /// weights and the model returned use the average (nil: none).
+    public var weightAverageDecay: Float?
+    /// Keeps the weights of the epoch with the best validation accuracy (lowest validation loss
+    /// for regression) and ends with them, as the PyTorch recipe does; needs validation data.
+    public var keepsBestEpoch = false
+    /// Random transformations of each training batch (images only; nil: none).
+    public var augmentation: Augmentation?
 
     public init(epochs: Int, batchSize: Int, loss: any Loss, optimizer: any Optimizer, seed: UInt64 = 0,
                 earlyStopping: EarlyStopping? = nil, showsProgress: Bool? = nil,
@@ -51,6 +63,9 @@ public struct Trainer {
         guard epochs >= 0, batchSize > 0 else {
             throw NeuralNetError.invalidArgument("epochs must be >= 0 and batch size > 0 (got \(epochs), \(batchSize))")
         }
+        if let clipNorm, !(clipNorm > 0 && clipNorm.isFinite) { throw NeuralNetError.invalidArgument("the gradient clipping norm must be positive, got \(clipNorm)") }
+        if let decay = weightAverageDecay, !(decay > 0 && decay < 1) { throw NeuralNetError.invalidArgument("the weight average's decay must be in (0, 1), got \(decay)") }
+        if keepsBestEpoch, validation == nil { throw NeuralNetError.invalidArgument("keeping the best epoch needs validation data") }
         try check(model, inputs: inputs, targets: targets, role: "training")
         AllocatorTuning.keepLargeBlocksInHeap()
         if let validation { try check(model, inputs: validation.inputs, targets: validation.targets, role: "validation") }
@@ -58,10 +73,18 @@ public struct Trainer {
         var history = TrainingHistory()
         var monitor = earlyStopping.map(EarlyStopping.Monitor.init)
         var bestWeights: [Tensor]?
+        var best: (epoch: Int, score: Double)?
+        let sampleShape = Array(inputs.shape.dropFirst())
+        if let augmentation { try augmentation.validate(sampleShape: sampleShape) }
         var order = RandomGenerator(seed: seed)
         var progress = ProgressLine(enabled: showsProgress)
         let count = inputs.rowCount
         let batches = (count + batchSize - 1) / batchSize
+        let baseRate = Double(optimizer.learningRate)
+        var scheduler = try schedule.map { try LearningRateScheduler($0, baseLearningRate: baseRate, epochs: epochs, batchesPerEpoch: batches) }
+        var average = weightAverageDecay.map { WeightAverage(of: model, decay: $0) }
+        var seedGenerator = RandomGenerator(seed: seed ^ 0x41_7567_6d65_6e74)
+        let augmentationSeed = seedGenerator.next()
         // An autoencoder's targets are its inputs (the same storage, reshaped): gather each
         // batch once and use it for both instead of copying the same rows twice.
         let targetsAreInputs = targets.count == inputs.count && targets.rowCount == count
@@ -77,7 +100,12 @@ public struct Trainer {
             var isClassification = true
             for batch in 0..<batches {
                 let indices = permutation[(batch * batchSize)..<min(count, (batch + 1) * batchSize)]
-                let x = Trainer.gather(inputs, indices)
+                var x = Trainer.gather(inputs, indices)
+                if let augmentation { x = augmentation.apply(to: x, seed: augmentationSeed &+ UInt64(epoch) &* 1_000_003 &+ UInt64(batch)) }
+                if let scheduler {
+                    optimizer.learningRate = Float(scheduler.learningRate(epoch: epoch - 1, batch: batch))
+                    if let beta1 = scheduler.momentum(epoch: epoch - 1, batch: batch) { Trainer.setBeta1(optimizer, Float(beta1)) }
+                }
                 let y = targetsAreInputs ? x.reshaped([indices.count] + targetSampleShape) : Trainer.gather(targets, indices)
                 let output = model.forward(x, training: true)
                 let (value, gradient) = loss.evaluate(output, y)
@@ -89,7 +117,9 @@ public struct Trainer {
                 counted += y.count
                 lossTotal += value * Double(indices.count)
                 _ = model.backward(gradient, needsInputGradient: false)
+                if let clipNorm { GradientClipping.clip(model.parameters, maximumNorm: clipNorm) }
                 optimizer.step(model.parameters)
+                average?.update(from: model)
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 let seen = min(count, (batch + 1) * batchSize)
                 progress.update(epoch: epoch, epochs: epochs, batch: batch + 1, batches: batches, samples: seen,
@@ -100,31 +130,53 @@ public struct Trainer {
             var record = EpochRecord(epoch: epoch, trainingLoss: lossTotal / Double(max(count, 1)),
                                      trainingAccuracy: isClassification ? Double(correct) / Double(max(counted, 1)) : nil,
                                      validationLoss: nil, validationAccuracy: nil,
-                                     seconds: seconds, samplesPerSecond: Double(count) / max(seconds, 1e-9))
+                                     seconds: seconds, samplesPerSecond: Double(count) / max(seconds, 1e-9),
+                                     learningRate: Double(optimizer.learningRate))
             if let validation {
-                let measured = evaluate(model, inputs: validation.inputs, targets: validation.targets)
+                let measured = average.map { $0.withAverage(in: model) { evaluate(model, inputs: validation.inputs, targets: validation.targets) } }
+                    ?? evaluate(model, inputs: validation.inputs, targets: validation.targets)
                 record.validationLoss = measured.loss
                 record.validationAccuracy = measured.accuracy
             }
             history.records.append(record)
             history.bestEpoch = epoch
+            scheduler?.endEpoch(monitoredLoss: record.validationLoss ?? record.trainingLoss)
+            if keepsBestEpoch, let loss = record.validationLoss {
+                // Higher is better: accuracy, or minus the loss for regression. Ties go to the
+                // later epoch, as the PyTorch recipe's `>=`.
+                let score = record.validationAccuracy ?? -loss
+                if best == nil || score >= best!.score {
+                    best = (epoch, score)
+                    bestWeights = average?.weights ?? model.snapshot()
+                }
+            }
             onEpochEnd?(record)
 
             if var current = monitor {
                 let decision = current.observe(epoch: epoch, loss: record.validationLoss ?? record.trainingLoss)
                 monitor = current
-                if decision.improved, earlyStopping!.restoreBest { bestWeights = model.snapshot() }
+                if decision.improved, earlyStopping!.restoreBest, !keepsBestEpoch { bestWeights = average?.weights ?? model.snapshot() }
                 if decision.stop {
                     history.stoppedEarly = epoch < epochs
                     break
                 }
             }
         }
-        if let monitor, let bestWeights, earlyStopping!.restoreBest {
+        if keepsBestEpoch, let best, let bestWeights {
+            model.restore(bestWeights)
+            history.bestEpoch = best.epoch
+        } else if let monitor, let bestWeights, earlyStopping!.restoreBest {
             model.restore(bestWeights)
             history.bestEpoch = monitor.bestEpoch
+        } else if let average {
+            model.restore(average.weights)
         }
         return history
+    }
+
+    /// Sets β₁ of Adam-family optimizers (one-cycle's momentum cycling); others keep theirs.
+    static func setBeta1(_ optimizer: any Optimizer, _ value: Float) {
+        if let adam = optimizer as? Adam { adam.beta1 = value } else if let adamW = optimizer as? AdamW { adamW.beta1 = value }
     }
 
     /// The rows at `indices` (valid row numbers of `source`), copied into a new tensor: what

@@ -10,11 +10,13 @@ struct ClusterCommand: ParsableCommand {
         commandName: "cluster",
         abstract: "k-means clustering (greedy k-means++, Lloyd) with inertia, silhouette, purity, ARI and NMI.",
         discussion: """
+        A CSV's label column (--label-column, default label when present) is used for purity, ARI and NMI and is never a feature. With --assignment-column the clustering in that column is scored and k-means is not run. --out is a CSV file with one row per sample (cluster, and label when known).
+
         Examples:
-          atelier cluster --dataset mnist --k 10 --n-init 10 --seed 0 --out assignments.csv
-          atelier cluster --input latent.csv --label-column label --k 10
-          atelier cluster --input scored.csv --assignment-column cluster --label-column label
-        With --assignment-column the clustering in that column is scored and k-means is not run.
+          atelier cluster --dataset mnist --limit 2000 --k 10 --n-init 3 --seed 0 \\
+              --out runs/assignments.csv
+          atelier cluster --input runs/ae/latent.csv --k 10
+          atelier cluster --input runs/tsne.csv --k 10 --json
         """
     )
 
@@ -44,7 +46,7 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "Compute the silhouette on N randomly chosen samples (default: all; O(n^2)).")
     var silhouetteSample: Int?
 
-    @Option(help: "Write one row per sample (cluster, and label when known) to this CSV.")
+    @Option(help: "CSV file receiving one row per sample: cluster, and label when known.")
     var out: String?
 
     @Flag(help: "Print machine-readable JSON.")
@@ -78,13 +80,18 @@ struct ClusterCommand: ParsableCommand {
         var normalizedMutualInformation: Double?
         var clusterSizes: [Int]
         var seconds: Double
+        var files: [String]
     }
 
     func run() throws {
+        if let out { try OutputCheck.file(out) }
         let input = try data.load(extraColumn: assignmentColumn)
+        if input.extra == nil && clusterCount > input.features.rowCount {
+            throw DatasetError.invalidArgument("--k \(clusterCount) is more than the \(input.features.rowCount) samples of \(input.source); expected at most \(input.features.rowCount)")
+        }
         let start = DispatchTime.now().uptimeNanoseconds
         var report = Report(source: input.source, samples: input.features.rowCount, features: input.features.rowLength,
-                            clusters: 0, clusterSizes: [], seconds: 0)
+                            clusters: 0, clusterSizes: [], seconds: 0, files: out.map { [$0] } ?? [])
         let assignments: [Int]
         if let existing = input.extra {
             assignments = existing

@@ -8,7 +8,15 @@ import TensorCore
 struct EncodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "encode",
-        abstract: "Write an autoencoder's latent vectors (z0..zK-1, label) as CSV."
+        abstract: "Write an autoencoder's latent vectors (z0..zK-1, label) as CSV.",
+        discussion: """
+        --out is one CSV file: one row per image, the latent coordinates z0..zK-1 then the image's label. cluster, pca and tsne read it directly and keep label out of the features.
+
+        Examples:
+          atelier encode --checkpoint runs/ae/checkpoint.atnn --out runs/ae/latent.csv
+          atelier encode --checkpoint runs/ae/checkpoint.atnn --split train \\
+              --limit 5000 --out runs/ae/latent-train.csv --json
+        """
     )
 
     @Option(help: "Autoencoder checkpoint written by `atelier train --model autoencoder`.")
@@ -17,7 +25,7 @@ struct EncodeCommand: ParsableCommand {
     @Option(help: "mnist or fashion-mnist (default: the dataset the model was trained on).")
     var dataset: String?
 
-    @Option(help: "Folder holding the dataset's IDX files.")
+    @Option(help: "Folder holding the dataset's IDX files (default: see CONVENTIONS.md, data lookup).")
     var dataDir: String?
 
     @Option(help: "train or test.")
@@ -33,8 +41,9 @@ struct EncodeCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard Split(rawValue: split) != nil else { throw ValidationError("--split must be train or test") }
-        if let limit, limit <= 0 { throw ValidationError("--limit must be positive") }
+        guard Split(rawValue: split) != nil else { throw ValidationError("--split must be train or test, got '\(split)'") }
+        if let limit, limit <= 0 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        try CheckpointArgument.checkDataset(dataset)
     }
 
     struct Report: Codable {
@@ -42,10 +51,12 @@ struct EncodeCommand: ParsableCommand {
         var dataset: String
         var samples: Int
         var latentSize: Int
-        var output: String
+        var files: [String]
     }
 
     func run() throws {
+        try CheckpointArgument.check(checkpoint)
+        try OutputCheck.file(out)
         let loaded = try Checkpoint.load(checkpoint)
         guard let encoder = loaded.model.submodel(named: "encoder") else {
             throw NeuralNetError.invalidData("\(checkpoint): the model has no part named 'encoder'; train one with --model autoencoder")
@@ -68,7 +79,7 @@ struct EncodeCommand: ParsableCommand {
         let table = NumericTable(columnNames: (0..<size).map { "z\($0)" } + ["label"],
                                  values: Tensor(shape: [images.count, size + 1], elements: values))
         try CSV.write(table, to: out)
-        let report = Report(checkpoint: checkpoint, dataset: datasetName, samples: images.count, latentSize: size, output: out)
+        let report = Report(checkpoint: checkpoint, dataset: datasetName, samples: images.count, latentSize: size, files: [out])
         if json { try Output.json(report) } else { print("wrote \(images.count) latent vectors of size \(size) with labels to \(out)") }
     }
 }

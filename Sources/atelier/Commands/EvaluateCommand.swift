@@ -9,7 +9,13 @@ import TensorCore
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Reload a checkpoint and report test accuracy and the confusion matrix (or the autoencoder's MSE)."
+        abstract: "Reload a checkpoint and report test accuracy and the confusion matrix (or the autoencoder's MSE).",
+        discussion: """
+        Examples:
+          atelier evaluate --checkpoint runs/lenet5/checkpoint.atnn
+          atelier evaluate --checkpoint runs/lenet5/checkpoint.atnn --dataset mnist \\
+              --split train --limit 1000 --json
+        """
     )
 
     @Option(help: "Checkpoint written by `atelier train` (.atnn).")
@@ -18,7 +24,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "mnist or fashion-mnist (default: the dataset the model was trained on).")
     var dataset: String?
 
-    @Option(help: "Folder holding the dataset's IDX files.")
+    @Option(help: "Folder holding the dataset's IDX files (default: see CONVENTIONS.md, data lookup).")
     var dataDir: String?
 
     @Option(help: "train or test.")
@@ -31,8 +37,9 @@ struct EvaluateCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard Split(rawValue: split) != nil else { throw ValidationError("--split must be train or test") }
-        if let limit, limit <= 0 { throw ValidationError("--limit must be positive") }
+        guard Split(rawValue: split) != nil else { throw ValidationError("--split must be train or test, got '\(split)'") }
+        if let limit, limit <= 0 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        try CheckpointArgument.checkDataset(dataset)
     }
 
     struct Report: Codable {
@@ -50,6 +57,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
+        try CheckpointArgument.check(checkpoint)
         let loaded = try Checkpoint.load(checkpoint)
         let model = loaded.model
         let datasetName = dataset ?? loaded.metadata["dataset"] ?? "mnist"

@@ -12,6 +12,19 @@ struct FraudCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fraud",
         abstract: "Credit-card fraud: synthetic data, exploration, feature selection, classifiers.",
+        discussion: """
+        The real Kaggle creditcard.csv (ULB) is read when you have it; otherwise fraud synth draws a seeded synthetic file from the published per-class statistics compiled into atelier, and everything made from it says synthetic.
+
+        Examples:
+          atelier fraud synth --rows 20000 --seed 0 \\
+              --out runs/creditcard-synthetic.csv
+          atelier fraud explore --input runs/creditcard-synthetic.csv \\
+              --out runs/fraud-explore
+          atelier fraud select --input runs/creditcard-synthetic.csv --top 10 \\
+              --out runs/fraud-select
+          atelier fraud train --input runs/creditcard-synthetic.csv --top 10 \\
+              --hidden 32,16 --out runs/fraud-train
+        """,
         subcommands: [Synth.self, Explore.self, Select.self, Train.self]
     )
 
@@ -28,8 +41,8 @@ struct FraudCommand: ParsableCommand {
         var camouflage = SyntheticCreditCard.defaultCamouflageShare
         @Option(help: "Where camouflaged fraud rows sit between the legit (0) and fraud (1) means, in [0, 1).")
         var camouflageShift = SyntheticCreditCard.defaultCamouflageShift
-        @Option(help: "Output CSV path (written atomically, with a .synthetic.json sidecar).") var out: String
-        @Option(help: "Published statistics CSV (default: datasets/creditcard/creditcard_stats.csv).") var stats: String?
+        @Option(help: "Output CSV file (written atomically, with a .synthetic.json sidecar beside it).") var out: String
+        @Option(help: "Published statistics CSV in the format of datasets/creditcard/creditcard_stats.csv (default: that file's copy built into atelier).") var stats: String?
         @Flag(help: "Print machine-readable JSON.") var json = false
 
         func validate() throws {
@@ -42,13 +55,14 @@ struct FraudCommand: ParsableCommand {
         }
 
         func run() throws {
-            let statistics = try PublishedStatistics.load(PublishedStatistics.locate(explicit: stats))
+            try OutputCheck.file(out)
+            let statistics = try PublishedStatistics.load(explicit: stats)
             let generator = SyntheticCreditCard(rows: rows, fraudRows: fraudRows, seed: seed, camouflageShare: camouflage, camouflageShift: camouflageShift)
             let start = Date()
             let data = try generator.write(to: out, statistics: statistics)
             let elapsed = Date().timeIntervalSince(start)
-            struct Report: Encodable { var path: String; var rows: Int; var frauds: Int; var fraudPercent: Double; var seed: UInt64; var camouflageShare: Double; var camouflageShift: Double; var seconds: Double; var synthetic: Bool }
-            let report = Report(path: out, rows: data.rowCount, frauds: data.fraudCount,
+            struct Report: Encodable { var files: [String]; var rows: Int; var frauds: Int; var fraudPercent: Double; var seed: UInt64; var camouflageShare: Double; var camouflageShift: Double; var seconds: Double; var synthetic: Bool }
+            let report = Report(files: [out, CreditCardData.provenancePath(for: out)], rows: data.rowCount, frauds: data.fraudCount,
                                 fraudPercent: 100 * Double(data.fraudCount) / Double(data.rowCount), seed: seed,
                                 camouflageShare: camouflage, camouflageShift: camouflageShift, seconds: elapsed, synthetic: true)
             if json { try Output.json(report) } else {
@@ -65,7 +79,7 @@ struct FraudCommand: ParsableCommand {
         )
 
         @Option(help: "creditcard.csv (real or synthetic).") var input: String
-        @Option(help: "Output directory.") var out: String
+        @Option(help: "Output folder (CSV tables and PNG figures).") var out: String
         @Option(help: "Histogram bins per feature.") var bins = 40
         @Flag(help: "Print machine-readable JSON.") var json = false
 
@@ -74,6 +88,7 @@ struct FraudCommand: ParsableCommand {
         }
 
         func run() throws {
+            try OutputCheck.folder(out)
             let data = try CreditCardData.load(input)
             let exploration = FraudExploration(data, binCount: bins)
             let written = try exploration.write(to: out) + FraudFigures.writeExploration(exploration, to: out)
@@ -87,30 +102,31 @@ struct FraudCommand: ParsableCommand {
         }
     }
 
-    /// `atelier fraud select --input FILE --k 10 [--score anova-f] [--json]`.
+    /// `atelier fraud select --input FILE --top 10 [--score anova-f] [--json]`.
     struct Select: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Rank features by ANOVA F, mutual information, KS, single-feature ROC-AUC, point-biserial r; flag near-constant and correlated ones; keep the best k."
+            abstract: "Rank features by ANOVA F, mutual information, KS, single-feature ROC-AUC, point-biserial r; flag near-constant and correlated ones; keep the top N."
         )
 
         @Option(help: "creditcard.csv (real or synthetic).") var input: String
-        @Option(help: "Features to keep.") var k = 10
+        @Option(help: "Number of features to keep.") var top = 10
         @Option(help: "Score to rank by: anova-f, mutual-information (mi), ks, roc-auc (auc), point-biserial (r).") var score = "anova-f"
         @Option(help: "Seed of the mutual-information tie-breaking noise.") var seed: UInt64 = 0
-        @Option(help: "Directory for ranking.csv and the score bar chart scores.png.") var out: String?
+        @Option(help: "Output folder for ranking.csv and the score bar chart scores.png.") var out: String?
         @Flag(help: "Print machine-readable JSON.") var json = false
 
         func validate() throws {
-            guard k >= 1 && k <= CreditCardSchema.featureNames.count else {
-                throw ValidationError("--k must be in 1...\(CreditCardSchema.featureNames.count), got \(k)")
+            guard top >= 1 && top <= CreditCardSchema.featureNames.count else {
+                throw ValidationError("--top must be in 1...\(CreditCardSchema.featureNames.count), got \(top)")
             }
-            _ = try RelevanceScore(name: score)
+            do { _ = try RelevanceScore(name: score) } catch { throw ValidationError("--score: \(error)") }
         }
 
         func run() throws {
+            if let out { try OutputCheck.folder(out) }
             let data = try CreditCardData.load(input)
             let kind = try RelevanceScore(name: score)
-            let selection = try SelectKBest(k: k, score: kind, analysis: FeatureRelevanceAnalysis(rankBy: kind, seed: seed))
+            let selection = try SelectKBest(k: top, score: kind, analysis: FeatureRelevanceAnalysis(rankBy: kind, seed: seed))
                 .fit(data.features, labels: data.labels)
             var files: [String] = []
             if let out {
@@ -121,22 +137,22 @@ struct FraudCommand: ParsableCommand {
                 files = [csvPath, pngPath]
             }
             struct Report: Encodable {
-                var source: String; var synthetic: Bool; var rankedBy: String; var k: Int; var selected: [String]; var features: [FeatureRelevance]
+                var source: String; var synthetic: Bool; var rankedBy: String; var top: Int; var selected: [String]; var features: [FeatureRelevance]
                 var files: [String]
             }
             if json {
-                try Output.json(Report(source: data.source.label, synthetic: data.source.isSynthetic, rankedBy: kind.rawValue, k: k,
+                try Output.json(Report(source: data.source.label, synthetic: data.source.isSynthetic, rankedBy: kind.rawValue, top: top,
                                        selected: selection.names, features: selection.ranking.features, files: files))
             } else {
                 let title = "Feature relevance for Class on \(data.source.label)\(data.source.isSynthetic ? " — SYNTHETIC data" : "")"
                 print(selection.ranking.table(title: title))
-                print("selected (top \(k) by \(kind.title)): \(selection.names.joined(separator: ","))")
+                print("selected (top \(top) by \(kind.title)): \(selection.names.joined(separator: ","))")
                 for file in files { print("wrote \(file)") }
             }
         }
     }
 
-    /// `atelier fraud train --input FILE [--features V14,V17,...|--k 10] [--json]`.
+    /// `atelier fraud train --input FILE [--features V14,V17,...|--top 10] [--json]`.
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Train fraud classifiers on all features and on selected ones; threshold by max F1 on validation; test precision, recall, F1, ROC-AUC, AUPRC."
@@ -144,31 +160,31 @@ struct FraudCommand: ParsableCommand {
 
         @Option(help: "creditcard.csv (real or synthetic).") var input: String
         @Option(help: "Comma-separated features to compare against all 30 (e.g. V14,V17,V12,V10).") var features: String?
-        @Option(help: "Without --features: keep the k best by --score.") var k = 10
-        @Option(help: "Score for --k: anova-f, mutual-information, ks, roc-auc, point-biserial.") var score = "anova-f"
+        @Option(help: "Without --features: keep the top N features by --score.") var top = 10
+        @Option(help: "Score for --top: anova-f, mutual-information, ks, roc-auc, point-biserial.") var score = "anova-f"
         @Option(help: "Class balancing: weights (balanced class weights), undersample, none.") var balancing = "weights"
         @Option(help: "Legit rows per fraud kept by --balancing undersample.") var legitPerFraud = 10.0
         @Option(help: "L2 penalty of logistic regression.") var l2 = 1e-4
         @Option(help: "Seed of the split and undersampling.") var seed: UInt64 = 0
         @Option(help: "Epochs of the MLP, raised to make at least 1,000 Adam steps (0 skips the MLP).") var mlpEpochs = 10
-        @Option(help: "Hidden layer sizes of the MLP, comma-separated.") var mlpHidden = "32,16"
-        @Option(help: "Directory for the ROC and precision-recall curves (CSV and curves.png).") var out: String?
+        @Option(help: "Hidden layer widths of the MLP, comma-separated.") var hidden = "32,16"
+        @Option(help: "Output folder for the ROC and precision-recall curves (CSV and curves.png) and the confusion matrices.") var out: String?
         @Flag(help: "Print machine-readable JSON.") var json = false
 
         func validate() throws {
             guard ["weights", "undersample", "none"].contains(balancing) else {
                 throw ValidationError("--balancing must be weights, undersample or none, got '\(balancing)'")
             }
-            guard legitPerFraud > 0 else { throw ValidationError("--legit-per-fraud must be positive") }
-            guard l2 >= 0 else { throw ValidationError("--l2 must not be negative") }
-            guard mlpEpochs >= 0 else { throw ValidationError("--mlp-epochs must not be negative") }
+            guard legitPerFraud > 0 else { throw ValidationError("--legit-per-fraud must be positive, got \(legitPerFraud)") }
+            guard l2 >= 0 else { throw ValidationError("--l2 must not be negative, got \(l2)") }
+            guard mlpEpochs >= 0 else { throw ValidationError("--mlp-epochs must not be negative, got \(mlpEpochs)") }
             guard !hiddenSizes.isEmpty, hiddenSizes.allSatisfy({ $0 > 0 }) else {
-                throw ValidationError("--mlp-hidden must be positive integers separated by commas, got '\(mlpHidden)'")
+                throw ValidationError("--hidden expects positive widths separated by commas, e.g. 32,16; got '\(hidden)'")
             }
-            guard k >= 1 && k <= CreditCardSchema.featureNames.count else {
-                throw ValidationError("--k must be in 1...\(CreditCardSchema.featureNames.count), got \(k)")
+            guard top >= 1 && top <= CreditCardSchema.featureNames.count else {
+                throw ValidationError("--top must be in 1...\(CreditCardSchema.featureNames.count), got \(top)")
             }
-            _ = try RelevanceScore(name: score)
+            do { _ = try RelevanceScore(name: score) } catch { throw ValidationError("--score: \(error)") }
             if let features {
                 let names = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
                 let unknown = names.filter { !CreditCardSchema.featureNames.contains($0) }
@@ -179,6 +195,7 @@ struct FraudCommand: ParsableCommand {
         }
 
         func run() throws {
+            if let out { try OutputCheck.folder(out) }
             let data = try CreditCardData.load(input)
             let mlp = mlpEpochs > 0 ? MLPClassifier(hiddenSizes: hiddenSizes, epochs: mlpEpochs, seed: seed) : nil
             let experiment = FraudExperiment(seed: seed, balancing: balancingChoice, logisticRegression: LogisticRegression(l2Penalty: l2), mlp: mlp)
@@ -191,8 +208,8 @@ struct FraudCommand: ParsableCommand {
                 let kind = try RelevanceScore(name: score)
                 let trainRows = try experiment.split(data)[0]
                 let training = data.rows(at: trainRows)
-                let names = try SelectKBest(k: k, score: kind).fit(training.features, labels: training.labels).names
-                selected = FeatureSet(name: "top \(k) by \(kind.rawValue)", features: names)
+                let names = try SelectKBest(k: top, score: kind).fit(training.features, labels: training.labels).names
+                selected = FeatureSet(name: "top \(top) by \(kind.rawValue)", features: names)
             }
             let all = FeatureSet(name: "all \(CreditCardSchema.featureNames.count)", features: CreditCardSchema.featureNames)
             let result = try experiment.run(data, featureSets: [all, selected])
@@ -215,7 +232,7 @@ struct FraudCommand: ParsableCommand {
         }
 
         var hiddenSizes: [Int] {
-            mlpHidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) ?? -1 }
+            hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) ?? -1 }
         }
 
         var balancingChoice: ClassBalancing {

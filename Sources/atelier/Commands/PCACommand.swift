@@ -11,8 +11,13 @@ struct PCACommand: ParsableCommand {
         commandName: "pca",
         abstract: "Principal component analysis (covariance eigen-decomposition): coordinates and explained variance.",
         discussion: """
-        Example: atelier pca --dataset mnist --split all --components 50 --out mnist-pca50.csv
-        The output CSV has columns pc1..pcK, plus label when labels are known.
+        --out is a CSV file with columns pc1..pcK, plus label when labels are known. A CSV's label column (--label-column, default label when present) is never a feature.
+
+        Examples:
+          atelier pca --dataset mnist --split all --limit 5000 --components 50 \\
+              --out runs/mnist-pca50.csv
+          atelier pca --input runs/ae/latent.csv --components 2 \\
+              --out runs/latent-pca2.csv --json
         """
     )
 
@@ -21,7 +26,7 @@ struct PCACommand: ParsableCommand {
     @Option(help: "Number of components to keep.")
     var components: Int = 50
 
-    @Option(help: "Write the coordinates to this CSV.")
+    @Option(help: "CSV file receiving the coordinates (pc1..pcK, and label when known).")
     var out: String?
 
     @Flag(help: "Print machine-readable JSON.")
@@ -39,11 +44,17 @@ struct PCACommand: ParsableCommand {
         var explainedVarianceRatio: [Double]
         var cumulativeExplainedVarianceRatio: Double
         var seconds: Double
-        var out: String?
+        var files: [String]
     }
 
     func run() throws {
+        if let out { try OutputCheck.file(out) }
         let input = try data.load()
+        let limit = min(input.features.rowLength, input.features.rowCount)
+        if components > limit {
+            let what = input.features.rowLength <= input.features.rowCount ? "\(input.features.rowLength) features" : "\(input.features.rowCount) samples"
+            throw DatasetError.invalidArgument("--components \(components) is more than the \(what) of \(input.source); expected at most \(limit)")
+        }
         let ((fitted, coordinates), seconds) = try timed { try PCA(componentCount: components).fitTransform(input.features) }
         if let out {
             var names = (1...components).map { "pc\($0)" }
@@ -62,7 +73,7 @@ struct PCACommand: ParsableCommand {
         let report = Report(source: input.source, samples: input.features.rowCount, features: input.features.rowLength,
                             components: components, explainedVarianceRatio: fitted.explainedVarianceRatio,
                             cumulativeExplainedVarianceRatio: fitted.explainedVarianceRatio.reduce(0, +),
-                            seconds: seconds, out: out)
+                            seconds: seconds, files: out.map { [$0] } ?? [])
         if json { try Output.json(report); return }
         print("\(report.source): \(report.samples) samples x \(report.features) features -> \(components) components in \(String(format: "%.2f", seconds)) s")
         print(String(format: "explained variance: %.2f %% in total", report.cumulativeExplainedVarianceRatio * 100))

@@ -8,6 +8,18 @@ struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
         abstract: "Plot CSV columns (scatter, line, histogram) to PNG, SVG or PDF, or write the demo figures.",
+        discussion: """
+        Empty cells are missing values: a row missing a plotted value is skipped (and counted), other columns may have gaps. --out is one figure file whose extension picks the format (demo: a folder).
+
+        Examples:
+          atelier plot line --input runs/lenet5/history.csv --x epoch --y trainLoss \\
+              --y valLoss --out runs/loss.png
+          atelier plot scatter --input runs/tsne.csv --x x --y y --color label \\
+              --out runs/tsne-again.svg
+          atelier plot hist --input runs/creditcard-synthetic.csv --x V14 \\
+              --color Class --bins 50 --out runs/v14.png
+          atelier plot demo --out runs/figures
+        """,
         subcommands: [Scatter.self, Line.self, Hist.self, Demo.self]
     )
 
@@ -18,6 +30,9 @@ struct PlotCommand: ParsableCommand {
 
         @Option(help: "Output file: .png, .svg or .pdf.")
         var out: String
+
+        @Option(help: "Cell separator of the CSV: one character, or tab.")
+        var delimiter: String = ","
 
         @Option(help: "Canvas width in pixels.")
         var width: Int = 1200
@@ -39,7 +54,25 @@ struct PlotCommand: ParsableCommand {
                 throw ValidationError("--width and --height must be in 1...32767, found \(width)x\(height)")
             }
             guard dpi > 0, dpi.isFinite else { throw ValidationError("--dpi must be positive, found \(dpi)") }
-            do { _ = try OutputFormat(path: out) } catch { throw ValidationError("\(error)") }
+            do { _ = try OutputFormat(path: out) } catch { throw ValidationError("--out: \(error)") }
+            if CSV.delimiter(named: delimiter) == nil {
+                throw ValidationError("--delimiter must be one punctuation character or tab, got '\(delimiter)'")
+            }
+        }
+
+        /// The table of `--input`, after checking `--out` can be written.
+        func table() throws -> NumericTable {
+            try OutputCheck.file(out)
+            return try CSV.readNumeric(input, delimiter: CSV.delimiter(named: delimiter)!)
+        }
+
+        /// The values of `name` as Double; a column without a single number is an error naming it.
+        func column(_ name: String, of table: NumericTable, flag: String) throws -> [Double] {
+            let values = table.column(at: try table.columnIndex(name, in: input, flag: flag))
+            guard values.contains(where: \.isFinite) else {
+                throw DatasetError.invalidArgument("\(input): column '\(name)' has no numbers (its \(values.count) cells are empty, NaN or infinite); expected at least one")
+            }
+            return values.map(Double.init)
         }
 
         func figure() -> Figure {
@@ -49,7 +82,7 @@ struct PlotCommand: ParsableCommand {
 
     /// What a plot command reports.
     struct Summary: Codable {
-        var output: String
+        var files: [String]
         var kind: String
         var points: Int
         var skippedValues: Int
@@ -58,7 +91,7 @@ struct PlotCommand: ParsableCommand {
 
     static func finish(_ figure: Figure, kind: String, points: Int, options: CommonOptions, started: Date) throws {
         try figure.save(options.out)
-        let summary = Summary(output: options.out, kind: kind, points: points, skippedValues: figure.axes[0].skippedValueCount,
+        let summary = Summary(files: [options.out], kind: kind, points: points, skippedValues: figure.axes[0].skippedValueCount,
                               seconds: Date().timeIntervalSince(started))
         if options.json {
             try Output.json(summary)
@@ -96,13 +129,18 @@ struct PlotCommand: ParsableCommand {
         @Option(help: "Colormap for a continuous colour column (viridis, magma, gray, coolwarm, RdBu).") var colormap: String = "viridis"
         @Option(help: "Marker diameter in points.") var size: Double = 3
 
+        func validate() throws {
+            do { _ = try Colormap(named: colormap) } catch { throw ValidationError("--colormap: \(error)") }
+            guard size > 0, size.isFinite else { throw ValidationError("--size must be positive, got \(size)") }
+        }
+
         func run() throws {
             let started = Date()
-            let table = try CSV.readNumeric(options.input)
-            let xs = try table.column(x).map(Double.init), ys = try table.column(y).map(Double.init)
+            let table = try options.table()
+            let xs = try options.column(x, of: table, flag: "--x"), ys = try options.column(y, of: table, flag: "--y")
             var figure = options.figure()
             if let color {
-                let values = try table.column(color)
+                let values = try options.column(color, of: table, flag: "--color").map(Float.init)
                 if PlotCommand.isCategorical(values) {
                     // Rows whose label is NaN are dropped from the plot (and counted as skipped).
                     let keep = values.indices.filter { values[$0].isFinite }
@@ -136,11 +174,11 @@ struct PlotCommand: ParsableCommand {
 
         func run() throws {
             let started = Date()
-            let table = try CSV.readNumeric(options.input)
-            let xs = try x.map { try table.column($0).map(Double.init) } ?? (0..<table.rowCount).map(Double.init)
+            let table = try options.table()
+            let xs = try x.map { try options.column($0, of: table, flag: "--x") } ?? (0..<table.rowCount).map(Double.init)
             var figure = options.figure()
             for column in y {
-                try figure[0].line(x: xs, y: try table.column(column).map(Double.init), label: y.count > 1 ? column : nil)
+                try figure[0].line(x: xs, y: try options.column(column, of: table, flag: "--y"), label: y.count > 1 ? column : nil)
             }
             figure[0].xLabel = x ?? "row"
             figure[0].yLabel = y.count == 1 ? y[0] : nil
@@ -167,15 +205,17 @@ struct PlotCommand: ParsableCommand {
 
         func run() throws {
             let started = Date()
-            let table = try CSV.readNumeric(options.input)
-            let values = try table.column(x).map(Double.init)
+            let table = try options.table()
+            let values = try options.column(x, of: table, flag: "--x")
             var figure = options.figure()
             let finite = values.filter { $0.isFinite }
             guard let low = finite.min(), let high = finite.max() else { throw PlotError.emptySeries("column '\(x)' of \(options.input)") }
             if let color {
-                let classes = try table.column(color)
+                let classes = try options.column(color, of: table, flag: "--color").map(Float.init)
                 let keys = Set(classes.filter { $0.isFinite }).sorted()
-                guard keys.count <= 20 else { throw ValidationError("--color column '\(color)' has \(keys.count) distinct values; at most 20 classes") }
+                guard keys.count <= 20 else {
+                    throw DatasetError.invalidArgument("\(options.input): --color column '\(color)' has \(keys.count) distinct values; expected at most 20 classes")
+                }
                 for key in keys {
                     let members = values.indices.filter { classes[$0] == key }.map { values[$0] }
                     try figure[0].histogram(members, bins: .count(bins), range: low...high, density: true,
@@ -197,20 +237,24 @@ struct PlotCommand: ParsableCommand {
             abstract: "Write one figure of every kind (PNG, plus SVG and PDF of two) to a folder, to look at them."
         )
         @Option(help: "Output folder.") var out: String
+        @Option(help: "Folder holding MNIST's files, drawn in the galleries (default: see CONVENTIONS.md, data lookup).") var dataDir: String?
         @Flag(help: "Print machine-readable JSON.") var json = false
 
-        struct Written: Codable { var file: String; var bytes: Int }
+        struct Summary: Codable { var files: [String]; var bytes: [Int] }
 
         func run() throws {
+            try OutputCheck.folder(out)
             var digits: [[Float]]? = nil, labels: [Int]? = nil
-            if let train = try? Dataset.mnist(.train).prefix(144) {
+            // MNIST is optional here, unless --data-dir says where it is: then a wrong folder is an error.
+            let mnist = dataDir == nil ? try? Dataset.mnist(.train) : try Dataset.mnist(.train, directory: dataDir)
+            if let train = mnist?.prefix(144) {
                 let images = train.images()
                 digits = (0..<train.count).map { images.row($0) }
                 labels = train.labels
             } else {
                 Output.note("MNIST not found: the galleries use synthetic strokes")
             }
-            var written: [Written] = []
+            var written = Summary(files: [], bytes: [])
             for item in try PlotDemo.items(digits: digits, labels: labels) {
                 var formats = ["png"]
                 if item.name == "line-training-curves" || item.name == "confusion-matrix" { formats += ["svg", "pdf"] }
@@ -218,7 +262,8 @@ struct PlotCommand: ParsableCommand {
                     let path = (out as NSString).appendingPathComponent("\(item.name).\(format)")
                     try item.figure.save(path)
                     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-                    written.append(Written(file: path, bytes: size))
+                    written.files.append(path)
+                    written.bytes.append(size)
                     if !json { print("wrote \(path)") }
                 }
             }

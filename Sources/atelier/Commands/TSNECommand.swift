@@ -12,17 +12,20 @@ struct TSNECommand: ParsableCommand {
         commandName: "tsne",
         abstract: "t-SNE embedding in 2-D (exact, Barnes-Hut or FFT-accelerated) with KL divergence and k-NN accuracy.",
         discussion: """
+        --out is a CSV file with columns x, y (and label when labels are known); --plot a figure. A CSV's label column (--label-column, default label when present) colours the plot and is never a feature.
+
         Examples:
-          atelier tsne --dataset mnist --split all --pca 50 --perplexity 30 --seed 0 --out embedding.csv
-          atelier tsne --input latent.csv --label-column label --limit 5000 --out latent-tsne.csv
-        The output CSV has columns x, y (and label when labels are known).
+          atelier tsne --dataset mnist --limit 2000 --components 50 --perplexity 30 \\
+              --seed 0 --out runs/tsne.csv --plot runs/tsne.png
+          atelier tsne --input runs/ae/latent.csv --limit 2000 --components 0 \\
+              --out runs/latent-tsne.csv
         """
     )
 
     @OptionGroup var data: AnalysisInputOptions
 
     @Option(help: "Reduce to this many principal components first (0 = no PCA).")
-    var pca: Int = 50
+    var components: Int = 50
 
     @Option(help: "Perplexity (effective number of neighbours).")
     var perplexity: Double = 30
@@ -42,7 +45,7 @@ struct TSNECommand: ParsableCommand {
     @Option(help: "Neighbours for the leave-one-out k-NN accuracy of the labels.")
     var accuracyNeighbors: Int = 10
 
-    @Option(help: "Write x, y (and label) to this CSV.")
+    @Option(help: "CSV file receiving x, y (and label when known).")
     var out: String?
 
     @Option(help: "Draw the embedding, coloured by label when labels are known, to this .png, .svg or .pdf.")
@@ -58,9 +61,11 @@ struct TSNECommand: ParsableCommand {
         if TSNE.Initialization(rawValue: initialization) == nil {
             throw ValidationError("--initialization must be pca or random, got '\(initialization)'")
         }
-        if pca < 0 { throw ValidationError("--pca must be 0 (none) or a number of components") }
-        if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
-        if accuracyNeighbors < 1 { throw ValidationError("--accuracy-neighbors must be at least 1") }
+        if components < 0 { throw ValidationError("--components must be 0 (no PCA) or a number of components, got \(components)") }
+        if iterations < 1 { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
+        if accuracyNeighbors < 1 { throw ValidationError("--accuracy-neighbors must be at least 1, got \(accuracyNeighbors)") }
+        if !(perplexity > 0) { throw ValidationError("--perplexity must be positive, got \(perplexity)") }
+        if let plot { do { _ = try OutputFormat(path: plot) } catch { throw ValidationError("--plot: \(error)") } }
     }
 
     struct Report: Encodable {
@@ -76,18 +81,19 @@ struct TSNECommand: ParsableCommand {
         var neighborAccuracy: Double?
         var accuracyNeighbors: Int?
         var seconds: Double
-        var out: String?
-        var plot: String?
+        var files: [String]
     }
 
     func run() throws {
+        if let out { try OutputCheck.file(out) }
+        if let plot { try OutputCheck.file(plot, flag: "--plot") }
         let input = try data.load()
         let start = DispatchTime.now().uptimeNanoseconds
         var features = input.features
         var usedPCA: Int?
-        if pca > 0 && pca < features.rowLength {
-            features = try PCA(componentCount: min(pca, features.rowCount)).fitTransform(features).1
-            usedPCA = min(pca, input.features.rowCount)
+        if components > 0 && components < features.rowLength {
+            features = try PCA(componentCount: min(components, features.rowCount)).fitTransform(features).1
+            usedPCA = min(components, input.features.rowCount)
         }
         let tsne = TSNE(perplexity: perplexity, method: TSNE.Method(rawValue: method)!, iterations: iterations,
                         exaggerationIterations: min(250, iterations),
@@ -111,7 +117,8 @@ struct TSNECommand: ParsableCommand {
                             pcaComponents: usedPCA, method: result.method.rawValue, perplexity: perplexity,
                             learningRate: result.learningRate, iterations: result.iterations,
                             klDivergence: result.klDivergence, neighborAccuracy: accuracy,
-                            accuracyNeighbors: accuracy == nil ? nil : accuracyNeighbors, seconds: seconds, out: out, plot: plot)
+                            accuracyNeighbors: accuracy == nil ? nil : accuracyNeighbors, seconds: seconds,
+                            files: [out, plot].compactMap { $0 })
         if let plot { try drawPlot(result, input: input, to: plot) }
         if json { try Output.json(report); return }
         print("\(report.source): \(report.samples) samples x \(report.features) features"
