@@ -24,6 +24,11 @@ struct FitCommand: ParsableCommand {
         so). With two feature columns --plot draws the decision regions of a classifier; with one feature and a \
         continuous target it draws the fitted line and residuals; other regressions get predicted against actual values.
 
+        With --json: r2 and mse (regression) or accuracy and logLoss (classification) on the scored rows; for linear \
+        and ridge, coefficients (one per feature, in --features order) and intercept; for logistic, coefficients as one \
+        row per class score (a single row for two classes, scikit-learn's coef_) and intercept as a list; files lists \
+        the figure written.
+
         Examples:
           atelier data make moons --n 400 --noise 0.2 --out moons.csv
           atelier fit --input moons.csv --target label --model logistic --plot moons-logistic.png
