@@ -18,6 +18,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C shims: the only targets that see C headers.
@@ -39,6 +40,15 @@ let package = Package(
         // Hyperparameter studies: the engine (spaces, trials, samplers, pruners, in-memory storage)
         // needs no neural network; storage drivers and training objectives sit above it.
         .target(name: "Studies", dependencies: ["TensorCore"]),
+        // Storage drivers on Optuna's own schema, and the URL that picks one.
+        .target(name: "StudyStorageSupport", dependencies: ["Studies"]),
+        .target(name: "StudiesSQLite", dependencies: ["Studies", "StudyStorageSupport",
+                                                      .product(name: "GRDB", package: "GRDB.swift")]),
+        // libpq, not postgres-nio: postgres-nio pulls swift-metrics, whose `Metrics` module clashes
+        // with Atelier's own `Metrics` target (SwiftPM refuses the graph; module aliases do not help).
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "StudiesPostgres", dependencies: ["Studies", "StudyStorageSupport", "CLibPQ"]),
+        .target(name: "StudyStorages", dependencies: ["Studies", "StudiesSQLite", "StudiesPostgres"]),
         // Built-in objectives of studies: training a zoo model on an image dataset.
         .target(name: "StudyObjectives", dependencies: ["Studies", "NeuralNet", "Datasets", "TensorCore"]),
         .target(name: "Plotting", dependencies: ["TensorCore", "CCairo", "CPNG", "CZlib"], exclude: ["README.md"]),
@@ -52,12 +62,12 @@ let package = Package(
         ]),
         .executableTarget(name: "atelier", dependencies: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection", "Clustering",
-            "Embedding", "NeuralNet", "Plotting", "LinearModels", "Fraud", "Reports",
+            "Embedding", "NeuralNet", "Plotting", "LinearModels", "Fraud", "Reports", "Studies", "StudyStorages", "StudyObjectives",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "AtelierBenchmarks", dependencies: [
             "TensorCore", "CBLAS", "Datasets", "Preprocessing", "Metrics", "FeatureSelection",
-            "Clustering", "Embedding", "NeuralNet", "Plotting", "Fraud",
+            "Clustering", "Embedding", "NeuralNet", "Plotting", "Fraud", "Studies",
         ], path: "Benchmarks/AtelierBenchmarks"),
 
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),
@@ -75,5 +85,13 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        // One storage conformance suite over every driver, plus Optuna interop; the worker
+        // executable is what the multi-process tests and the study-workers benchmark spawn.
+        .executableTarget(name: "StudyStorageWorker", dependencies: ["Studies", "StudyStorages"],
+                          path: "Tests/StudyStorageWorker"),
+        .testTarget(name: "StudyStoragesTests", dependencies: [
+            "Studies", "StudyStorages", "StudiesSQLite", "StudiesPostgres", "StudyStorageSupport", "TestSupport",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], exclude: ["Fixtures", "Python"]),
     ]
 )

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs, idempotently, every system package Atelier needs. Does nothing when all are present.
+# libsqlite3-dev (GRDB links the system SQLite), libpq-dev (the PostgreSQL study storage) and
+# postgresql (the server the storage tests run against; scripts/test-services.sh starts it).
 set -euo pipefail
-packages=(libopenblas-dev libcairo2-dev libpng-dev zlib1g-dev libdeflate-dev pkg-config fonts-dejavu-core dataset-fashion-mnist)
+packages=(libopenblas-dev libcairo2-dev libpng-dev zlib1g-dev libdeflate-dev pkg-config fonts-dejavu-core dataset-fashion-mnist
+          libsqlite3-dev libpq-dev postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Sets up the machine (idempotent), builds the package and its tests (debug) and runs the whole
 # test suite (Swift Testing). Ends with a plain "tests: N passed, N failed" line.
+# The study-storage tests need PostgreSQL and Optuna: scripts/test-services.sh starts the one and
+# prepares a venv with the other (cached in ~/.cache/atelier/pyenv), and stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-swift build --build-tests
+# shellcheck source=scripts/test-services.sh
+source scripts/test-services.sh
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log"; stop_test_services' EXIT
+start_test_services
+swift build --build-tests
 set +e
 swift test --skip-build --disable-xctest 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -81,7 +81,7 @@ public struct FraudExploration: Sendable {
 
     /// Long-format histograms: one line per feature and bin.
     public var histogramsCSV: String {
-        var text = "source,feature,axis,bin_low,bin_high,density_legit,density_fraud\n"
+        var text = "source,feature,axis,binLow,binHigh,densityLegit,densityFraud\n"
         for h in histograms {
             for b in 0..<h.legitDensity.count {
                 text += "\(quotedSource),\(h.feature),\"\(h.axis)\",\(String(format: "%.6g", h.edges[b])),\(String(format: "%.6g", h.edges[b + 1])),"
@@ -117,7 +117,7 @@ public struct FraudExploration: Sendable {
     /// A feature ranking as CSV with a source column.
     public static func rankingCSV(_ ranking: FeatureRanking, source: CreditCardSource) -> String {
         let quoted = "\"" + source.label.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        var text = "source,rank,feature,anova_f,mutual_information,ks,roc_auc,roc_auc_separation,point_biserial,most_frequent_share,near_constant,correlated_with\n"
+        var text = "source,rank,feature,anovaF,mutualInformation,ks,rocAUC,rocAUCSeparation,pointBiserial,mostFrequentShare,nearConstant,correlatedWith\n"
         for (i, f) in ranking.features.enumerated() {
             text += "\(quoted),\(i + 1),\(f.name)," + [f.anovaF, f.mutualInformation, f.kolmogorovSmirnov, f.rocAUC, f.rocAUCSeparation,
                                                         f.pointBiserial, f.mostFrequentShare].map { String(format: "%.6g", $0) }.joined(separator: ",")
@@ -130,8 +130,8 @@ public struct FraudExploration: Sendable {
     public static func writeCurves(_ result: FraudExperimentResult, to directory: String) throws -> [String] {
         var paths: [String] = []
         let quoted = "\"" + result.source.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        var roc = "source,model,feature_set,threshold,false_positive_rate,true_positive_rate\n"
-        var pr = "source,model,feature_set,threshold,recall,precision\n"
+        var roc = "source,model,featureSet,threshold,falsePositiveRate,truePositiveRate\n"
+        var pr = "source,model,featureSet,threshold,recall,precision\n"
         for e in result.evaluations {
             let prefix = "\(quoted),\"\(e.model)\",\"\(e.featureSet)\","
             let rocCurve = ROCCurve(labels: result.testLabels, scores: e.testScores)

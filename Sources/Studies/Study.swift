@@ -26,6 +26,7 @@ public final class Study: @unchecked Sendable {
     public let heartbeat: Heartbeat?
 
     private let stopLock = NSLock()
+    private static let limitedAskLock = NSLock()
     private var stopRequested = false
 
     private init(summary: StudySummary, storage: any StudyStorage, sampler: any Sampler, pruner: any Pruner,
@@ -117,10 +118,16 @@ public final class Study: @unchecked Sendable {
         let trialID: Int64
         if let waiting = try storage.popWaitingTrial(studyID: id) {
             trialID = waiting
-        } else {
-            if let size = sampler.trialLimit, try storage.trials(studyID: id, states: nil).count >= size {
-                throw StudyError.searchSpaceExhausted("all \(size) points of the grid have a trial")
+        } else if let size = sampler.trialLimit {
+            // Count and create under one lock, so threads of this process never create a trial
+            // past the grid; other processes may (see below).
+            trialID = try Self.limitedAskLock.withLock {
+                if try storage.trials(studyID: id, states: nil).count >= size {
+                    throw StudyError.searchSpaceExhausted("all \(size) points of the grid have a trial")
+                }
+                return try storage.createTrial(studyID: id, template: nil).id
             }
+        } else {
             trialID = try storage.createTrial(studyID: id, template: nil).id
         }
         let frozen = try storage.trial(id: trialID)

@@ -154,7 +154,13 @@ public final class Trial: @unchecked Sendable {
 
     /// Whether the study's pruner would stop this trial now (`should_prune`).
     public var shouldPrune: Bool {
-        get throws { try study.pruner.shouldPrune(PruningContext(study: study, trial: snapshot)) }
+        get throws {
+            // The stored trial, as Optuna reads it: pruners keep state in its system attributes
+            // (successive halving's `completed_rung_N`).
+            let current = try study.storage.trial(id: id)
+            lock.withLock { frozen.systemAttributes = current.systemAttributes }
+            return try study.pruner.shouldPrune(PruningContext(study: study, trial: current))
+        }
     }
 
     /// Throws `StudyError.pruned` when the trial should stop; `optimize` then marks it PRUNED with

@@ -31,6 +31,7 @@ struct Atelier: ParsableCommand {
             ReportCommand.self,
             DataCommand.self,
             FitCommand.self,
+            StudyCommand.self,
         ]
     }
 

@@ -19,15 +19,16 @@ struct ConventionTests {
 
     func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
-    /// Object keys that are not lowerCamelCase, with where they are. Maps whose keys are data
-    /// (label values, report names, configuration entries and step names) are not descended into.
-    static func badKeys(_ value: Any, at path: String = "") -> [String] {
+    /// Object keys that are not lowerCamelCase, with where they are. The keys of maps whose keys
+    /// are data (label values, report names, configuration entries, step names) are not checked;
+    /// their values are.
+    static func badKeys(_ value: Any, at path: String = "", keysAreData: Bool = false) -> [String] {
         let nameMaps: Set<String> = ["labelHistogram", "reports", "configuration", "timingsSeconds"]
         if let object = value as? [String: Any] {
             return object.flatMap { key, member -> [String] in
                 let here = path + "." + key
                 let wellFormed = key.first.map { $0.isLowercase && $0.isASCII } == true && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
-                return (wellFormed ? [] : [here]) + (nameMaps.contains(key) ? [] : badKeys(member, at: here))
+                return (wellFormed || keysAreData ? [] : [here]) + badKeys(member, at: here, keysAreData: nameMaps.contains(key))
             }
         }
         if let array = value as? [Any] { return array.flatMap { badKeys($0, at: path + "[]") } }
@@ -97,8 +98,30 @@ struct ConventionTests {
         #expect((selected["selected"] as? [String])?.count == 4)
         try json(["fraud", "train", "--input", "creditcard.csv", "--top", "4", "--hidden", "8", "--mlp-epochs", "1", "--out", "fraud-train"])
 
-        // Nothing landed in the repository's committed reports/ or anywhere but the temporary folder.
-        #expect(!FileManager.default.fileExists(atPath: path("reports")))
+        // Toy data and linear models; fit leaves encode's label column out of the features too.
+        try json(["data", "make", "moons", "--n", "80", "--noise", "0.2", "--out", "moons.csv"])
+        try json(["fit", "--input", "moons.csv", "--target", "label", "--model", "logistic", "--plot", "moons.png"])
+        let fitted = try json(["fit", "--input", "latent.csv", "--target", "z0", "--model", "linear"], writes: false)
+        #expect(fitted["features"] as? [String] == ["z1", "z2"])
+
+        // A report, with the metrics of metrics.json in its JSON; the default folder is runs/reports.
+        let report = try json(["report", "datasets"])
+        #expect(report["files"] as? [String] == ["runs/reports/index.html", "runs/reports/datasets"])
+        let metrics = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("runs/reports/datasets/metrics.json"))))
+        #expect(Self.badKeys(metrics, at: "metrics.json").isEmpty, "\(Self.badKeys(metrics, at: "metrics.json"))")
+        #expect(!FileManager.default.fileExists(atPath: path("reports")), "the committed reports/ name is never the default")
+        // Every CSV header Atelier wrote is lowerCamelCase too. creditcard.csv keeps the Kaggle schema's
+        // names, and the correlation matrix is labelled by them (user-given names are kept as given).
+        let written = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".csv") && $0 != "creditcard.csv" && !$0.hasSuffix("correlation.csv") } ?? []
+        #expect(written.count == 13, "\(written)")
+        for file in written {
+            let header = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8).prefix { $0 != "\n" }
+            let names = header.split(separator: ",").map { String($0) }
+            #expect(Self.badKeys(Dictionary(uniqueKeysWithValues: names.map { ($0, 0) })).isEmpty, "\(file): \(header)")
+        }
+        #expect(Self.badKeys(["a_b": 1, "ok": ["rocAUC": 1, "Bad": 2], "reports": ["any-name": ["x_y": 1]]]).sorted()
+                == [".a_b", ".ok.Bad", ".reports.any-name.x_y"], "the checker itself")
     }
 
     @Test("--version prints the version and exits 0")
@@ -176,6 +199,12 @@ struct ConventionTests {
              expected: ["--data-dir empty-folder: no mnist files there or in empty-folder/mnist"]),
         Case(name: "dataset info on a folder without data", arguments: ["dataset", "info", "empty-folder"], status: 1,
              expected: ["empty-folder: a folder without data files"]),
+        Case(name: "semicolon CSV given to fit", arguments: ["fit", "--input", "semicolons.csv", "--target", "b", "--model", "linear"], status: 1,
+             expected: ["semicolons.csv:1: expected comma-separated values, found semicolon (set --delimiter ';')"]),
+        Case(name: "a gap in a feature given to fit", arguments: ["fit", "--input", "gaps.csv", "--target", "a", "--features", "b", "--model", "linear"],
+             status: 1, expected: ["gaps.csv:3: column 2: missing value (empty cell or NaN) in column 'b'"]),
+        Case(name: "unknown model of fit (found in run) is a usage error too", arguments: ["fit", "--input", "small.csv", "--target", "a", "--model", "svm"],
+             status: 64, expected: ["--model must be one of linear, ridge, logistic, mlp, got 'svm'"]),
         Case(name: "unknown column names file and flag", arguments: ["cluster", "--input", "small.csv", "--label-column", "class"], status: 1,
              expected: ["small.csv: no column named 'class' (--label-column); the columns are a, b, label"]),
     ]
@@ -208,7 +237,7 @@ struct ConventionTests {
 
     @Test("help: discussions are not hard-wrapped, and Examples: follows a blank line")
     func help() throws {
-        for command in [["cluster"], ["pca"], ["tsne"], ["train"], ["report"], ["fraud"], ["plot"], ["gallery"], ["encode"], ["evaluate"], ["dataset", "info"]] {
+        for command in [["cluster"], ["pca"], ["tsne"], ["train"], ["report"], ["fraud"], ["plot"], ["gallery"], ["encode"], ["evaluate"], ["dataset", "info"], ["fit"], ["data", "make"]] {
             let result = try atelier(command + ["--help"])
             #expect(result.status == 0)
             let text = result.standardOutput

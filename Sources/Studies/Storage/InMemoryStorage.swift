@@ -14,6 +14,8 @@ public final class InMemoryStorage: StudyStorage, @unchecked Sendable {
         var trials: [FrozenTrial] = []
         /// The first distribution each parameter name was used with (Optuna's compatibility rule).
         var distributions: [String: Distribution] = [:]
+        /// Numbers of the WAITING trials, oldest first.
+        var waiting: [Int] = []
     }
 
     private let lock = NSLock()
@@ -111,6 +113,7 @@ public final class InMemoryStorage: StudyStorage, @unchecked Sendable {
                 studies[studyID]!.distributions[name] = distribution
             }
             studies[studyID]!.trials.append(trial)
+            if trial.state == .waiting { studies[studyID]!.waiting.append(number) }
             trialIndex[id] = (studyID, number)
             return (id, number)
         }
@@ -118,11 +121,15 @@ public final class InMemoryStorage: StudyStorage, @unchecked Sendable {
 
     public func popWaitingTrial(studyID: Int64) throws -> Int64? {
         try locked {
-            guard let study = studies[studyID] else { throw StudyError.unknownStudy("id \(studyID)") }
-            guard let number = study.trials.firstIndex(where: { $0.state == .waiting }) else { return nil }
-            studies[studyID]!.trials[number].state = .running
-            studies[studyID]!.trials[number].start = Date()
-            return study.trials[number].id
+            guard studies[studyID] != nil else { throw StudyError.unknownStudy("id \(studyID)") }
+            while let number = studies[studyID]!.waiting.first {
+                studies[studyID]!.waiting.removeFirst()
+                guard studies[studyID]!.trials[number].state == .waiting else { continue }
+                studies[studyID]!.trials[number].state = .running
+                studies[studyID]!.trials[number].start = Date()
+                return studies[studyID]!.trials[number].id
+            }
+            return nil
         }
     }
 

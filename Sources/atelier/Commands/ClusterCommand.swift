@@ -16,8 +16,7 @@ struct ClusterCommand: ParsableCommand {
           atelier cluster --dataset mnist --limit 2000 --k 10 --n-init 3 --seed 0 \\
               --out runs/assignments.csv
           atelier cluster --input runs/ae/latent.csv --k 10
-          atelier cluster --input runs/assignments.csv --assignment-column cluster \\
-              --features cluster
+          atelier cluster --input runs/tsne.csv --k 10 --json
         """
     )
 

@@ -25,7 +25,8 @@ struct DataCommand: ParsableCommand {
             Examples:
               atelier data make moons --n 400 --noise 0.2 --seed 0 --out moons.csv
               atelier data make linear --n 100 --noise 10 --out line.csv
-              atelier fit --input moons.csv --target label --model mlp --hidden 16,16 --plot moons.png
+              atelier fit --input moons.csv --target label --model mlp --hidden 16,16 \\
+                  --plot moons.png
             """
         )
 
@@ -60,23 +61,21 @@ struct DataCommand: ParsableCommand {
         }
 
         func run() throws {
-            try reportingFailures {
-                guard Toy.names.contains(name) else {
-                    throw UsageFailure("unknown data set '\(name)'; expected one of \(Toy.names.joined(separator: ", "))")
-                }
-                guard samples >= 4 else { throw UsageFailure("--n must be at least 4, got \(samples)") }
-                if let noise, !(noise >= 0 && noise.isFinite) { throw UsageFailure("--noise must be a finite number >= 0, got \(noise)") }
-                try OutputCheck.file(out, flag: "--out", extensions: ["csv"])
-                let data = try Toy.make(name, samples: samples, noise: noise, seed: seed)
-                let table = data.table
-                try CSV.write(table, to: out)
-                let report = Report(name: name, samples: data.sampleCount, features: data.featureCount,
-                                    classes: data.labels == nil ? nil : data.classCount, columns: table.columnNames, noise: noise,
-                                    seed: seed, coefficients: data.coefficients, files: [out])
-                if json { try Output.json(report); return }
-                let kind = data.labels == nil ? "a continuous target" : "\(data.classCount) classes"
-                print("wrote \(out): \(data.sampleCount) rows, columns \(table.columnNames.joined(separator: ",")) (\(kind), seed \(seed))")
+            guard Toy.names.contains(name) else {
+                throw UsageFailure("unknown data set '\(name)'; expected one of \(Toy.names.joined(separator: ", "))")
             }
+            guard samples >= 4 else { throw UsageFailure("--n must be at least 4, got \(samples)") }
+            if let noise, !(noise >= 0 && noise.isFinite) { throw UsageFailure("--noise must be a finite number >= 0, got \(noise)") }
+            try OutputCheck.file(out, flag: "--out", extensions: ["csv"])
+            let data = try Toy.make(name, samples: samples, noise: noise, seed: seed)
+            let table = data.table
+            try CSV.write(table, to: out)
+            let report = Report(name: name, samples: data.sampleCount, features: data.featureCount,
+                                classes: data.labels == nil ? nil : data.classCount, columns: table.columnNames, noise: noise,
+                                seed: seed, coefficients: data.coefficients, files: [out])
+            if json { try Output.json(report); return }
+            let kind = data.labels == nil ? "a continuous target" : "\(data.classCount) classes"
+            print("wrote \(out): \(data.sampleCount) rows, columns \(table.columnNames.joined(separator: ",")) (\(kind), seed \(seed))")
         }
     }
 }

@@ -31,9 +31,12 @@ struct FitCommand: ParsableCommand {
 
         Examples:
           atelier data make moons --n 400 --noise 0.2 --out moons.csv
-          atelier fit --input moons.csv --target label --model logistic --plot moons-logistic.png
-          atelier fit --input moons.csv --target label --model mlp --hidden 16,16 --plot moons-mlp.png --json
-          atelier fit --input line.csv --target target --model linear --test-fraction 0 --plot line.png
+          atelier fit --input moons.csv --target label --model logistic \\
+              --plot moons-logistic.png
+          atelier fit --input moons.csv --target label --model mlp --hidden 16,16 \\
+              --plot moons-mlp.png --json
+          atelier fit --input line.csv --target target --model linear \\
+              --test-fraction 0 --plot line.png
         """
     )
 
@@ -46,10 +49,13 @@ struct FitCommand: ParsableCommand {
     @Option(help: "linear, ridge, logistic or mlp.")
     var model: String
 
-    @Option(help: "Feature columns, comma-separated (default: every column but the target).")
+    @Option(help: "Feature columns, comma-separated (default: every column but the target and a label column).")
     var features: String?
 
-    @Option(parsing: .unconditional, help: "Share of the rows held out for scoring, in [0, 1); 0 scores on the training rows.")
+    @Option(help: "Cell separator of the CSV: one character, or tab.")
+    var delimiter: String = ","
+
+    @Option(help: "Share of the rows held out for scoring, in [0, 1); 0 scores on the training rows.")
     var testFraction: Double = 0.2
 
     @Option(help: "Seed of the split and of the MLP's initialisation and shuffles.")
@@ -82,7 +88,7 @@ struct FitCommand: ParsableCommand {
     static let models = ["linear", "ridge", "logistic", "mlp"]
 
     func run() throws {
-        try reportingFailures { try fit() }
+        try fit()
     }
 
     /// Everything the usage check can know before reading the file.
@@ -105,6 +111,9 @@ struct FitCommand: ParsableCommand {
             guard !names.contains(target) else { throw UsageFailure("--features lists the target column '\(target)'; a model cannot use what it predicts") }
             guard Set(names).count == names.count else { throw UsageFailure("--features names a column twice: '\(features!)'") }
         }
+        if CSV.delimiter(named: delimiter) == nil {
+            throw UsageFailure("--delimiter must be one punctuation character or tab, got '\(delimiter)'")
+        }
         if let plot { try OutputCheck.file(plot, flag: "--plot", extensions: ["png", "svg", "pdf"]) }
         return widths.map { $0! }
     }
@@ -119,7 +128,8 @@ struct FitCommand: ParsableCommand {
         guard table.columnNames.contains(target) else {
             throw DatasetError.invalidArgument("\(input): no column named '\(target)' (--target); the columns are \(table.columnNames.joined(separator: ", "))")
         }
-        let names = featureNames ?? table.columnNames.filter { $0 != target }
+        // As everywhere (CONVENTIONS.md), a column named label is the class, not a feature, unless named.
+        let names = featureNames ?? table.columnNames.filter { $0 != target && $0 != "label" }
         for name in names where !table.columnNames.contains(name) {
             throw DatasetError.invalidArgument("\(input): no column named '\(name)' (--features); the columns are \(table.columnNames.joined(separator: ", "))")
         }
@@ -129,6 +139,7 @@ struct FitCommand: ParsableCommand {
         for (row, value) in targetColumn.enumerated() where !value.isFinite {
             throw DatasetError.malformed(path: input, line: row + 2, column: targetIndex + 1, reason: "the target '\(target)' is \(value); expected a finite number")
         }
+        try table.requireComplete(names, path: input)
         let x = try table.selecting(names).values
         let isClassification = try classificationTask(targetColumn, targetIndex: targetIndex)
         if plot != nil && isClassification && names.count != 2 {
@@ -250,7 +261,7 @@ struct FitCommand: ParsableCommand {
     /// Reads the CSV; a non-numeric cell in the target column says what the target must be.
     func readTable() throws -> NumericTable {
         do {
-            return try CSV.readNumeric(input)
+            return try CSV.readNumeric(input, delimiter: CSV.delimiter(named: delimiter) ?? ",")
         } catch let DatasetError.malformed(path, line, column, reason) where reason.contains("in column '\(target)'") {
             throw DatasetError.malformed(path: path, line: line, column: column,
                                          reason: reason + "; --target must name a numeric column (class labels as integers 0, 1, ...)")

@@ -1,29 +1,12 @@
 import ArgumentParser
 import Foundation
 
-/// A mistake in how a command was called that the command finds itself (a value out of range, a
-/// flag that does not fit the data): exit status 64, as ArgumentParser's own usage errors.
+/// A mistake in how a command was called that the command finds itself in `run()` (a value out
+/// of range, an unknown name): exit status 64, as argument-parser's `ValidationError`
+/// (`CommandLineErrors` maps both).
 struct UsageFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Runs a command's body and reports any error the convention's way (CONVENTIONS.md): one line
-/// `atelier: error: ...` on stderr, exit 64 for a `UsageFailure`, 1 for anything else (data and
-/// runtime errors, whose messages already name the file or flag).
-func reportingFailures(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let exit as ExitCode {
-        throw exit
-    } catch let usage as UsageFailure {
-        Output.note("atelier: error: \(usage.description)")
-        throw ExitCode(64)
-    } catch {
-        let message = (error as? LocalizedError)?.errorDescription ?? String(describing: error)
-        Output.note("atelier: error: \(message)")
-        throw ExitCode(1)
-    }
 }
 
 extension OutputCheck {

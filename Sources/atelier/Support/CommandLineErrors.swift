@@ -5,7 +5,7 @@ import Foundation
 /// The one mapping from errors to messages and exit statuses for the whole tool
 /// (CONVENTIONS.md, "Errors and exit codes").
 ///
-/// - 64 (`EX_USAGE`): argument-parser's parse errors and every `ValidationError`, wherever thrown:
+/// - 64 (`EX_USAGE`): argument-parser's parse errors, every `ValidationError` and `UsageFailure`, wherever thrown:
 ///   an unknown flag, a value out of range, an unknown name for an option, a missing option.
 /// - 1: everything else: unreadable or malformed data, an unwritable output, a failed report.
 /// - 0: `--help` and `--version`, printed by argument-parser as usual.
@@ -18,7 +18,8 @@ enum CommandLineErrors {
 
     /// The exit status of `error`.
     static func status(for error: Error) -> Int32 {
-        Atelier.exitCode(for: error).rawValue
+        if error is UsageFailure { return usageStatus }
+        return Atelier.exitCode(for: error).rawValue
     }
 
     /// The one-line message of `error`, without a prefix.

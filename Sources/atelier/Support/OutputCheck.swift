@@ -33,7 +33,7 @@ enum OutputCheck {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
             if !isFolder.boolValue {
-                throw Failure(flag: flag, path: path, reason: "\(folder) is a file; expected a folder")
+                throw Failure(flag: flag, path: path, reason: "a file is in the way (\(folder) is a file); expected a folder")
             }
         } else {
             if let reason = createFolders(folder) {

@@ -46,15 +46,29 @@ public struct TPESampler: Sampler {
 
     static let relativeParamsKey = "tpe:relative_params"
 
+    /// Remembered observations and search spaces (see `TPEObservationCache`).
+    let cache = TPEObservationCache()
+
     public func relativeSearchSpace(_ context: SamplingContext) throws -> [String: Distribution] {
         guard multivariate else { return [:] }
-        return IntersectionSearchSpace.calculate(try context.trials(states: [.complete, .pruned]))
+        let all = try context.study.storage.trials(studyID: context.study.id, states: nil)
+        let visible = context.study.pruner.trialsForSampler(all, trial: context.trial, study: context.study)
+        if visible.count != all.count { return IntersectionSearchSpace.calculate(visible) }
+        let key = TPEObservationCache.StudyKey(storage: ObjectIdentifier(context.study.storage), study: context.study.id)
+        return cache.intersection(of: all, key: key)
+    }
+
+    private static func finishedCount(_ trials: [FrozenTrial]) -> Int {
+        var count = 0
+        for index in trials.indices where trials[index].state == .complete || trials[index].state == .pruned { count += 1 }
+        return count
     }
 
     public func sampleRelative(_ context: SamplingContext, in space: [String: Distribution]) throws -> [String: Double] {
         if space.isEmpty { return [:] }
-        guard try context.trials(states: [.complete, .pruned]).count >= startupTrials else { return [:] }
-        let values = try sample(context, space: space, salt: "")
+        let trials = try context.trials()
+        guard Self.finishedCount(trials) >= startupTrials else { return [:] }
+        let values = try sample(context, trials: trials, space: space, salt: "")
         if constantLiar && !values.isEmpty {
             // Share the proposal with other workers before the objective reads it, as Optuna does.
             var external: [String: ParameterValue] = [:]
@@ -77,53 +91,70 @@ public struct TPESampler: Sampler {
     }
 
     public func sampleIndependent(_ context: SamplingContext, name: String, distribution: Distribution) throws -> Double {
-        if try context.trials(states: [.complete, .pruned]).count < startupTrials {
+        let trials = try context.trials()
+        if Self.finishedCount(trials) < startupTrials {
             return try RandomSampler(seed: seed).sampleIndependent(context, name: name, distribution: distribution)
         }
-        return try sample(context, space: [name: distribution], salt: name)[name]!
+        return try sample(context, trials: trials, space: [name: distribution], salt: name)[name]!
     }
 
     /// Optuna's `TPESampler._sample`.
-    private func sample(_ context: SamplingContext, space: [String: Distribution], salt: String) throws -> [String: Double] {
-        let states: Set<TrialState> = constantLiar ? [.complete, .pruned, .running] : [.complete, .pruned]
-        let trials = try context.trials(states: states).filter { $0.number != context.trial.number }
-        let finished = trials.reduce(0) { $0 + ($1.state == .running ? 0 : 1) }
-        let (below, above) = Self.split(trials, belowCount: gamma(finished), direction: context.study.direction)
+    private func sample(_ context: SamplingContext, trials: [FrozenTrial], space: [String: Distribution],
+                        salt: String) throws -> [String: Double] {
         let names = space.keys.sorted()
         let distributions = names.map { space[$0]! }
-        let belowEstimator = ParzenEstimator(observations: observations(below, names: names, space: space),
-                                             distributions: distributions, priorWeight: priorWeight)
-        let aboveEstimator = ParzenEstimator(observations: observations(above, names: names, space: space),
-                                             distributions: distributions, priorWeight: priorWeight)
+        let key = TPEObservationCache.SpaceKey(storage: ObjectIdentifier(context.study.storage), study: context.study.id,
+                                               names: names, distributions: distributions)
+        // One light record per trial the split sees, in trial-number order.
+        var records: [SplitRecord] = []
+        records.reserveCapacity(trials.count)
+        var rows: [[Double]] = []
+        rows.reserveCapacity(trials.count)
+        cache.withRows(key: key) { finishedRow in
+        for index in trials.indices {
+            let state = trials[index].state
+            guard state == .complete || state == .pruned || (constantLiar && state == .running) else { continue }
+            let trial = trials[index]
+            guard trial.number != context.trial.number else { continue }
+            let row: [Double]
+            if state == .running {
+                var params = trial.params
+                if multivariate { Self.addRelativeParams(of: trial, to: &params, space: space) }
+                row = names.allSatisfy({ params[$0] != nil }) ? names.map { params[$0]! } : []
+            } else {
+                row = finishedRow(trial)
+            }
+            records.append(SplitRecord(trial, direction: context.study.direction))
+            rows.append(row)
+        }
+        }
+        let finished = records.reduce(0) { $0 + ($1.state == .running ? 0 : 1) }
+        let isBelow = Self.split(records, belowCount: gamma(finished))
+        var belowColumns = Array(repeating: [Double](), count: names.count)
+        var aboveColumns = Array(repeating: [Double](), count: names.count)
+        for (r, row) in rows.enumerated() where !row.isEmpty {
+            if isBelow[r] {
+                for p in names.indices { belowColumns[p].append(row[p]) }
+            } else {
+                for p in names.indices { aboveColumns[p].append(row[p]) }
+            }
+        }
+        let belowEstimator = ParzenEstimator(observations: belowColumns, distributions: distributions, priorWeight: priorWeight)
+        let aboveEstimator = ParzenEstimator(observations: aboveColumns, distributions: distributions, priorWeight: priorWeight)
         var generator = context.generator(seed: seed, salt: "tpe:" + salt)
         let candidates = belowEstimator.sample(count: candidateCount, using: &generator)
         let l = belowEstimator.logDensity(candidates)
         let g = aboveEstimator.logDensity(candidates)
+        // numpy.argmax: the first maximum (NaN scores never win).
         var best = 0
         var bestScore = -Double.infinity
-        for i in candidates.indices {
-            let score = l[i] - g[i]
-            if score > bestScore || (bestScore == -.infinity && i == 0) {
-                bestScore = score
-                best = i
-            }
+        for i in candidates.indices where l[i] - g[i] > bestScore {
+            bestScore = l[i] - g[i]
+            best = i
         }
         var result: [String: Double] = [:]
         for (p, name) in names.enumerated() { result[name] = candidates[best][p] }
         return result
-    }
-
-    /// Columns of internal values of the trials that have every parameter of the space (Optuna's
-    /// `_get_internal_repr`); a RUNNING trial adds the joint proposal it was given.
-    private func observations(_ trials: [FrozenTrial], names: [String], space: [String: Distribution]) -> [[Double]] {
-        var columns = Array(repeating: [Double](), count: names.count)
-        for trial in trials {
-            var params = trial.params
-            if trial.state == .running && multivariate { Self.addRelativeParams(of: trial, to: &params, space: space) }
-            guard names.allSatisfy({ params[$0] != nil }) else { continue }
-            for (p, name) in names.enumerated() { columns[p].append(params[name]!) }
-        }
-        return columns
     }
 
     private static func addRelativeParams(of trial: FrozenTrial, to params: inout [String: Double], space: [String: Distribution]) {
@@ -142,36 +173,58 @@ public struct TPESampler: Sampler {
         }
     }
 
+    /// What the split needs of a trial.
+    struct SplitRecord {
+        var number: Int
+        var state: TrialState
+        /// The value to sort COMPLETE trials by (negated when maximizing).
+        var loss: Double
+        var prunedScore: PrunedScore
+
+        init(_ trial: FrozenTrial, direction: StudyDirection) {
+            number = trial.number
+            state = trial.state
+            let value = trial.values.first ?? .nan
+            loss = direction == .minimize ? value : -value
+            prunedScore = trial.state == .pruned ? TPESampler.prunedScore(trial, direction) : PrunedScore(step: 0, value: 0)
+        }
+    }
+
     /// Optuna's `_split_trials` for one objective: the best `belowCount` COMPLETE trials, then (if
     /// fewer completed) the best PRUNED ones, are "below"; everything else, RUNNING trials
-    /// included, is "above". Both groups are returned in trial-number order.
-    static func split(_ trials: [FrozenTrial], belowCount: Int, direction: StudyDirection) -> (below: [FrozenTrial], above: [FrozenTrial]) {
-        var complete: [FrozenTrial] = [], pruned: [FrozenTrial] = [], running: [FrozenTrial] = []
-        for trial in trials {
-            switch trial.state {
-            case .running: running.append(trial)
-            case .complete: complete.append(trial)
-            case .pruned: pruned.append(trial)
-            default: break
-            }
-        }
-        // Stable sorts, as Python's `sorted` (ties keep trial order, also when maximizing).
-        let sign = direction == .minimize ? 1.0 : -1.0
-        complete = complete.enumerated().sorted {
-            let a = sign * ($0.element.value ?? .nan), b = sign * ($1.element.value ?? .nan)
-            return a < b || (a == b && $0.offset < $1.offset)
-        }.map(\.element)
+    /// included, is "above". Returns, per record, whether it is below. Ties keep trial order, as
+    /// Python's stable `sorted` keeps them (also when maximizing, where Optuna sorts with
+    /// `reverse=True`, which is stable too).
+    static func split(_ records: [SplitRecord], belowCount: Int) -> [Bool] {
+        var isBelow = [Bool](repeating: false, count: records.count)
+        let complete = records.indices.filter { records[$0].state == .complete }
+        let pruned = records.indices.filter { records[$0].state == .pruned }
         let completeBelow = min(belowCount, complete.count)
+        if completeBelow > 0 {
+            // NaN never reaches a COMPLETE trial (tell refuses it), so `<` is a total order here.
+            // The best `completeBelow` by (loss, position): a bounded insertion list, since at
+            // most 25 are kept out of thousands.
+            var best: [Int] = []
+            best.reserveCapacity(completeBelow + 1)
+            for index in complete {
+                let loss = records[index].loss
+                if best.count == completeBelow, let last = best.last, !(loss < records[last].loss) { continue }
+                var position = best.count
+                while position > 0 && loss < records[best[position - 1]].loss { position -= 1 }
+                best.insert(index, at: position)
+                if best.count > completeBelow { best.removeLast() }
+            }
+            for index in best { isBelow[index] = true }
+        }
         let prunedBelow = min(max(0, belowCount - completeBelow), pruned.count)
-        pruned = pruned.enumerated().sorted {
-            let a = prunedScore($0.element, direction), b = prunedScore($1.element, direction)
-            return a < b || (a == b && $0.offset < $1.offset)
-        }.map(\.element)
-        var below = Array(complete[..<completeBelow]) + pruned[..<prunedBelow]
-        var above = Array(complete[completeBelow...]) + pruned[prunedBelow...] + running
-        below.sort { $0.number < $1.number }
-        above.sort { $0.number < $1.number }
-        return (below, above)
+        if prunedBelow > 0 {
+            let sorted = pruned.sorted {
+                let a = records[$0].prunedScore, b = records[$1].prunedScore
+                return a < b || (a == b && $0 < $1)
+            }
+            for index in sorted.prefix(prunedBelow) { isBelow[index] = true }
+        }
+        return isBelow
     }
 
     /// Optuna's `_get_pruned_trial_score`: (−last step, value at it), NaN ranking last, and

@@ -1,0 +1,272 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import NeuralNet
+import Studies
+import StudyObjectives
+import TensorCore
+
+/// `atelier study run`: a study driven by a built-in objective (training a zoo model), on one or
+/// several local worker processes.
+struct StudyRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a study whose objective trains a model of the zoo on MNIST or Fashion-MNIST.",
+        discussion: """
+        Creates the study when it does not exist (with --model's default space, seed 002's ranges, unless --space FILE is given) and joins it when it does, so a stopped or killed run continues where it stopped: --trials counts every trial the study holds. Each trial trains on a stratified split of the training set and reports the validation accuracy (the autoencoder: validation MSE) after every epoch, so pruners can stop it. --workers N starts N local worker processes on one study (not with the memory storage). Default spaces: learningRate 1e-5..1e-1 (log), batchSize 3..100, optimizer adam|sgd; shallow: hidden 500..2000; mlp: layers 2..10 and units 200..1000 per layer; autoencoder: hidden 32..512 (log), latent 2..64 (log).
+
+        Examples:
+          atelier study run --study shallow --model shallow --limit 6000 \\
+              --epochs 10 --trials 40 --pruner median
+          atelier study run --study mlp --model mlp --timeout 3h --workers 2 \\
+              --pruner median
+          atelier study run --study lenet --model lenet5 --trials 100 \\
+              --storage postgresql://atelier:atelier@127.0.0.1/studies
+        """
+    )
+
+    @OptionGroup var location: StudyLocation
+
+    @Option(help: "Model: shallow, mlp, lenet5, cnn3, autoencoder, perceptron, conv1d.")
+    var model: String?
+
+    @Option(help: "mnist or fashion-mnist.")
+    var dataset: String?
+
+    @Option(help: "Folder holding the dataset's IDX files.")
+    var dataDir: String?
+
+    @Option(help: "Use only the first N training images (split into fit and validation parts).")
+    var limit: Int?
+
+    @Option(help: "Most epochs per trial.")
+    var epochs: Int?
+
+    @Option(help: "Early stopping: epochs without a validation-loss improvement tolerated (0 turns it off).")
+    var patience: Int?
+
+    @Option(help: "Early stopping: smallest validation-loss decrease that counts.")
+    var minDelta: Double?
+
+    @Option(help: "Share of the training set held out (stratified) to score trials.")
+    var validationFraction: Double?
+
+    @Option(help: "Search space file (JSON) for a new study.")
+    var space: String?
+
+    @OptionGroup var settings: StudySettingOptions
+
+    @Option(help: "Stop when the study holds this many trials.")
+    var trials: Int?
+
+    @Option(help: "Start no trial after this long (e.g. 90s, 10m, 3h).")
+    var timeout: Duration?
+
+    @Option(help: "Local worker processes on the study.")
+    var workers = 1
+
+    @Option(help: "Seconds between heartbeats of a running trial (0: none).")
+    var heartbeatInterval: Double = 10
+
+    @Option(help: "Seconds without a heartbeat after which a running trial is failed (default: twice the interval).")
+    var gracePeriod: Double?
+
+    @Option(help: "Retries of a trial failed by a dead worker (with the same parameters).")
+    var retries = 1
+
+    @Flag(help: .hidden)
+    var workerProcess = false
+
+    @Flag(help: "Print machine-readable JSON.")
+    var json = false
+
+    /// The objective's settings, as stored with the study so that every worker trains the same way.
+    struct ObjectiveSettings: Codable, Equatable {
+        var model: String
+        var dataset: String
+        var limit: Int?
+        var epochs: Int
+        var patience: Int
+        var minDelta: Double
+        var validationFraction: Double
+        var seed: UInt64
+    }
+
+    static func storedObjective(in storage: any StudyStorage, studyID: Int64) throws -> ObjectiveSettings? {
+        guard let value = try storage.study(id: studyID).systemAttributes[StudySettings.objectiveKey] else { return nil }
+        return try JSONDecoder().decode(ObjectiveSettings.self, from: Data(try value.jsonText().utf8))
+    }
+
+    func validate() throws {
+        _ = try settings.settings.validated()
+        if let model, !ModelZoo.names.contains(model.lowercased()) {
+            throw ValidationError("--model must be one of \(ModelZoo.names.joined(separator: ", ")), got '\(model)'")
+        }
+        if let dataset, !["mnist", "fashion-mnist"].contains(dataset) {
+            throw ValidationError("--dataset must be mnist or fashion-mnist, got '\(dataset)'")
+        }
+        if let limit, limit < 20 { throw ValidationError("--limit must be at least 20, got \(limit)") }
+        if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
+        if let patience, patience < 0 { throw ValidationError("--patience must be at least 0, got \(patience)") }
+        if let minDelta, minDelta < 0 { throw ValidationError("--min-delta must be at least 0, got \(minDelta)") }
+        if let f = validationFraction, !(f > 0 && f < 1) { throw ValidationError("--validation-fraction must be in (0, 1), got \(f)") }
+        if let trials, trials < 1 { throw ValidationError("--trials must be at least 1, got \(trials)") }
+        if workers < 1 { throw ValidationError("--workers must be at least 1, got \(workers)") }
+        if heartbeatInterval < 0 { throw ValidationError("--heartbeat-interval must be at least 0, got \(heartbeatInterval)") }
+        if let gracePeriod, gracePeriod <= 0 { throw ValidationError("--grace-period must be positive, got \(gracePeriod)") }
+        if retries < 0 { throw ValidationError("--retries must be at least 0, got \(retries)") }
+        if trials == nil && timeout == nil { throw ValidationError("give a budget: --trials N and/or --timeout DURATION") }
+        if workers > 1 && location.storage == "memory" {
+            throw ValidationError("--workers \(workers) needs a storage the processes share (sqlite:///FILE.db or postgresql://...), not memory")
+        }
+    }
+
+    struct Report: Encodable {
+        var study: String
+        var model: String
+        var metric: String
+        var direction: String
+        var trials: Int
+        var counts: StateCounts
+        var epochs: Int
+        var best: TrialReport?
+        var seconds: Double
+    }
+
+    func run() throws {
+        let started = Date()
+        let storage = try location.open()
+        let (studyID, objectiveSettings) = try prepareStudy(storage)
+        let stored = try StudySettings.stored(in: storage, studyID: studyID) ?? settings.settings
+        let space = try StudySettings.storedSpace(in: storage, studyID: studyID)
+            ?? TrainingConfiguration.defaultSpace(model: objectiveSettings.model).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let objective = try TrainingObjective(
+            model: objectiveSettings.model, dataset: objectiveSettings.dataset, dataDirectory: dataDir,
+            limit: objectiveSettings.limit, validationFraction: objectiveSettings.validationFraction,
+            maxEpochs: objectiveSettings.epochs,
+            earlyStopping: objectiveSettings.patience > 0 ? (objectiveSettings.patience, objectiveSettings.minDelta) : nil,
+            seed: objectiveSettings.seed)
+        // Load the data before starting workers: a missing dataset fails here, once.
+        let data = try objective.prepare()
+
+        if workers > 1 && !workerProcess {
+            try runWorkers(storage: storage, studyID: studyID, started: started, metric: objective.metricName)
+        } else {
+            let heartbeat = heartbeatInterval > 0 && location.storage != "memory"
+                ? Heartbeat(interval: heartbeatInterval, gracePeriod: gracePeriod, retries: retries) : nil
+            let study = try Study.load(name: location.study, storage: storage, sampler: try stored.makeSampler(space: space),
+                                       pruner: try stored.makePruner(), heartbeat: heartbeat)
+            let spaceByName = Dictionary(uniqueKeysWithValues: space.map { ($0.name, $0.distribution) })
+            try study.optimize(trials: trials, timeout: timeout?.seconds, budget: .study, catchingErrors: true,
+                               showsProgress: workerProcess ? false : nil) { trial in
+                try objective.evaluate(data, space: spaceByName, suggest: { name, distribution in
+                    try trial.suggest(name, distribution: distribution)
+                }, report: { value, step in
+                    try trial.report(value, step: step)
+                    try trial.pruneIfNeeded()
+                })
+            }
+        }
+        guard !workerProcess else { return }
+        try printSummary(storage: storage, studyID: studyID, objective: objective, started: started)
+    }
+
+    /// Creates the study with its settings, space and objective, or joins the existing one.
+    func prepareStudy(_ storage: any StudyStorage) throws -> (Int64, ObjectiveSettings) {
+        if let id = try existingStudyID(storage) {
+            guard let stored = try Self.storedObjective(in: storage, studyID: id) else {
+                throw StudyError.invalidValue("study \"\(location.study)\" has no built-in objective (created by create or Optuna); drive it with ask and tell")
+            }
+            if let model, model.lowercased() != stored.model {
+                throw ValidationError("study \"\(location.study)\" trains \(stored.model), not \(model); use another --study name")
+            }
+            if let dataset, dataset != stored.dataset {
+                throw ValidationError("study \"\(location.study)\" uses \(stored.dataset), not \(dataset)")
+            }
+            return (id, stored)
+        }
+        guard let model = model?.lowercased() else {
+            throw ValidationError("study \"\(location.study)\" does not exist yet: give --model to create it")
+        }
+        let objective = ObjectiveSettings(model: model, dataset: dataset ?? "mnist", limit: limit, epochs: epochs ?? 10,
+                                          patience: patience ?? 2, minDelta: minDelta ?? 0.001,
+                                          validationFraction: validationFraction ?? 0.1, seed: settings.seed)
+        let spaceList = try space.map(SpaceFile.read)
+            ?? TrainingConfiguration.defaultSpace(model: model).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        let settings = try settings.settings.validated()
+        if settings.sampler == "grid", spaceList.contains(where: { if case .float(let d) = $0.distribution { return d.step == nil } else { return false } }) {
+            throw ValidationError("--sampler grid needs every float parameter to have a step (a grid cannot enumerate a continuous range)")
+        }
+        let direction: StudyDirection = model == "autoencoder" ? .minimize : .maximize
+        let id: Int64
+        do {
+            id = try storage.createStudy(name: location.study, directions: [direction])
+        } catch StudyError.duplicateStudy {
+            // Another worker created it between our look and our create: join it.
+            let existing = try storage.studyID(named: location.study)
+            guard let stored = try Self.storedObjective(in: storage, studyID: existing) else {
+                throw StudyError.invalidValue("study \"\(location.study)\" was created meanwhile without an objective")
+            }
+            return (existing, stored)
+        }
+        try settings.store(in: storage, studyID: id)
+        try StudySettings.storeSpace(spaceList, in: storage, studyID: id)
+        let encoded = String(decoding: try JSONEncoder().encode(objective), as: UTF8.self)
+        try storage.setStudySystemAttribute(studyID: id, key: StudySettings.objectiveKey, value: try AttributeValue(jsonText: encoded))
+        return (id, objective)
+    }
+
+    /// The study's id, or nil when the storage has no study of that name (other errors throw).
+    func existingStudyID(_ storage: any StudyStorage) throws -> Int64? {
+        do { return try storage.studyID(named: location.study) } catch StudyError.unknownStudy { return nil }
+    }
+
+    /// Starts `workers` copies of this command as worker processes and shows their progress.
+    func runWorkers(storage: any StudyStorage, studyID: Int64, started: Date, metric: String) throws {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        if let index = arguments.firstIndex(of: "--json") { arguments.remove(at: index) }
+        arguments.append("--worker-process")
+        let executable = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
+        var processes: [Process] = []
+        for _ in 0..<workers {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) { process.executableURL = executable }
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            processes.append(process)
+        }
+        let progress = ProgressLine()
+        let direction = try storage.study(id: studyID).directions.first ?? .maximize
+        while processes.contains(where: \.isRunning) {
+            Thread.sleep(forTimeInterval: 1)
+            guard progress.isEnabled, let trials = try? storage.trials(studyID: studyID) else { continue }
+            let counts = StateCounts(trials)
+            let best = trials.filter { $0.state == .complete }.compactMap(\.value)
+                .reduce(nil as Double?) { best, v in best.map { direction.isBetter(v, than: $0) ? v : $0 } ?? v }
+            var text = "\(workers) workers: \(counts.complete) done, \(counts.pruned) pruned, \(counts.fail) failed, \(counts.running) running"
+            if let best { text += String(format: ", best %@ %.4f", metric, best) }
+            text += ", \(ProgressLine.duration(Date().timeIntervalSince(started)))"
+            if let timeout { text += " of \(ProgressLine.duration(timeout.seconds))" }
+            progress.update(text)
+        }
+        progress.finish()
+        let failed = processes.filter { $0.terminationStatus != 0 }
+        if !failed.isEmpty {
+            throw StudyError.storage("\(failed.count) of \(workers) worker processes exited with an error (statuses \(failed.map(\.terminationStatus))); their messages are above")
+        }
+    }
+
+    func printSummary(storage: any StudyStorage, studyID: Int64, objective: TrainingObjective, started: Date) throws {
+        let study = try Study.load(name: location.study, storage: storage, sampler: RandomSampler())
+        let trials = try study.trials
+        let report = Report(study: study.name, model: objective.model, metric: objective.metricName,
+                            direction: study.direction.rawValue.lowercased(), trials: trials.count, counts: StateCounts(trials),
+                            epochs: trials.reduce(0) { $0 + ($1.lastStep ?? 0) }, best: try study.bestTrial.map(TrialReport.init),
+                            seconds: Date().timeIntervalSince(started))
+        if json { try Output.json(report); return }
+        print("study \(report.study): \(report.trials) trials (\(report.counts.text)), \(report.epochs) epochs trained")
+        if let best = report.best { print("best \(objective.metricName): \(best.text)") }
+    }
+}

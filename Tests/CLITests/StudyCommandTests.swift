@@ -1,0 +1,219 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// End-to-end runs of `atelier study …` on SQLite files in temporary folders, from a working
+/// directory outside the repository.
+@Suite("atelier study")
+struct StudyCommandTests {
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("atelier")
+    }
+
+    static var mnist: String { TestSupport.repositoryRoot.appendingPathComponent("datasets/mnist").path }
+
+    func atelier(_ arguments: [String], in directory: URL) throws -> Run {
+        let process = Process()
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "ATELIER_DATA_DIR" }
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not JSON: \(text)")
+    }
+
+    static let space = #"{"x": {"type": "float", "low": -5, "high": 5}, "n": {"type": "int", "low": 1, "high": 4}, "kind": ["a", "b"]}"#
+
+    @Test func createAskTellShowBestExport() throws {
+        let folder = TestSupport.temporaryDirectory("atelier-study")
+        let spacePath = try TestSupport.writeFile(Self.space, named: "space.json", in: folder)
+        let create = try atelier(["study", "create", "--study", "quad", "--space", spacePath, "--direction", "minimize",
+                                  "--sampler", "random", "--seed", "3", "--json"], in: folder)
+        #expect(create.status == 0, "\(create.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("studies.db").path), "SQLite file in the current folder by default")
+        var values: [Int: Double] = [:]
+        for _ in 0..<5 {
+            let ask = try atelier(["study", "ask", "--study", "quad"], in: folder)
+            #expect(ask.status == 0, "\(ask.stderr)")
+            let answer = try json(ask.stdout)
+            let number = try #require(answer["number"] as? Int)
+            let params = try #require(answer["params"] as? [String: Any])
+            let x = try #require(params["x"] as? Double)
+            let n = try #require(params["n"] as? Int)
+            #expect((-5...5).contains(x) && (1...4).contains(n) && ["a", "b"].contains(params["kind"] as? String ?? ""))
+            values[number] = x * x + Double(n)
+        }
+        #expect(values.keys.sorted() == [0, 1, 2, 3, 4])
+        for (number, value) in values where number < 4 {
+            let tell = try atelier(["study", "tell", "--study", "quad", "--trial", "\(number)", "--value", "\(value)", "--json"], in: folder)
+            #expect(tell.status == 0, "\(tell.stderr)")
+            #expect(try json(tell.stdout)["state"] as? String == "COMPLETE")
+        }
+        let prune = try atelier(["study", "tell", "--study", "quad", "--trial", "4", "--state", "pruned", "--report", "1=9.5"], in: folder)
+        #expect(prune.status == 0, "\(prune.stderr)")
+
+        let again = try atelier(["study", "tell", "--study", "quad", "--trial", "2", "--value", "1"], in: folder)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("trial 2") && again.stderr.contains("COMPLETE"), "\(again.stderr)")
+
+        let show = try json(try atelier(["study", "show", "--study", "quad", "--json"], in: folder).stdout)
+        let counts = try #require(show["counts"] as? [String: Int])
+        #expect(counts["complete"] == 4 && counts["pruned"] == 1 && show["trials"] as? Int == 5)
+
+        let best = try json(try atelier(["study", "best", "--study", "quad", "--json"], in: folder).stdout)
+        let bestValue = values.filter { $0.key < 4 }.values.min()!
+        #expect(abs((best["value"] as? Double ?? .nan) - bestValue) < 1e-12)
+
+        let csvPath = folder.appendingPathComponent("trials.csv").path
+        let export = try atelier(["study", "export", "--study", "quad", "--out", csvPath, "--json"], in: folder)
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(try json(export.stdout)["files"] as? [String] == [csvPath])
+        let lines = try String(contentsOfFile: csvPath, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "number,state,value,start,complete,durationSeconds,lastStep,kind,n,x")
+        #expect(lines.count == 6)
+        #expect(lines[5].hasPrefix("4,PRUNED,9.5,"), "a pruned trial keeps its last intermediate value, as Optuna stores it")
+
+        let delete = try atelier(["study", "delete", "--study", "quad", "--json"], in: folder)
+        #expect(try json(delete.stdout)["deletedTrials"] as? Int == 5)
+        let gone = try atelier(["study", "show", "--study", "quad"], in: folder)
+        #expect(gone.status == 1 && gone.stderr.contains("quad"))
+    }
+
+    @Test func concurrentAskTellProcessesNeverRepeatANumber() throws {
+        let folder = TestSupport.temporaryDirectory("atelier-study-concurrent")
+        let spacePath = try TestSupport.writeFile(Self.space, named: "space.json", in: folder)
+        let storage = "sqlite:///" + folder.appendingPathComponent("shared.db").path
+        #expect(try atelier(["study", "create", "--storage", storage, "--study", "c", "--space", spacePath], in: folder).status == 0)
+        let numbers = Collected<Int>()
+        let failures = Collected<String>()
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<4 {
+                do {
+                    let ask = try atelier(["study", "ask", "--storage", storage, "--study", "c"], in: folder)
+                    guard ask.status == 0, let number = try json(ask.stdout)["number"] as? Int else {
+                        failures.append(ask.stderr); continue
+                    }
+                    let tell = try atelier(["study", "tell", "--storage", storage, "--study", "c", "--trial", "\(number)", "--value", "1"], in: folder)
+                    if tell.status != 0 { failures.append(tell.stderr) }
+                    numbers.append(number)
+                } catch { failures.append("\(error)") }
+            }
+        }
+        #expect(failures.items.isEmpty, "\(failures.items)")
+        #expect(numbers.items.sorted() == Array(0..<16))
+    }
+
+    @Test func badInputGetsClearErrors() throws {
+        let folder = TestSupport.temporaryDirectory("atelier-study-bad")
+        let broken = try TestSupport.writeFile(#"{"x": {"type": "float", "low": 1"#, named: "broken.json", in: folder)
+        let r1 = try atelier(["study", "create", "--study", "s", "--space", broken], in: folder)
+        #expect(r1.status == 1 && r1.stderr.contains("broken.json") && r1.stderr.contains("not valid JSON"), "\(r1.stderr)")
+        let r2 = try atelier(["study", "ask", "--study", "nobody"], in: folder)
+        #expect(r2.status == 1 && r2.stderr.contains("nobody"), "\(r2.stderr)")
+        let r3 = try atelier(["study", "show", "--storage", "mysql://x/y", "--study", "s"], in: folder)
+        #expect(r3.status != 0 && r3.stderr.contains("sqlite:///"), "the error lists the accepted forms: \(r3.stderr)")
+        let r4 = try atelier(["study", "tell", "--study", "s", "--trial", "0", "--value", "nan"], in: folder)
+        #expect(r4.status == 64 && r4.stderr.contains("NaN"), "\(r4.stderr)")
+        let r5 = try atelier(["study", "show", "--storage", "postgresql://nobody@127.0.0.1:1/none", "--study", "s"], in: folder)
+        #expect(r5.status == 1 && r5.stderr.contains("127.0.0.1:1"), "\(r5.stderr)")
+        let notSQLite = try TestSupport.writeFile("this is not a database, just text\n" + String(repeating: "x", count: 200), named: "text.db", in: folder)
+        let r6 = try atelier(["study", "show", "--storage", "sqlite:///" + notSQLite, "--study", "s"], in: folder)
+        #expect(r6.status == 1 && r6.stderr.contains("text.db"), "\(r6.stderr)")
+        let r7 = try atelier(["study", "run", "--study", "s", "--model", "shallow", "--trials", "-2"], in: folder)
+        #expect(r7.status == 64 && r7.stderr.contains("--trials"), "\(r7.stderr)")
+    }
+
+    @Test func runTrainsPrunesAndResumes() throws {
+        let folder = TestSupport.temporaryDirectory("atelier-study-run")
+        let storage = "sqlite:///" + folder.appendingPathComponent("run.db").path
+        let common = ["study", "run", "--storage", storage, "--study", "shallow", "--data-dir", Self.mnist, "--json"]
+        let first = try atelier(common + ["--model", "shallow", "--limit", "400", "--epochs", "3", "--trials", "3",
+                                          "--sampler", "random", "--pruner", "median", "--pruner-startup-trials", "1"], in: folder)
+        #expect(first.status == 0, "\(first.stderr)")
+        let report = try json(first.stdout)
+        #expect(report["trials"] as? Int == 3)
+        #expect(report["metric"] as? String == "validation accuracy")
+        let best = try #require(report["best"] as? [String: Any])
+        #expect((best["value"] as? Double ?? 0) > 0.2, "a shallow net beats chance on 400 digits")
+        let params = try #require(best["params"] as? [String: Any])
+        #expect(Set(params.keys) == ["batchSize", "hidden", "learningRate", "optimizer"])
+
+        // A second run joins the study and continues it to 5 trials in all.
+        let second = try atelier(common + ["--trials", "5", "--workers", "2"], in: folder)
+        #expect(second.status == 0, "\(second.stderr)")
+        let resumed = try json(second.stdout)
+        let counts = try #require(resumed["counts"] as? [String: Int])
+        #expect((counts["complete"] ?? 0) + (counts["pruned"] ?? 0) + (counts["fail"] ?? 0) >= 5)
+        #expect((resumed["trials"] as? Int ?? 0) <= 6, "two workers overshoot by at most one trial")
+
+        let bestText = try atelier(["study", "best", "--storage", storage, "--study", "shallow"], in: folder)
+        #expect(bestText.stdout.contains("retrain: atelier train --model shallow --dataset mnist"), "\(bestText.stdout)")
+
+        try checkWithOptuna(storage: storage, study: "shallow", atelierExport: folder)
+
+        let other = try atelier(common + ["--model", "mlp", "--trials", "6"], in: folder)
+        #expect(other.status == 64 && other.stderr.contains("trains shallow"), "\(other.stderr)")
+    }
+}
+
+extension StudyCommandTests {
+    /// Opens the study with the real Optuna 5.1 (`ATELIER_TEST_PYTHON`, set up by scripts/test.sh;
+    /// required when CI=true) and compares what it reads with Atelier's own export.
+    func checkWithOptuna(storage: String, study: String, atelierExport folder: URL) throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let python = environment["ATELIER_TEST_PYTHON"], !python.isEmpty else {
+            #expect(environment["CI"] != "true", "CI=true but ATELIER_TEST_PYTHON is unset (scripts/test.sh sets it up)")
+            print("note: ATELIER_TEST_PYTHON unset; the Optuna check of atelier study run is skipped")
+            return
+        }
+        let script = """
+        import json, sys, optuna
+        s = optuna.load_study(study_name=sys.argv[2], storage=sys.argv[1])
+        print(json.dumps({"direction": s.direction.name, "states": [t.state.name for t in s.trials],
+                          "numbers": [t.number for t in s.trials], "best": s.best_value, "bestNumber": s.best_trial.number,
+                          "params": sorted(s.best_params), "steps": [sorted(t.intermediate_values) for t in s.trials]}))
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", script, storage, study]
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "optuna.load_study failed: \(errors)")
+        let optuna = try json(String(decoding: data, as: UTF8.self))
+        let mine = try json(try atelier(["study", "best", "--storage", storage, "--study", study, "--json"], in: folder).stdout)
+        let shown = try json(try atelier(["study", "show", "--storage", storage, "--study", study, "--json"], in: folder).stdout)
+        #expect(optuna["direction"] as? String == "MAXIMIZE")
+        #expect((optuna["numbers"] as? [Int]) == Array(0..<(shown["trials"] as? Int ?? -1)))
+        #expect(optuna["bestNumber"] as? Int == mine["number"] as? Int)
+        #expect(optuna["best"] as? Double == mine["value"] as? Double)
+        #expect(optuna["params"] as? [String] == (mine["params"] as? [String: Any])?.keys.sorted())
+        let steps = try #require(optuna["steps"] as? [[Int]])
+        #expect(steps.allSatisfy { !$0.isEmpty && $0.first == 1 }, "every trial reported epoch 1 onwards: \(steps)")
+    }
+}
+
+/// Values appended from several threads.
+final class Collected<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [T] = []
+    func append(_ value: T) { lock.withLock { stored.append(value) } }
+    var items: [T] { lock.withLock { stored } }
+}

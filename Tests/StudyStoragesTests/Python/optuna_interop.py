@@ -1,0 +1,157 @@
+"""The Python side of Atelier's Optuna interop tests: real Optuna 5.1 and optuna-dashboard.
+
+    python optuna_interop.py dump URL STUDY            every trial as Optuna reads it (JSON on stdout)
+    python optuna_interop.py write URL STUDY N         Optuna creates STUDY and runs N trials (+1 enqueued)
+    python optuna_interop.py work URL STUDY N SPACE    Optuna joins STUDY and runs N trials (a worker);
+                                                       SPACE "rich" (write's) or "worker" (StudyStorageWorker's)
+    python optuna_interop.py dashboard URL             start optuna-dashboard on the storage, fetch its JSON
+
+Floats are written as strings of their repr ("0.1", "inf", "nan"), so the Swift side reads them
+bit for bit (Foundation's JSON parser rounds some decimals on Linux).
+"""
+
+import json
+import math
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import optuna
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+def number(x):
+    return repr(x) if isinstance(x, float) else x
+
+
+def plain(value):
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return number(value)
+
+
+def dump(url, name):
+    study = optuna.load_study(study_name=name, storage=url)
+    trials = []
+    for t in study.get_trials(deepcopy=False):
+        trials.append({
+            "number": t.number,
+            "state": t.state.name,
+            "values": plain(t.values),
+            "params": plain(t.params),
+            "paramTypes": {k: type(v).__name__ for k, v in t.params.items()},
+            "distributions": {k: optuna.distributions.distribution_to_json(d) for k, d in t.distributions.items()},
+            "intermediate": {str(k): number(v) for k, v in t.intermediate_values.items()},
+            "userAttrs": plain(t.user_attrs),
+            "start": t.datetime_start.isoformat(sep=" ") if t.datetime_start else None,
+            "complete": t.datetime_complete.isoformat(sep=" ") if t.datetime_complete else None,
+        })
+    print(json.dumps({"directions": [d.name for d in study.directions], "trials": trials}))
+
+
+def objective(trial):
+    x = trial.suggest_float("x", -10, 10)
+    lr = trial.suggest_float("lr", 1e-5, 1e-1, log=True)
+    units = trial.suggest_int("units", 16, 256, step=16)
+    optimizer = trial.suggest_categorical("optimizer", ["adam", "sgd", None, 3, 2.5, True])
+    trial.set_user_attr("optimizer", str(optimizer))
+    for step in range(3):
+        trial.report(x * x + step, step)
+    if trial.number % 5 == 3:
+        raise optuna.TrialPruned()
+    return x * x + math.log10(lr) ** 2 + units / 256
+
+
+def worker_objective(trial):
+    """The space and objective of Atelier's StudyStorageWorker, so both can share a study."""
+    x = trial.suggest_float("x", -10, 10)
+    lr = trial.suggest_float("lr", 1e-5, 1e-1, log=True)
+    trial.suggest_int("units", 16, 256)
+    trial.suggest_categorical("optimizer", ["adam", "sgd", "rmsprop"])
+    return x * x + math.log10(lr) ** 2
+
+
+def write(url, name, count):
+    study = optuna.create_study(study_name=name, storage=url, direction="minimize",
+                                sampler=optuna.samplers.RandomSampler(seed=0))
+    study.set_user_attr("owner", "optuna")
+    study.optimize(objective, n_trials=count, catch=(ValueError,))
+    study.enqueue_trial({"x": 1.25, "lr": 0.001, "units": 64, "optimizer": "sgd"})
+    print(json.dumps({"trials": len(study.trials)}))
+
+
+def work(url, name, count, space):
+    study = optuna.load_study(study_name=name, storage=url, sampler=optuna.samplers.RandomSampler())
+    numbers = []
+
+    def recorded(trial):
+        numbers.append(trial.number)
+        return objective(trial) if space == "rich" else worker_objective(trial)
+
+    study.optimize(recorded, n_trials=count)
+    print(json.dumps({"numbers": numbers}))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url, deadline):
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return json.loads(response.read())
+        except OSError:
+            if time.time() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def dashboard(url):
+    port = free_port()
+    executable = os.path.join(os.path.dirname(sys.executable), "optuna-dashboard")
+    server = subprocess.Popen([executable, url, "--host", "127.0.0.1", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 60
+        base = f"http://127.0.0.1:{port}"
+        studies = fetch(base + "/api/studies", deadline)
+        details = {}
+        for summary in studies["study_summaries"]:
+            study = fetch(f"{base}/api/studies/{summary['study_id']}", deadline)
+            details[summary["study_name"]] = {
+                "trials": [{"number": t["number"], "state": t["state"],
+                            "values": t.get("values"),
+                            "params": {p["name"]: p["param_external_value"] for p in t["params"]},
+                            "intermediate": {str(v["step"]): v["value"] for v in t["intermediate_values"]}}
+                           for t in study["trials"]],
+            }
+        print(json.dumps({"studies": [s["study_name"] for s in studies["study_summaries"]], "details": details}))
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    command, url = sys.argv[1], sys.argv[2]
+    if command == "dump":
+        dump(url, sys.argv[3])
+    elif command == "write":
+        write(url, sys.argv[3], int(sys.argv[4]))
+    elif command == "work":
+        work(url, sys.argv[3], int(sys.argv[4]), sys.argv[5])
+    elif command == "dashboard":
+        dashboard(url)
+    else:
+        sys.exit(f"unknown command {command}")
