@@ -256,10 +256,10 @@ public enum BasicsReport: ReportBuilder {
             }
         }
         let half = sizes.boardCells / 2
-        let boardDescription = "A \(sizes.boardCells) x \(sizes.boardCells) board of unit cells over [-\(half), \(half)]²"
+        let boardDescription = "The board: \(sizes.boardCells) x \(sizes.boardCells) unit cells over [-\(half), \(half)]²"
             + (sizes.boardCells == 8 ? " (seed 004's board)," : " (seed 004 used 8 x 8; the smaller board keeps this profile short),")
         writer.paragraph("""
-        \(boardDescription) \(train.sampleCount) training and \(test.sampleCount) test points, labels by cell \
+        \(boardDescription) \(ReportFormat.grouped(Double(train.sampleCount))) training and \(ReportFormat.grouped(Double(test.sampleCount))) test points, labels by cell \
         colour, jittered by noise 0.02. The \
         network is seed 004's four linear layers with tanh (2-32-32-32-2), trained by plain SGD on the cross-entropy; "batches" \
         counts mini-batches per epoch, as in seed 004's table, so 1 batch is full-batch gradient descent.
