@@ -422,4 +422,38 @@ struct FitReport: Encodable {
     var finalTrainingLoss: Double?
     var notes: [String]
     var files: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case model, input, target, task, features, trainRows, testRows, testFraction, seed, r2, mse, accuracy, logLoss, classes
+        case coefficients, intercept, iterations, finalTrainingLoss, notes, files
+    }
+
+    /// The task's scores are always present, `null` when they cannot be computed (a held-out class
+    /// the model never saw has no log-loss; a non-finite MSE); keys of the other task are left out.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(model, forKey: .model)
+        try container.encode(input, forKey: .input)
+        try container.encode(target, forKey: .target)
+        try container.encode(task, forKey: .task)
+        try container.encode(features, forKey: .features)
+        try container.encode(trainRows, forKey: .trainRows)
+        try container.encode(testRows, forKey: .testRows)
+        try container.encode(testFraction, forKey: .testFraction)
+        try container.encode(seed, forKey: .seed)
+        if task == "classification" {
+            try container.encode(accuracy, forKey: .accuracy)
+            try container.encode(logLoss, forKey: .logLoss)
+        } else {
+            try container.encode(r2, forKey: .r2)
+            try container.encode(mse, forKey: .mse)
+        }
+        try container.encodeIfPresent(classes, forKey: .classes)
+        try container.encodeIfPresent(coefficients, forKey: .coefficients)
+        try container.encodeIfPresent(intercept, forKey: .intercept)
+        try container.encodeIfPresent(iterations, forKey: .iterations)
+        try container.encodeIfPresent(finalTrainingLoss.flatMap { $0.isFinite ? $0 : nil }, forKey: .finalTrainingLoss)
+        try container.encode(notes, forKey: .notes)
+        try container.encode(files, forKey: .files)
+    }
 }
