@@ -237,7 +237,7 @@ struct ConventionTests {
 
     @Test("help: discussions are not hard-wrapped, and Examples: follows a blank line")
     func help() throws {
-        for command in [["cluster"], ["pca"], ["tsne"], ["train"], ["report"], ["fraud"], ["plot"], ["gallery"], ["encode"], ["evaluate"], ["dataset", "info"], ["fit"], ["data", "make"]] {
+        for command in [["cluster"], ["pca"], ["tsne"], ["train"], ["report"], ["fraud"], ["plot"], ["gallery"], ["encode"], ["evaluate"], ["dataset", "info"], ["fit"], ["data", "make"], ["study"], ["study", "run"], ["study", "create"], ["study", "ask"], ["study", "tell"], ["study", "show"], ["study", "best"], ["study", "export"], ["study", "delete"]] {
             let result = try atelier(command + ["--help"])
             #expect(result.status == 0)
             let text = result.standardOutput
