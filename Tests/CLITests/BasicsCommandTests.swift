@@ -113,6 +113,11 @@ struct BasicsCommandTests {
         #expect((report["r2"] as? Double ?? 0) > 0.95)
         #expect(abs(((report["coefficients"] as? [Double])?.first ?? 0) - truth[0]) < 3)
         #expect(exists("line.png"))
+        // The mlp on one feature draws its fitted curve over the points, with no fallback note.
+        let curve = try run(["fit", "--input", "line.csv", "--target", "target", "--model", "mlp", "--epochs", "30", "--plot", "curve.png"])
+        #expect(curve.status == 0, "\(curve.error)")
+        #expect(!curve.error.contains("predicted against actual"))
+        #expect(exists("curve.png"))
     }
 
     @Test func constantFeatureIsLeftOutWithANote() throws {
