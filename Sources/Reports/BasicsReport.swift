@@ -367,6 +367,7 @@ public enum BasicsReport: ReportBuilder {
     // MARK: 6. Convolutions
 
     static func convolutions(_ writer: ReportWriter, digits: Digits, sizes: Sizes, seed: UInt64, log: @Sendable (String) -> Void) throws {
+        writer.paragraph("Seed 004's next steps, the autoencoder, k-means on pixels against latent codes (silhouette, inertia, purity per cluster) and t-SNE of both, are the autoencoder report's subject.")
         writer.heading("6. Convolutions: digits as 784-long signals (Conv1D) and as images (Conv2D)")
         let train = digits.train.prefix(sizes.convolutionTrain)
         var rows: [[String]] = []
