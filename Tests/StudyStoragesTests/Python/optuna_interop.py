@@ -5,6 +5,8 @@
     python optuna_interop.py work URL STUDY N SPACE    Optuna joins STUDY and runs N trials (a worker);
                                                        SPACE "rich" (write's) or "worker" (StudyStorageWorker's)
     python optuna_interop.py dashboard URL             start optuna-dashboard on the storage, fetch its JSON
+    python optuna_interop.py hang URL STUDY            an Optuna worker with heartbeats (1 s) that never finishes
+    python optuna_interop.py fail-stale URL STUDY G    Optuna's fail_stale_trials with grace period G s
 
 Floats are written as strings of their repr ("0.1", "inf", "nan"), so the Swift side reads them
 bit for bit (Foundation's JSON parser rounds some decimals on Linux).
@@ -143,6 +145,30 @@ def dashboard(url):
             server.kill()
 
 
+def heartbeat_storage(url, grace):
+    return optuna.storages.RDBStorage(url, heartbeat_interval=1, grace_period=grace)
+
+
+def hang(url, name):
+    study = optuna.load_study(study_name=name, storage=heartbeat_storage(url, 2))
+
+    def forever(trial):
+        trial.suggest_float("x", -10, 10)
+        print(json.dumps({"number": trial.number}), flush=True)
+        while True:
+            time.sleep(1)
+
+    study.optimize(forever, n_trials=1)
+
+
+def fail_stale(url, name, grace):
+    study = optuna.load_study(study_name=name, storage=heartbeat_storage(url, grace))
+    before = {t.number for t in study.get_trials(states=(optuna.trial.TrialState.FAIL,))}
+    optuna.storages.fail_stale_trials(study)
+    after = {t.number for t in study.get_trials(states=(optuna.trial.TrialState.FAIL,))}
+    print(json.dumps({"numbers": sorted(after - before)}))
+
+
 if __name__ == "__main__":
     command, url = sys.argv[1], sys.argv[2]
     if command == "dump":
@@ -153,5 +179,9 @@ if __name__ == "__main__":
         work(url, sys.argv[3], int(sys.argv[4]), sys.argv[5])
     elif command == "dashboard":
         dashboard(url)
+    elif command == "hang":
+        hang(url, sys.argv[3])
+    elif command == "fail-stale":
+        fail_stale(url, sys.argv[3], int(sys.argv[4]))
     else:
         sys.exit(f"unknown command {command}")
