@@ -23,7 +23,8 @@ public protocol Layer: AnyObject, CustomStringConvertible {
     /// The per-sample output shape for a per-sample input shape (batch dimension excluded).
     /// Throws `NeuralNetError.shapeMismatch` naming this layer when the input does not fit.
     func outputShape(for inputShape: [Int]) throws -> [Int]
-    /// The output of a batch. `training` switches Dropout on; other layers ignore it.
+    /// The output of a batch. `training` switches Dropout on and makes BatchNorm use (and
+    /// update) the batch's statistics; other layers ignore it.
     func forward(_ input: Tensor, training: Bool) -> Tensor
     /// Gradients for the batch of the last `forward`. When `needsInputGradient` is false the
     /// returned tensor is empty (the first layer of a network skips that product).

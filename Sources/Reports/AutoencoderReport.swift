@@ -56,14 +56,18 @@ public enum AutoencoderReport: ReportBuilder {
         let trainImages = train.images(), testImages = test.images()
 
         let (model, history) = try writer.step("train autoencoder") { () -> (Sequential, TrainingHistory) in
-            let model = try ModelZoo.make("autoencoder", latent: latentSize, seed: context.seed)
-            let trainer = Trainer(epochs: sizes.epochs, batchSize: 64, loss: MeanSquaredError(), optimizer: Adam(learningRate: 1e-3),
-                                  seed: context.seed, showsProgress: false) { record in
-                context.log(String(format: "  autoencoder epoch %d: %.1f s, train MSE %.5f, test MSE %.5f", record.epoch, record.seconds,
-                                   record.trainingLoss, record.validationLoss ?? .nan))
-            }
-            let history = try trainer.fit(model, inputs: trainImages, targets: trainImages, validation: (testImages, testImages))
-            return (model, history)
+            // Through `TrainingRun`, like every training in Atelier; the test images double as
+            // the validation set so the curves show test MSE per epoch.
+            var recipe = TrainingRecipe(model: "autoencoder", data: .provided(name: "mnist"))
+            recipe.latent = latentSize
+            recipe.epochs = sizes.epochs
+            recipe.seed = context.seed
+            let analysed = PreparedData.Samples(inputs: testImages, labels: test.labels)
+            let data = PreparedData(name: "mnist", fit: .init(inputs: trainImages, labels: train.labels), validation: analysed,
+                                    test: analysed, sampleShape: [1, 28, 28], classNames: test.classNames)
+            let run = TrainingRun(recipe, log: { context.log("  autoencoder " + $0) }, showsProgress: false)
+            let outcome = try run.train(on: data)
+            return (outcome.model, outcome.history)
         }
         guard let encoder = model.submodel(named: "encoder"), let decoder = model.submodel(named: "decoder") else {
             throw ReportError(report: name, step: "train autoencoder", reason: "the zoo autoencoder has no encoder/decoder submodels")
@@ -183,13 +187,15 @@ public enum AutoencoderReport: ReportBuilder {
             var parameterCounts: [Int] = []
             for (space, key, trainInputs, testInputs) in [("latent codes (\(latentSize))", "latent", trainLatent, latent), ("raw pixels (784)", "raw", trainImages, testImages)] {
                 let width = trainInputs.rowLength
-                let classifier = Sequential(name: "classifier-\(key)", inputShape: [width], seed: context.seed) {
-                    Linear(width, 64); ReLU(); Linear(64, 10)
-                }
-                let trainer = Trainer(epochs: sizes.classifierEpochs, batchSize: 64, loss: CrossEntropy(), optimizer: Adam(learningRate: 1e-3),
-                                      seed: context.seed, showsProgress: false)
-                try trainer.fit(classifier, inputs: trainInputs, targets: Tensor(classIndices: train.labels))
-                let measured = Trainer.evaluate(classifier, inputs: testInputs, targets: Tensor(classIndices: test.labels), loss: CrossEntropy())
+                var recipe = TrainingRecipe(model: "shallow", data: .provided(name: "mnist \(key)"))
+                recipe.hidden = [64]
+                recipe.standardize = false
+                recipe.epochs = sizes.classifierEpochs
+                recipe.seed = context.seed
+                let data = PreparedData(name: "mnist \(key)", fit: .init(inputs: trainInputs, labels: train.labels), validation: nil,
+                                        test: .init(inputs: testInputs, labels: test.labels), sampleShape: [width], classNames: test.classNames)
+                let outcome = try TrainingRun(recipe, showsProgress: false).train(on: data)
+                let (classifier, measured) = (outcome.model, (loss: outcome.testLoss, accuracy: outcome.testAccuracy))
                 writer.metric(MetricKey.join("classifier", key, "test", "accuracy"), .finite(measured.accuracy ?? .nan))
                 parameterCounts.append(classifier.parameterCount)
                 rows.append([space, "\(width)-64-10", ReportFormat.grouped(Double(classifier.parameterCount)), ReportFormat.percent(measured.accuracy ?? .nan)])

@@ -107,7 +107,7 @@ private final class OptimizeRun: @unchecked Sendable {
                 case .thisCall:
                     guard startedHere < trialBudget else { return false }
                 case .study:
-                    let held = try study.storage.trials(studyID: study.id, states: [.running, .complete, .pruned, .fail]).count
+                    let held = try study.storage.trialCount(studyID: study.id, states: [.running, .complete, .pruned, .fail])
                     guard held < trialBudget else { return false }
                 }
             }

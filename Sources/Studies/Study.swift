@@ -122,7 +122,7 @@ public final class Study: @unchecked Sendable {
             // Count and create under one lock, so threads of this process never create a trial
             // past the grid; other processes may (see below).
             trialID = try Self.limitedAskLock.withLock {
-                if try storage.trials(studyID: id, states: nil).count >= size {
+                if try storage.trialCount(studyID: id, states: nil) >= size {
                     throw StudyError.searchSpaceExhausted("all \(size) points of the grid have a trial")
                 }
                 return try storage.createTrial(studyID: id, template: nil).id

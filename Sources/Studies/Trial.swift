@@ -116,7 +116,8 @@ public final class Trial: @unchecked Sendable {
         return value
     }
 
-    private var context: SamplingContext { SamplingContext(study: study, trial: frozen) }
+    private let trialsSnapshot = TrialsSnapshot()
+    private var context: SamplingContext { SamplingContext(study: study, trial: frozen, snapshot: trialsSnapshot) }
 
     /// The joint proposal for `name`, computed on the first suggestion that needs it (Optuna's
     /// lazy `relative_params`) and used only when the distribution matches the one inferred.

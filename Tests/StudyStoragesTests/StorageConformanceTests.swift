@@ -119,13 +119,7 @@ struct StorageConformanceTests {
             #expect(throws: StudyError.self) { try storage.setTrialState(trialID: nanTrial, state: .complete, values: [.nan]) }
             #expect(try storage.trial(id: nanTrial).state == .running)
         }
-        if kind == .memory {
-            withKnownIssue("InMemoryStorage completes a trial with a NaN value; the SQL drivers refuse it (reported to the engine)") {
-                try refusesNaN()
-            }
-        } else {
-            try refusesNaN()
-        }
+        try refusesNaN()
     }
 
     @Test("a parameter name keeps its kind of distribution across the study", arguments: StorageKind.tested)

@@ -80,6 +80,8 @@ public struct PreparedData {
             return prepared
         case let .table(path, labelColumn):
             return try loadTable(path, labelColumn: labelColumn, recipe: recipe)
+        case let .provided(name):
+            throw NeuralNetError.invalidArgument("the recipe's data (\(name)) is provided by the caller: pass it to TrainingRun.train(on:)")
         }
     }
 
@@ -96,21 +98,38 @@ public struct PreparedData {
         (fit, validation) = (fit.rows(parts[0]), fit.rows(parts[1]))
     }
 
-    static func loadImages(_ name: String, directory: String?, limit: Int?) throws -> (Samples, Samples, [Int], [String]) {
+    /// One split of an image dataset (`mnist`, `fashion-mnist`, `cifar10`, `cifar100`) as
+    /// `[n, channels, height, width]` samples with labels, and its class names: what
+    /// `atelier evaluate` scores a checkpoint on.
+    public static func images(_ name: String, split: Split, directory: String? = nil, limit: Int? = nil) throws -> (samples: Samples, classNames: [String]) {
+        guard TrainingData.datasetNames.contains(name.lowercased()) else {
+            throw NeuralNetError.invalidArgument("unknown dataset '\(name)'; expected one of \(TrainingData.datasetNames.joined(separator: ", "))")
+        }
+        let (train, test, _, classNames) = try loadImages(name.lowercased(), directory: directory, limit: limit, splits: [split])
+        return (split == .train ? train : test, classNames)
+    }
+
+    static func loadImages(_ name: String, directory: String?, limit: Int?, splits: Set<Split> = [.train, .test]) throws -> (Samples, Samples, [Int], [String]) {
         switch name {
         case "cifar10", "cifar100":
             func load(_ split: Split) throws -> ColorImageDataset {
+                guard splits.contains(split) else { return ColorImageDataset(name: name, pixels: [], labels: [], classNames: []) }
                 let set = name == "cifar10" ? try Dataset.cifar10(split, directory: directory) : try Dataset.cifar100(split, directory: directory)
                 return limit.map { set.subset(0..<Swift.min($0, set.count)) } ?? set
             }
             let (train, test) = (try load(.train), try load(.test))
             func samples(_ set: ColorImageDataset) -> Samples { Samples(inputs: set.imageTensor(), labels: set.labels) }
-            return (samples(train), samples(test), [train.channels, train.height, train.width], train.classNames)
+            let named = splits.contains(.train) ? train : test
+            return (samples(train), samples(test), [named.channels, named.height, named.width], named.classNames)
         default:
-            let train = try Dataset.named(name, split: .train, directory: directory).prefix(limit)
-            let test = try Dataset.named(name, split: .test, directory: directory).prefix(limit)
+            func load(_ split: Split) throws -> ImageDataset {
+                guard splits.contains(split) else { return ImageDataset(name: name, pixels: [], labels: [], height: 28, width: 28, classNames: []) }
+                return try Dataset.named(name, split: split, directory: directory).prefix(limit)
+            }
+            let (train, test) = (try load(.train), try load(.test))
             func samples(_ set: ImageDataset) -> Samples { Samples(inputs: set.images().reshaped([set.count, 1, set.height, set.width]), labels: set.labels) }
-            return (samples(train), samples(test), [1, train.height, train.width], train.classNames)
+            let named = splits.contains(.train) ? train : test
+            return (samples(train), samples(test), [1, named.height, named.width], named.classNames)
         }
     }
 }

@@ -10,6 +10,10 @@ public enum TrainingData: Codable, Equatable, Sendable, CustomStringConvertible 
     /// its name for CSV, its 0-based index for `.npy` (nil: `label` for CSV, the last column
     /// for `.npy`). Every other column is a feature.
     case table(path: String, labelColumn: String?)
+    /// Samples the caller loads and splits itself and hands to `TrainingRun.train(on:)` (a
+    /// report sharing one load between models, a classifier on an encoder's codes); `name`
+    /// says what they are.
+    case provided(name: String)
 
     /// A dataset with the default lookup and no limit.
     public static func dataset(name: String) -> TrainingData { .dataset(name: name, directory: nil, limit: nil) }
@@ -23,6 +27,7 @@ public enum TrainingData: Codable, Equatable, Sendable, CustomStringConvertible 
         switch self {
         case let .dataset(name, _, _): return name
         case let .table(path, _): return path
+        case let .provided(name): return name
         }
     }
 
@@ -38,6 +43,7 @@ public enum TrainingData: Codable, Equatable, Sendable, CustomStringConvertible 
             guard lower.hasSuffix(".csv") || lower.hasSuffix(".npy") else {
                 throw NeuralNetError.invalidArgument("\(path): expected a .csv or .npy table")
             }
+        case .provided: break
         }
     }
 }

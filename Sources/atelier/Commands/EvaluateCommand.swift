@@ -21,7 +21,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Checkpoint written by `atelier train` (.atnn).")
     var checkpoint: String
 
-    @Option(help: "mnist or fashion-mnist (default: the dataset the model was trained on).")
+    @Option(help: "mnist, fashion-mnist, cifar10 or cifar100 (default: the dataset the model was trained on).")
     var dataset: String?
 
     @Option(help: "Folder holding the dataset's IDX files (default: see CONVENTIONS.md, data lookup).")
@@ -61,12 +61,13 @@ struct EvaluateCommand: ParsableCommand {
         let loaded = try Checkpoint.load(checkpoint)
         let model = loaded.model
         let datasetName = dataset ?? loaded.metadata["dataset"] ?? "mnist"
-        let images = try Dataset.named(datasetName, split: Split(rawValue: split)!, directory: dataDir).prefix(limit)
+        let (samples, classNames) = try PreparedData.images(datasetName, split: Split(rawValue: split)!, directory: dataDir, limit: limit)
+        let images = (count: samples.count, labels: samples.labels ?? [], classNames: classNames, featureCount: samples.inputs.rowLength)
         let inputShape = model.inputShape ?? [images.featureCount]
         guard images.featureCount == inputShape.reduce(1, *) else {
-            throw NeuralNetError.invalidData("\(datasetName) images have \(images.featureCount) pixels; the checkpoint's model expects \(inputShape)")
+            throw NeuralNetError.invalidData("\(datasetName) images have \(images.featureCount) values each; the checkpoint's model expects \(inputShape)")
         }
-        let x = images.images().reshaped([images.count] + inputShape)
+        let x = samples.inputs.reshaped([images.count] + inputShape)
         var report = Report(checkpoint: checkpoint, model: loaded.metadata["model"], dataset: datasetName,
                             samples: images.count, loss: 0, lossName: "")
         if ModelZoo.isAutoencoder(model) {

@@ -51,7 +51,7 @@ public struct TPESampler: Sampler {
 
     public func relativeSearchSpace(_ context: SamplingContext) throws -> [String: Distribution] {
         guard multivariate else { return [:] }
-        let all = try context.study.storage.trials(studyID: context.study.id, states: nil)
+        let all = try context.allTrials()
         let visible = context.study.pruner.trialsForSampler(all, trial: context.trial, study: context.study)
         if visible.count != all.count { return IntersectionSearchSpace.calculate(visible) }
         let key = TPEObservationCache.StudyKey(storage: ObjectIdentifier(context.study.storage), study: context.study.id)
@@ -111,22 +111,22 @@ public struct TPESampler: Sampler {
         var rows: [[Double]] = []
         rows.reserveCapacity(trials.count)
         cache.withRows(key: key) { finishedRow in
-        for index in trials.indices {
-            let state = trials[index].state
-            guard state == .complete || state == .pruned || (constantLiar && state == .running) else { continue }
-            let trial = trials[index]
-            guard trial.number != context.trial.number else { continue }
-            let row: [Double]
-            if state == .running {
-                var params = trial.params
-                if multivariate { Self.addRelativeParams(of: trial, to: &params, space: space) }
-                row = names.allSatisfy({ params[$0] != nil }) ? names.map { params[$0]! } : []
-            } else {
-                row = finishedRow(trial)
+            for index in trials.indices {
+                let state = trials[index].state
+                guard state == .complete || state == .pruned || (constantLiar && state == .running) else { continue }
+                let trial = trials[index]
+                guard trial.number != context.trial.number else { continue }
+                let row: [Double]
+                if state == .running {
+                    var params = trial.params
+                    if multivariate { Self.addRelativeParams(of: trial, to: &params, space: space) }
+                    row = names.allSatisfy({ params[$0] != nil }) ? names.map { params[$0]! } : []
+                } else {
+                    row = finishedRow(trial)
+                }
+                records.append(SplitRecord(trial, direction: context.study.direction))
+                rows.append(row)
             }
-            records.append(SplitRecord(trial, direction: context.study.direction))
-            rows.append(row)
-        }
         }
         let finished = records.reduce(0) { $0 + ($1.state == .running ? 0 : 1) }
         let isBelow = Self.split(records, belowCount: gamma(finished))
