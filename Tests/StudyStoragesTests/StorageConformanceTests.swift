@@ -108,6 +108,11 @@ struct StorageConformanceTests {
         #expect(try storage.trials(studyID: study, states: [.complete]).map(\.number) == [0, 1])
         #expect(try storage.trials(studyID: study, states: [.pruned, .running]).map(\.number) == [2, 3])
         #expect(try storage.setTrialState(trialID: fourth, state: .fail, values: nil))
+        #expect(try storage.trialCount(studyID: study, states: nil) == 4)
+        #expect(try fresh.trialCount(studyID: study, states: [.complete, .pruned]) == 3)
+        #expect(try storage.trialCount(studyID: study, states: [.running]) == 0)
+        #expect(try storage.trialCount(studyID: study, states: []) == 0)
+        #expect(throws: StudyError.self) { try storage.trialCount(studyID: 987_654_321, states: nil) }
         #expect(try fresh.trials(studyID: study).map(\.state) == [.complete, .complete, .pruned, .fail])
         #expect(throws: StudyError.self) { try storage.trial(id: 987_654_321) }
         #expect(throws: StudyError.self) { try storage.createTrial(studyID: 987_654_321, template: nil) }
