@@ -265,6 +265,37 @@ struct StorageConformanceTests {
         #expect(trials.allSatisfy { $0.state == .complete && $0.params.count == 4 && $0.values.count == 1 })
     }
 
+    @Test("workers killed at random moments leave no half-written trial", arguments: StorageKind.shared)
+    func killedWritersLeaveWholeTrials(kind: StorageKind) throws {
+        try ChildProcess.requireWorker()
+        let url = try kind.makeURL()
+        let storage = try kind.open(url)
+        let name = uniqueStudyName("kill")
+        let study = try storage.createStudy(name: name, directions: [.minimize])
+        let survivor = try ChildProcess(ChildProcess.worker, ["trials", url, name, "40"])
+        for delay in [0.15, 0.3, 0.45] {
+            let victim = try ChildProcess(ChildProcess.worker, ["trials", url, name, "1000"])
+            Thread.sleep(forTimeInterval: delay)
+            kill(victim.process.processIdentifier, SIGKILL)
+            _ = victim.wait()
+        }
+        let output = survivor.wait()
+        #expect(output.status == 0, "the surviving worker failed: \(output.stderr)")
+        let trials = try storage.trials(studyID: study)
+        #expect(trials.map(\.number) == Array(0..<trials.count), "numbers have gaps")
+        for trial in trials {
+            switch trial.state {
+            // A told trial has all it was told; a running one has some of its parameters.
+            case .complete: #expect(trial.params.count == 4 && trial.values.count == 1, "trial \(trial.number) is half written")
+            case .running: #expect(trial.params.count <= 4 && trial.values.isEmpty)
+            default: Issue.record("trial \(trial.number) is \(trial.state.rawValue)")
+            }
+        }
+        #expect(trials.filter { $0.state == .complete }.count > 40, "the killed workers wrote nothing: nothing was tested")
+        // The victims' RUNNING trials are where they stopped; at most one per victim.
+        #expect(trials.filter { $0.state == .running }.count <= 3)
+    }
+
     @Test("WAITING trials taken by concurrent processes: each exactly once", arguments: StorageKind.shared)
     func popRaceProcesses(kind: StorageKind) throws {
         try ChildProcess.requireWorker()
