@@ -4,7 +4,7 @@
     python optuna_interop.py write URL STUDY N         Optuna creates STUDY and runs N trials (+1 enqueued)
     python optuna_interop.py work URL STUDY N SPACE    Optuna joins STUDY and runs N trials (a worker);
                                                        SPACE "rich" (write's) or "worker" (StudyStorageWorker's)
-    python optuna_interop.py dashboard URL             start optuna-dashboard on the storage, fetch its JSON
+    python optuna_interop.py dashboard URL STUDY       start optuna-dashboard on the storage, fetch its JSON
     python optuna_interop.py hang URL STUDY            an Optuna worker with heartbeats (1 s) that never finishes
     python optuna_interop.py fail-stale URL STUDY G    Optuna's fail_stale_trials with grace period G s
 
@@ -117,7 +117,7 @@ def fetch(url, deadline):
             time.sleep(0.2)
 
 
-def dashboard(url):
+def dashboard(url, name):
     port = free_port()
     executable = os.path.join(os.path.dirname(sys.executable), "optuna-dashboard")
     server = subprocess.Popen([executable, url, "--host", "127.0.0.1", "--port", str(port)],
@@ -128,6 +128,8 @@ def dashboard(url):
         studies = fetch(base + "/api/studies", deadline)
         details = {}
         for summary in studies["study_summaries"]:
+            if summary["study_name"] != name:
+                continue
             study = fetch(f"{base}/api/studies/{summary['study_id']}", deadline)
             details[summary["study_name"]] = {
                 "trials": [{"number": t["number"], "state": t["state"],
@@ -178,7 +180,7 @@ if __name__ == "__main__":
     elif command == "work":
         work(url, sys.argv[3], int(sys.argv[4]), sys.argv[5])
     elif command == "dashboard":
-        dashboard(url)
+        dashboard(url, sys.argv[3])
     elif command == "hang":
         hang(url, sys.argv[3])
     elif command == "fail-stale":
