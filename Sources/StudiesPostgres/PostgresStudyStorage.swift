@@ -652,6 +652,17 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
         }
     }
 
+    public func trialCount(studyID: Int64, states: Set<TrialState>?) throws -> Int {
+        let filter = states.map { " AND state IN (" + $0.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")" } ?? ""
+        let row = try send(transaction: false) { _ in [
+            states?.isEmpty == true
+                ? "SELECT count(*), 0 FROM studies WHERE study_id = \(studyID)"
+                : "SELECT (SELECT count(*) FROM studies WHERE study_id = \(studyID)), (SELECT count(*) FROM trials WHERE study_id = \(studyID)\(filter))",
+        ] }[0][0]
+        guard row[0] == "1" else { throw StudyError.unknownStudy("id \(studyID)") }
+        return Int(row[1] ?? "0") ?? 0
+    }
+
     // MARK: Heartbeats
 
     public func recordHeartbeat(trialID: Int64) throws {

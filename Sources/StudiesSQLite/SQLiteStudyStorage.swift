@@ -545,6 +545,16 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
         }
     }
 
+    public func trialCount(studyID: Int64, states: Set<TrialState>?) throws -> Int {
+        try read { db in
+            try requireStudy(db, studyID)
+            if let states, states.isEmpty { return 0 }
+            let filter = states.map { " AND state IN (" + $0.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")" } ?? ""
+            return try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM trials WHERE study_id = ?\(filter)"),
+                                    arguments: [studyID]) ?? 0
+        }
+    }
+
     // MARK: Heartbeats
 
     public func recordHeartbeat(trialID: Int64) throws {
