@@ -52,7 +52,12 @@ prepare_python() {
     echo "test-services: creating $venv with optuna 5.1.0, optuna-dashboard, psycopg2-binary" >&2
     rm -rf "$venv"
     mkdir -p "$(dirname "$venv")"
-    python3 -m venv "$venv"
+    if ! python3 -m venv "$venv" 2>/dev/null; then
+      # Debian's own python3 keeps venv/ensurepip in a separate package.
+      rm -rf "$venv"
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >&2
+      python3 -m venv "$venv"
+    fi
     "$venv/bin/pip" install -q --disable-pip-version-check "optuna==5.1.0" optuna-dashboard psycopg2-binary >&2
     "$venv/bin/python" -c "$check"
   fi

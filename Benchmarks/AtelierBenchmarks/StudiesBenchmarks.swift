@@ -43,8 +43,17 @@ enum StudiesBenchmarks {
         }
     }
 
-    static func oneAsk(_ study: Study) throws -> Double {
+    /// CPU seconds of this thread: on a machine shared with other work, the part of the wall time
+    /// the ask itself used.
+    static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+
+    static func oneAsk(_ study: Study) throws -> (wall: Double, cpu: Double) {
         var value = 0.0
+        let cpuStart = threadCPUSeconds()
         let elapsed = try seconds {
             let trial = try study.ask()
             let lr = try trial.suggestFloat("lr", in: 1e-5...1e-1, log: true)
@@ -54,9 +63,10 @@ enum StudiesBenchmarks {
             value = objective(lr: lr, wd: wd, units: units, opt: opt)
             _ = trial
         }
+        let cpu = threadCPUSeconds() - cpuStart
         let last = try study.trials.last!
         try study.tell(trialNumber: last.number, value: value)
-        return elapsed
+        return (elapsed, cpu)
     }
 
     static func ask() {
@@ -67,10 +77,11 @@ enum StudiesBenchmarks {
                     let study = try Study.create(name: "ask", sampler: makeSampler())
                     try prefill(study, count: n)
                     _ = try oneAsk(study)
-                    var times = try (0..<50).map { _ in try oneAsk(study) }
-                    times.sort()
+                    let measured = try (0..<50).map { _ in try oneAsk(study) }
+                    let times = measured.map(\.wall).sorted(), cpu = measured.map(\.cpu).sorted()
                     let mean = times.reduce(0, +) / Double(times.count)
-                    report("study-ask \(label) N=\(n)", times[25] * 1e3, "ms", String(format: "median of 50, mean %.3f ms, p90 %.3f ms, max %.3f ms", mean * 1e3, times[45] * 1e3, times[49] * 1e3))
+                    report("study-ask \(label) N=\(n)", times[25] * 1e3, "ms",
+                           String(format: "median of 50 (wall); mean %.3f ms, p90 %.3f ms; CPU median %.3f ms", mean * 1e3, times[45] * 1e3, cpu[25] * 1e3))
                 }
             }
         } catch {
@@ -121,12 +132,18 @@ enum StudiesBenchmarks {
                             best50.append(values.prefix(50).min()!)
                         }
                     }
+                    if let folder = ProcessInfo.processInfo.environment["ATELIER_QUALITY_DUMP"] {
+                        // One best@100 per seed, for comparing whole distributions with Optuna's.
+                        let path = "\(folder)/\(functionName)-\(samplerName.replacingOccurrences(of: " ", with: "_")).txt"
+                        try best100.map { "\($0)" }.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+                    }
                     best100.sort()
                     best50.sort()
                     let median = { (v: [Double]) in (v[(v.count - 1) / 2] + v[v.count / 2]) / 2 }
-                    print(String(format: "%-9@ %-16@ best@100 median %.4f  [min %.4f max %.4f]  best@50 median %.4f   (%.1f s for %d runs)",
-                                 functionName as NSString, samplerName as NSString, median(best100), best100.first!, best100.last!,
-                                 median(best50), elapsed, seedCount))
+                    let label = functionName.padding(toLength: 10, withPad: " ", startingAt: 0)
+                        + samplerName.padding(toLength: 17, withPad: " ", startingAt: 0)
+                    print(label + String(format: "best@100 median %.4f  [min %.4f max %.4f]  best@50 median %.4f   (%.1f s for %d runs)",
+                                         median(best100), best100.first!, best100.last!, median(best50), elapsed, seedCount))
                 }
             }
         } catch {

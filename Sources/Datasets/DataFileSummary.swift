@@ -85,7 +85,12 @@ extension DataFileSummary {
             !name.hasPrefix(".") && (name.contains("-idx") || name.hasSuffix(".npy") || name.hasSuffix(".csv") || name.hasSuffix(".csv.gz"))
         }.sorted()
         guard !kept.isEmpty else {
-            throw DatasetError.invalidArgument("\(folder): a folder without data files; expected IDX (*-idx*-ubyte[.gz]), .npy or .csv files in it")
+            var isFolder: ObjCBool = false
+            let subfolders = names.filter { !$0.hasPrefix(".") }.sorted().filter {
+                FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent($0), isDirectory: &isFolder) && isFolder.boolValue
+            }
+            let hint = subfolders.isEmpty ? "" : " (its subfolders: \(subfolders.joined(separator: ", ")))"
+            throw DatasetError.invalidArgument("\(folder): a folder without data files\(hint); expected IDX (*-idx*-ubyte[.gz]), .npy or .csv files in it")
         }
         return kept.map { (folder as NSString).appendingPathComponent($0) }
     }

@@ -135,15 +135,18 @@ public struct DataLocator: Sendable, Equatable {
                        executable: String? = Bundle.main.executablePath) throws -> String {
         let candidates = places(directory: directory, roots: roots, environment: environment,
                                 currentDirectory: currentDirectory, executable: executable)
-        // An explicit choice decides alone: the first explicit group (flag, else variable) is the only one tried.
-        if let first = candidates.first(where: \.explicit) {
-            let group = candidates.filter { $0.explicit && $0.reason == first.reason }
-            if let found = group.first(where: { holdsFiles($0.path) }) { return found.path }
-            throw DatasetError.invalidArgument(
-                "\(first.reason) \(first.path): no \(name) files there or in \(folderNames.map { "\(first.path)/\($0)" }.joined(separator: " or ")); "
-                + "expected \(markerFiles.joined(separator: " or "))")
+        // In order; the first explicit choice reached (flag, else variable) decides alone: its folder
+        // or the error, never a later place. Command-line roots before it are searched as usual.
+        for (index, place) in candidates.enumerated() {
+            if place.explicit {
+                let group = candidates[index...].prefix { $0.explicit && $0.reason == place.reason }
+                if let found = group.first(where: { holdsFiles($0.path) }) { return found.path }
+                throw DatasetError.invalidArgument(
+                    "\(place.reason) \(place.path): no \(name) files there or in \(folderNames.map { "\(place.path)/\($0)" }.joined(separator: " or ")); "
+                    + "expected \(markerFiles.joined(separator: " or "))")
+            }
+            if holdsFiles(place.path) { return place.path }
         }
-        if let found = candidates.first(where: { holdsFiles($0.path) }) { return found.path }
         throw DatasetError.invalidArgument(notFoundMessage(candidates))
     }
 

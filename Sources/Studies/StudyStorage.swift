@@ -53,6 +53,11 @@ public protocol StudyStorage: AnyObject, Sendable {
     func trial(id: Int64) throws -> FrozenTrial
     /// The study's trials ordered by number, optionally only those in `states`.
     func trials(studyID: Int64, states: Set<TrialState>?) throws -> [FrozenTrial]
+    /// How many trials the study has, optionally only in `states`. (Added by the engine:
+    /// `optimize` counts trials before each one to keep its budget and a grid sampler's limit;
+    /// a database driver can answer with one `COUNT(*)` instead of reading every trial. The
+    /// default reads the trials.)
+    func trialCount(studyID: Int64, states: Set<TrialState>?) throws -> Int
 
     // MARK: Heartbeats
 
@@ -64,6 +69,10 @@ public protocol StudyStorage: AnyObject, Sendable {
 }
 
 extension StudyStorage {
+    public func trialCount(studyID: Int64, states: Set<TrialState>?) throws -> Int {
+        try trials(studyID: studyID, states: states).count
+    }
+
     /// Every trial of the study.
     public func trials(studyID: Int64) throws -> [FrozenTrial] {
         try trials(studyID: studyID, states: nil)

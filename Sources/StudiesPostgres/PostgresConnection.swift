@@ -68,12 +68,12 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
     }
 
     /// libpq's `keyword=value` connection string.
-    func connectionString(timeout: Int) -> String {
+    func connectionString(timeout: Int, applicationName: String) -> String {
         func quoted(_ s: String) -> String {
             "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
         }
         var parts = ["host=\(quoted(host))", "port=\(port)", "dbname=\(quoted(database))",
-                     "connect_timeout=\(timeout)", "application_name='atelier'"]
+                     "connect_timeout=\(timeout)", "application_name=\(quoted(applicationName))"]
         if let user { parts.append("user=\(quoted(user))") }
         if let password { parts.append("password=\(quoted(password))") }
         return parts.joined(separator: " ")
@@ -92,11 +92,16 @@ final class PostgresConnection {
         var message: String
         /// The connection broke (no SQLSTATE from the server).
         var connectionLost: Bool
+        /// How many statements of a batch had answered before the failure.
+        var resultsBefore = 0
     }
 
-    init(url: PostgresURL, timeout: Int) throws {
+    private let applicationName: String
+
+    init(url: PostgresURL, timeout: Int, applicationName: String) throws {
         self.url = url
         self.timeout = timeout
+        self.applicationName = applicationName
         try connect()
     }
 
@@ -104,14 +109,22 @@ final class PostgresConnection {
 
     private func connect() throws {
         if let connection { PQfinish(connection) }
-        connection = PQconnectdb(url.connectionString(timeout: timeout))
+        connection = PQconnectdb(url.connectionString(timeout: timeout, applicationName: applicationName))
         guard let connection, PQstatus(connection) == CONNECTION_OK else {
             let message = connection.map { Self.oneLine(String(cString: PQerrorMessage($0))) } ?? "out of memory"
             throw StudyError.storage("cannot reach \(url): \(message)")
         }
         // Notices (e.g. "there is no transaction in progress") are not for the user's terminal.
         PQsetNoticeProcessor(connection, { _, _ in }, nil)
+        // Commits do not wait for the WAL flush unless a transaction asks for it (SET LOCAL
+        // synchronous_commit = on: the ones that finish a trial). A later flushed commit makes
+        // every earlier one durable too (the WAL is written in order).
+        let result = PQexec(connection, "SET synchronous_commit = off")
+        PQclear(result)
     }
+
+    /// Drops the connection and opens a new one.
+    func reconnect() throws { try connect() }
 
     /// Reconnects when the server closed the connection (restart, idle timeout).
     func ensureConnected() throws {
@@ -123,6 +136,80 @@ final class PostgresConnection {
     static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: "; ")
+    }
+
+    /// Runs statements without parameters in one round trip (`BEGIN; SET LOCAL ...`).
+    func executeScript(_ sql: String) throws {
+        guard let connection else { throw Failure(state: "", message: "not connected", connectionLost: true) }
+        let result = PQexec(connection, sql)
+        defer { PQclear(result) }
+        let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            let state = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
+            let text = result.flatMap { PQresultErrorMessage($0) } ?? PQerrorMessage(connection)
+            let message = text.map { Self.oneLine(String(cString: $0)) } ?? "no answer from the server"
+            throw Failure(state: state, message: message, connectionLost: PQstatus(connection) != CONNECTION_OK)
+        }
+    }
+
+    /// SQL text for `text`: a quoted literal, escaped by libpq for this connection.
+    func literal(_ text: String) -> String {
+        guard let connection, let escaped = PQescapeLiteral(connection, text, text.utf8.count) else {
+            return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+        }
+        defer { PQfreemem(escaped) }
+        return String(cString: escaped)
+    }
+
+    /// Runs several statements (literals inlined, see `literal`) in one round trip and returns the
+    /// rows of each, in order. A failing statement stops the rest; an open transaction is then
+    /// rolled back. `Failure.resultsBefore` says how many statements had answered.
+    func batch(_ sql: String) throws -> [[[String?]]] {
+        guard let connection else { throw Failure(state: "", message: "not connected", connectionLost: true) }
+        guard PQsendQuery(connection, sql) == 1 else {
+            throw Failure(state: "", message: Self.oneLine(String(cString: PQerrorMessage(connection))), connectionLost: true)
+        }
+        var results: [[[String?]]] = []
+        var failure: Failure?
+        while let result = PQgetResult(connection) {
+            defer { PQclear(result) }
+            let status = PQresultStatus(result)
+            if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK {
+                results.append(Self.rows(result))
+            } else if failure == nil {
+                let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
+                failure = Failure(state: state, message: Self.oneLine(String(cString: PQresultErrorMessage(result))),
+                                  connectionLost: false, resultsBefore: results.count)
+            }
+        }
+        if var failure {
+            failure.connectionLost = PQstatus(connection) != CONNECTION_OK
+            if !failure.connectionLost && PQtransactionStatus(connection) == PQTRANS_INERROR {
+                PQclear(PQexec(connection, "ROLLBACK"))
+            }
+            throw failure
+        }
+        if PQstatus(connection) != CONNECTION_OK {
+            throw Failure(state: "", message: Self.oneLine(String(cString: PQerrorMessage(connection))), connectionLost: true,
+                          resultsBefore: results.count)
+        }
+        return results
+    }
+
+    private static func rows(_ result: OpaquePointer) -> [[String?]] {
+        let rowCount = PQntuples(result)
+        let columnCount = PQnfields(result)
+        var rows: [[String?]] = []
+        rows.reserveCapacity(Int(rowCount))
+        for r in 0..<rowCount {
+            var row: [String?] = []
+            row.reserveCapacity(Int(columnCount))
+            for c in 0..<columnCount {
+                row.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
+            }
+            rows.append(row)
+        }
+        return rows
     }
 
     /// Runs one statement with text parameters (`$1`, `$2`, …; `nil` is NULL) and returns its rows
@@ -143,19 +230,7 @@ final class PostgresConnection {
             let message = Self.oneLine(String(cString: PQresultErrorMessage(result)))
             throw Failure(state: state, message: message, connectionLost: PQstatus(connection) != CONNECTION_OK)
         }
-        let rowCount = PQntuples(result)
-        let columnCount = PQnfields(result)
-        var rows: [[String?]] = []
-        rows.reserveCapacity(Int(rowCount))
-        for r in 0..<rowCount {
-            var row: [String?] = []
-            row.reserveCapacity(Int(columnCount))
-            for c in 0..<columnCount {
-                row.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
-            }
-            rows.append(row)
-        }
-        return rows
+        return Self.rows(result)
     }
 
     private func withCStrings<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {

@@ -25,9 +25,11 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     private let finished = FinishedTrialCache()
     private let distributions = DistributionCache()
 
-    public init(url text: String, connectTimeout: Int = 5) throws {
+    /// Connects to `url` (Optuna's forms; see `PostgresURL`) and creates Optuna's tables when the
+    /// database has none. `applicationName` is what `pg_stat_activity` shows for the connection.
+    public init(url text: String, connectTimeout: Int = 5, applicationName: String = "atelier") throws {
         url = try PostgresURL(text)
-        connection = try PostgresConnection(url: url, timeout: connectTimeout)
+        connection = try PostgresConnection(url: url, timeout: connectTimeout, applicationName: applicationName)
         try prepareSchema()
     }
 
@@ -35,22 +37,29 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     // MARK: Transactions
 
-    /// Runs `body` in a transaction, retrying it on deadlocks and serialization failures.
+    /// Runs `body` in a transaction, retrying it on deadlocks and serialization failures, and once
+    /// on a new connection when the old one turns out dead before anything was sent (a server
+    /// restart, an idle timeout). A connection lost later is an error: the transaction is then
+    /// rolled back by the server, so nothing is half written.
     private func transaction<T>(durable: Bool = false, readOnly: Bool = false, _ body: (PostgresConnection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         var attempt = 0
         while true {
             attempt += 1
+            var begun = false
             do {
                 try connection.ensureConnected()
-                try connection.execute(readOnly ? "BEGIN READ ONLY" : "BEGIN")
-                if !durable && !readOnly { try connection.execute("SET LOCAL synchronous_commit = off") }
+                // One round trip; only finishing transactions wait for the WAL flush (the
+                // session's default is synchronous_commit = off).
+                try connection.executeScript(readOnly ? "BEGIN READ ONLY"
+                                             : durable ? "BEGIN; SET LOCAL synchronous_commit = on" : "BEGIN")
+                begun = true
                 let result: T
                 do {
                     result = try body(connection)
                 } catch {
-                    _ = try? connection.execute("ROLLBACK")
+                    _ = try? connection.executeScript("ROLLBACK")
                     throw error
                 }
                 try connection.execute("COMMIT")
@@ -58,6 +67,10 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
             } catch let failure as PostgresConnection.Failure {
                 if ["40001", "40P01"].contains(failure.state) && attempt < 20 {
                     Thread.sleep(forTimeInterval: Double.random(in: 0.001...0.02) * Double(attempt))
+                    continue
+                }
+                if failure.connectionLost && !begun && attempt == 1 {
+                    try? connection.reconnect()
                     continue
                 }
                 if failure.connectionLost {
@@ -229,7 +242,112 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     // MARK: Trials
 
+    // MARK: One round trip per call
+
+    /// Sends the statements `build` makes (literals inlined with the connection's escaping) in one
+    /// round trip, inside `BEGIN … COMMIT` when `transaction`, and returns each statement's rows.
+    /// Retries on deadlocks and serialization failures, and once on a new connection when the
+    /// old one was found dead before any statement ran.
+    private func send(transaction: Bool, durable: Bool = false, _ build: (PostgresConnection) -> [String]) throws -> [[[String?]]] {
+        lock.lock()
+        defer { lock.unlock() }
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                try connection.ensureConnected()
+                let statements = build(connection)
+                let prefix = transaction ? (durable ? ["BEGIN", "SET LOCAL synchronous_commit = on"] : ["BEGIN"]) : []
+                let results = try connection.batch((prefix + statements + (transaction ? ["COMMIT"] : [])).joined(separator: ";\n"))
+                return Array(results[prefix.count..<(prefix.count + statements.count)])
+            } catch let failure as PostgresConnection.Failure {
+                if ["40001", "40P01"].contains(failure.state) && attempt < 20 {
+                    Thread.sleep(forTimeInterval: Double.random(in: 0.001...0.02) * Double(attempt))
+                    continue
+                }
+                if failure.connectionLost && failure.resultsBefore == 0 && attempt == 1 {
+                    try? connection.reconnect()
+                    continue
+                }
+                if failure.connectionLost {
+                    throw StudyError.storage("lost the connection to \(location): \(failure.message)")
+                }
+                throw StudyError.storage("\(location): \(failure.message)")
+            }
+        }
+    }
+
+    /// A float as SQL (`NULL` for none).
+    private func sqlDouble(_ value: Double?) -> String {
+        guard let value else { return "CAST(NULL AS double precision)" }
+        return "CAST('\(value)' AS double precision)"
+    }
+
+    /// Which study each trial belongs to (trials never move), so the per-study distribution
+    /// cache answers without a query.
+    private let trialStudies = TrialStudyMap()
+
+    private func studyOf(trialID: Int64) throws -> Int64 {
+        if let study = trialStudies[trialID] { return study }
+        let rows = try send(transaction: false) { _ in ["SELECT study_id FROM trials WHERE trial_id = \(trialID)"] }[0]
+        guard let row = rows.first else { throw StudyError.unknownTrial("id \(trialID) in \(location)") }
+        let study = try int64(row[0])
+        trialStudies[trialID] = study
+        return study
+    }
+
+    /// The distribution the study first used for `name`, read once.
+    private func previousDistribution(studyID: Int64, name: String) throws -> Distribution? {
+        if let known = distributions.distribution(studyID: studyID, name: name) { return known }
+        let rows = try send(transaction: false) { c in ["""
+            SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id
+            WHERE t.study_id = \(studyID) AND p.param_name = \(c.literal(name)) LIMIT 1
+            """] }[0]
+        guard let json = rows.first?[0] ?? nil, let distribution = try? Distribution(optunaJSON: json) else { return nil }
+        distributions.remember(distribution, studyID: studyID, name: name)
+        return distribution
+    }
+
+    /// Throws for a missing trial (no row) or a finished one (`state`), after a conditional write.
+    private func checkUpdatable(_ rows: [[String?]], trialID: Int64) throws {
+        guard let row = rows.first else { throw StudyError.unknownTrial("id \(trialID) in \(location)") }
+        if let state = row[0].flatMap(TrialState.init(rawValue:)), state.isFinished {
+            throw StudyError.trialFinished("trial \(row[1] ?? "?") is \(state.rawValue)")
+        }
+    }
+
+    /// `WITH t AS (…)`: the trial's state and number, the row share-locked so that it cannot finish
+    /// under the write that follows.
+    private func lockedTrial(_ trialID: Int64) -> String {
+        "t AS (SELECT state::text AS state, number FROM trials WHERE trial_id = \(trialID) FOR SHARE)"
+    }
+
+    private static let updatable = "t.state IN ('RUNNING', 'WAITING')"
+    private static let trialColumns = "trial_id, number, state, datetime_start, datetime_complete"
+
+    // MARK: Trials
+
     public func createTrial(studyID: Int64, template: FrozenTrial?) throws -> (id: Int64, number: Int) {
+        if template != nil { return try createTrial(studyID: studyID, fromTemplate: template) }
+        let now = UTCDateTime.format(Date())
+        // Optuna's lock, the study row, then the count: the INSERT's snapshot is taken after the
+        // lock is held, so it sees every trial committed before (numbers stay gapless).
+        let results = try send(transaction: true) { c in [
+            "SELECT study_id FROM studies WHERE study_id = \(studyID) FOR UPDATE",
+            """
+            INSERT INTO trials (number, study_id, state, datetime_start)
+            SELECT count(*), \(studyID), 'RUNNING'::trialstate, CAST(\(c.literal(now)) AS timestamp) FROM trials WHERE study_id = \(studyID)
+            RETURNING trial_id, number
+            """,
+        ] }
+        guard !results[0].isEmpty else { throw StudyError.unknownStudy("id \(studyID)") }
+        let row = results[1][0]
+        let id = try int64(row[0])
+        trialStudies[id] = studyID
+        return (id, Int(try int64(row[1])))
+    }
+
+    private func createTrial(studyID: Int64, fromTemplate template: FrozenTrial?) throws -> (id: Int64, number: Int) {
         let now = UTCDateTime.format(Date())
         if let template, template.values.contains(where: \.isNaN) {
             throw StudyError.invalidValue("trial template has a NaN value")
@@ -274,25 +392,47 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     }
 
     public func popWaitingTrial(studyID: Int64) throws -> Int64? {
-        let now = UTCDateTime.format(Date())
-        return try transaction { c in
-            try requireStudy(c, studyID)
-            let rows = try c.execute("""
-                UPDATE trials SET state = 'RUNNING', datetime_start = $2
-                WHERE trial_id = (SELECT trial_id FROM trials WHERE study_id = $1 AND state = 'WAITING'
+        while true {
+            // Every ask looks: one read first, so that the usual answer (none) takes no lock.
+            let found = try send(transaction: false) { _ in ["""
+                SELECT (SELECT count(*) FROM studies WHERE study_id = \(studyID)),
+                       EXISTS (SELECT 1 FROM trials WHERE study_id = \(studyID) AND state = 'WAITING')
+                """] }[0][0]
+            guard found[0] == "1" else { throw StudyError.unknownStudy("id \(studyID)") }
+            guard found[1] == "t" else { return nil }
+            let now = UTCDateTime.format(Date())
+            let taken = try send(transaction: false) { c in ["""
+                UPDATE trials SET state = 'RUNNING', datetime_start = \(c.literal(now))
+                WHERE trial_id = (SELECT trial_id FROM trials WHERE study_id = \(studyID) AND state = 'WAITING'
                                   ORDER BY trial_id LIMIT 1 FOR UPDATE SKIP LOCKED)
                 AND state = 'WAITING' RETURNING trial_id
-                """, [String(studyID), now])
-            return try rows.first.map { try int64($0[0]) }
+                """] }[0]
+            if let row = taken.first {
+                let id = try int64(row[0])
+                trialStudies[id] = studyID
+                return id
+            }
+            // Another worker took it between the look and the update: look again.
         }
     }
 
     public func setTrialParameter(trialID: Int64, name: String, internalValue: Double, distribution: Distribution) throws {
         guard internalValue.isFinite else { throw StudyError.invalidValue("parameter \"\(name)\" is \(internalValue)") }
-        try transaction { c in
-            let (studyID, _) = try trialRow(c, trialID, updatable: true)
-            try insertParameter(c, studyID: studyID, trialID: trialID, name: name, internalValue: internalValue, distribution: distribution)
+        let studyID = try studyOf(trialID: trialID)
+        if let previous = try previousDistribution(studyID: studyID, name: name),
+           !distributionsAreCompatible(previous, distribution) {
+            throw StudyError.incompatibleDistribution("parameter \"\(name)\" was \(previous) in this study, cannot be \(distribution)")
         }
+        // A second value for the same name is ignored, as Optuna ignores the IntegrityError.
+        let rows = try send(transaction: false) { c in ["""
+            WITH \(lockedTrial(trialID)),
+            i AS (INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json)
+                  SELECT \(trialID), \(c.literal(name)), \(sqlDouble(internalValue)), \(c.literal(distribution.optunaJSON))
+                  FROM t WHERE \(Self.updatable) ON CONFLICT (trial_id, param_name) DO NOTHING)
+            SELECT state, number FROM t
+            """] }[0]
+        try checkUpdatable(rows, trialID: trialID)
+        distributions.remember(distribution, studyID: studyID, name: name)
     }
 
     private func insertParameter(_ c: PostgresConnection, studyID: Int64, trialID: Int64, name: String,
@@ -319,33 +459,46 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     public func setTrialState(trialID: Int64, state: TrialState, values: [Double]?) throws -> Bool {
         let stored = try (values ?? []).map(StoredValue.objective)
         let now = UTCDateTime.format(Date())
-        return try transaction(durable: state.isFinished) { c in
-            let (_, current) = try trialRow(c, trialID, updatable: false, forUpdate: true)
-            if current.isFinished { return false }
-            if state == .running && current != .waiting { return false }
-            for (objective, value) in stored.enumerated() {
-                try c.execute("""
-                    INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES ($1, $2, $3, $4)
-                    ON CONFLICT (trial_id, objective) DO UPDATE SET value = EXCLUDED.value, value_type = EXCLUDED.value_type
-                    """, [String(trialID), String(objective), text(value.value), value.type])
+        let results = try send(transaction: true, durable: state.isFinished) { c in
+            let allowed = state == .running ? "t.state = 'WAITING'" : "t.state IN ('RUNNING', 'WAITING')"
+            let column = state == .running ? "datetime_start = \(c.literal(now))"
+                : state.isFinished ? "datetime_complete = \(c.literal(now))" : "datetime_start = datetime_start"
+            var ctes = ["t AS (SELECT state::text AS state FROM trials WHERE trial_id = \(trialID))",
+                        "ok AS (SELECT 1 FROM t WHERE \(allowed))"]
+            if !stored.isEmpty {
+                let rows = stored.enumerated().map { "(\($0.offset), \(sqlDouble($0.element.value)), '\($0.element.type)'::trialvaluetype)" }
+                ctes.append("""
+                    v AS (INSERT INTO trial_values (trial_id, objective, value, value_type)
+                          SELECT \(trialID), x.objective, x.value, x.value_type FROM ok,
+                          (VALUES \(rows.joined(separator: ", "))) AS x(objective, value, value_type)
+                          ON CONFLICT (trial_id, objective) DO UPDATE SET value = EXCLUDED.value, value_type = EXCLUDED.value_type)
+                    """)
             }
-            switch state {
-            case .running:
-                try c.execute("UPDATE trials SET state = $1, datetime_start = $2 WHERE trial_id = $3", [state.rawValue, now, String(trialID)])
-            case .complete, .pruned, .fail:
-                try c.execute("UPDATE trials SET state = $1, datetime_complete = $2 WHERE trial_id = $3", [state.rawValue, now, String(trialID)])
-            case .waiting:
-                try c.execute("UPDATE trials SET state = $1 WHERE trial_id = $2", [state.rawValue, String(trialID)])
-            }
-            return true
+            ctes.append("""
+                u AS (UPDATE trials SET state = '\(state.rawValue)', \(column)
+                      WHERE trial_id = \(trialID) AND EXISTS (SELECT 1 FROM ok) RETURNING 1)
+                """)
+            return [
+                // The row lock first (a separate statement): the next one reads the state after it.
+                "SELECT state FROM trials WHERE trial_id = \(trialID) FOR UPDATE",
+                "WITH \(ctes.joined(separator: ",\n")) SELECT count(*) FROM u",
+            ]
         }
+        guard !results[0].isEmpty else { throw StudyError.unknownTrial("id \(trialID) in \(location)") }
+        return results[1].first?[0] == "1"
     }
 
     public func setTrialIntermediateValue(trialID: Int64, step: Int, value: Double) throws {
-        try transaction { c in
-            try trialRow(c, trialID, updatable: true)
-            try setIntermediate(c, trialID: trialID, step: step, value: value)
-        }
+        let stored = StoredValue.intermediate(value)
+        let rows = try send(transaction: false) { _ in ["""
+            WITH \(lockedTrial(trialID)),
+            i AS (INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type)
+                  SELECT \(trialID), \(step), \(sqlDouble(stored.value)), '\(stored.type)'::trialintermediatevaluetype FROM t WHERE \(Self.updatable)
+                  ON CONFLICT (trial_id, step) DO UPDATE SET intermediate_value = EXCLUDED.intermediate_value,
+                  intermediate_value_type = EXCLUDED.intermediate_value_type)
+            SELECT state, number FROM t
+            """] }[0]
+        try checkUpdatable(rows, trialID: trialID)
     }
 
     private func setIntermediate(_ c: PostgresConnection, trialID: Int64, step: Int, value: Double) throws {
@@ -358,17 +511,22 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     }
 
     public func setTrialUserAttribute(trialID: Int64, key: String, value: AttributeValue) throws {
-        try transaction { c in
-            try trialRow(c, trialID, updatable: true)
-            try setAttribute(c, table: "trial_user_attributes", trialID: trialID, key: key, value: value)
-        }
+        try setTrialAttribute(table: "trial_user_attributes", trialID: trialID, key: key, value: value)
     }
 
     public func setTrialSystemAttribute(trialID: Int64, key: String, value: AttributeValue) throws {
-        try transaction { c in
-            try trialRow(c, trialID, updatable: true)
-            try setAttribute(c, table: "trial_system_attributes", trialID: trialID, key: key, value: value)
-        }
+        try setTrialAttribute(table: "trial_system_attributes", trialID: trialID, key: key, value: value)
+    }
+
+    private func setTrialAttribute(table: String, trialID: Int64, key: String, value: AttributeValue) throws {
+        let json = try value.jsonText()
+        let rows = try send(transaction: false) { c in ["""
+            WITH \(lockedTrial(trialID)),
+            i AS (INSERT INTO \(table) (trial_id, key, value_json) SELECT \(trialID), \(c.literal(key)), \(c.literal(json))
+                  FROM t WHERE \(Self.updatable) ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json)
+            SELECT state, number FROM t
+            """] }[0]
+        try checkUpdatable(rows, trialID: trialID)
     }
 
     private func setAttribute(_ c: PostgresConnection, table: String, trialID: Int64, key: String, value: AttributeValue) throws {
@@ -378,44 +536,91 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
             """, [String(trialID), key, try value.jsonText()])
     }
 
-    private static let trialColumns = "trial_id, number, state, datetime_start, datetime_complete"
+    /// One statement (one snapshot, one round trip) returning the rows of `trials` matching
+    /// `trialFilter` (kind 0, with the study id) and the child rows of those matching
+    /// `childFilter`, all as text, tagged by kind.
+    private static func trialQuery(trialFilter: String, childFilter: String) -> String {
+        """
+        WITH t AS (SELECT * FROM trials WHERE \(trialFilter)), f AS (SELECT trial_id FROM t WHERE \(childFilter))
+        SELECT 0, trial_id, number::text, state::text, datetime_start::text, datetime_complete::text, study_id::text FROM t
+        UNION ALL SELECT 1, p.trial_id, p.param_name, p.param_value::text, p.distribution_json, NULL, p.param_id::text
+            FROM trial_params p JOIN f ON f.trial_id = p.trial_id
+        UNION ALL SELECT 2, v.trial_id, v.objective::text, v.value::text, v.value_type::text, NULL, NULL
+            FROM trial_values v JOIN f ON f.trial_id = v.trial_id
+        UNION ALL SELECT 3, i.trial_id, i.step::text, i.intermediate_value::text, i.intermediate_value_type::text, NULL, NULL
+            FROM trial_intermediate_values i JOIN f ON f.trial_id = i.trial_id
+        UNION ALL SELECT 4, a.trial_id, a.key, a.value_json, NULL, NULL, NULL FROM trial_user_attributes a JOIN f ON f.trial_id = a.trial_id
+        UNION ALL SELECT 5, a.trial_id, a.key, a.value_json, NULL, NULL, NULL FROM trial_system_attributes a JOIN f ON f.trial_id = a.trial_id
+        """
+    }
+
+    /// Assembles the rows of `trialQuery`: trials in number order, `known` ones taken as they are.
+    private func assemble(_ rows: [[String?]], known: [Int64: FrozenTrial]) throws -> (trials: [FrozenTrial], studies: [Int64: Int64]) {
+        var assembler = TrialAssembler(location: location)
+        var studies: [Int64: Int64] = [:]
+        var trialRows: [(number: Int, row: [String?])] = []
+        for row in rows where row[0] == "0" {
+            trialRows.append((row[2].flatMap { Int($0) } ?? -1, row))
+        }
+        trialRows.sort { $0.number < $1.number }
+        for (_, row) in trialRows {
+            let id = try int64(row[1])
+            studies[id] = try int64(row[6])
+            if let trial = known[id] {
+                // A cached trial is used only while its row still says the same (a study deleted
+                // and its ids reused would not): otherwise the caller reads again without cache.
+                guard trial.number == row[2].flatMap({ Int($0) }), trial.state.rawValue == row[3] else { throw StaleCache() }
+                assembler.addKnown(trial)
+            } else {
+                try assembler.addTrial(id: id, number: row[2].flatMap { Int($0) }, state: row[3] ?? "", start: row[4], complete: row[5])
+            }
+        }
+        // Parameters in the order they were set (param_id), as Optuna reads them.
+        let params = rows.filter { $0[0] == "1" }.sorted { (Int64($0[6] ?? "") ?? 0) < (Int64($1[6] ?? "") ?? 0) }
+        for row in params {
+            try assembler.addParam(trialID: try int64(row[1]), name: row[2] ?? "", value: double(row[3]), distributionJSON: row[4] ?? "")
+        }
+        for row in rows {
+            switch row[0] {
+            case "2": try assembler.addValue(trialID: try int64(row[1]), objective: Int(try int64(row[2])), value: double(row[3]), type: row[4] ?? "")
+            case "3": try assembler.addIntermediate(trialID: try int64(row[1]), step: Int(try int64(row[2])), value: double(row[3]), type: row[4] ?? "")
+            case "4", "5": try assembler.addAttribute(trialID: try int64(row[1]), key: row[2] ?? "", json: row[3] ?? "", system: row[0] == "5")
+            default: break
+            }
+        }
+        return (assembler.trials, studies)
+    }
 
     public func trial(id: Int64) throws -> FrozenTrial {
         if let trial = finished.trial(id) { return trial }
-        let (trial, studyID) = try transaction(readOnly: true) { c -> (FrozenTrial, Int64) in
-            let (studyID, _) = try trialRow(c, id, updatable: false)
-            var assembler = TrialAssembler(location: location)
-            try addTrialRows(c.execute("SELECT \(Self.trialColumns) FROM trials WHERE trial_id = $1", [String(id)]), to: &assembler)
-            try loadChildren(c, into: &assembler, idFilter: "= \(id)")
-            return (assembler.trials[0], studyID)
-        }
+        let rows = try send(transaction: false) { _ in [Self.trialQuery(trialFilter: "trial_id = \(id)", childFilter: "true")] }[0]
+        let (trials, studies) = try assemble(rows, known: [:])
+        guard let trial = trials.first, let studyID = studies[id] else { throw StudyError.unknownTrial("id \(id) in \(location)") }
+        trialStudies[id] = studyID
         finished.store([trial], studyID: studyID)
         return trial
     }
 
+    private struct StaleCache: Error {}
+
     public func trials(studyID: Int64, states: Set<TrialState>?) throws -> [FrozenTrial] {
-        let known = finished.trials(studyID: studyID)
-        let all = try transaction(readOnly: true) { c -> [FrozenTrial] in
-            try requireStudy(c, studyID)
-            var assembler = TrialAssembler(location: location)
-            var fresh: [Int64] = []
-            for row in try c.execute("SELECT \(Self.trialColumns) FROM trials WHERE study_id = $1 ORDER BY number", [String(studyID)]) {
-                let id = try int64(row[0])
-                if let trial = known[id] {
-                    assembler.addKnown(trial)
-                } else {
-                    try assembler.addTrial(id: id, number: row[1].flatMap { Int($0) }, state: row[2] ?? "", start: row[3], complete: row[4])
-                    fresh.append(id)
-                }
-            }
-            if !fresh.isEmpty {
-                let filter = fresh.count > 200
-                    ? "IN (SELECT trial_id FROM trials WHERE study_id = \(studyID))"
-                    : "IN (\(fresh.map(String.init).joined(separator: ",")))"
-                try loadChildren(c, into: &assembler, idFilter: filter)
-            }
-            return assembler.trials
+        do {
+            return try trials(studyID: studyID, states: states, known: finished.trials(studyID: studyID))
+        } catch is StaleCache {
+            finished.forget(studyID: studyID)
+            return try trials(studyID: studyID, states: states, known: [:])
         }
+    }
+
+    private func trials(studyID: Int64, states: Set<TrialState>?, known: [Int64: FrozenTrial]) throws -> [FrozenTrial] {
+        let cached = "'{\(known.keys.map(String.init).joined(separator: ","))}'::int[]"
+        let rows = try send(transaction: false) { _ in [
+            Self.trialQuery(trialFilter: "study_id = \(studyID)", childFilter: "NOT (trial_id = ANY(\(cached)))")
+                + "\nUNION ALL SELECT 9, study_id, NULL, NULL, NULL, NULL, NULL FROM studies WHERE study_id = \(studyID)",
+        ] }[0]
+        guard rows.contains(where: { $0[0] == "9" }) else { throw StudyError.unknownStudy("id \(studyID)") }
+        let (all, studies) = try assemble(rows, known: known)
+        for (trial, study) in studies { trialStudies[trial] = study }
         finished.store(all, studyID: studyID)
         guard let states else { return all }
         return all.filter { states.contains($0.state) }
@@ -447,21 +652,39 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
         }
     }
 
+    public func trialCount(studyID: Int64, states: Set<TrialState>?) throws -> Int {
+        let filter = states.map { " AND state IN (" + $0.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")" } ?? ""
+        let row = try send(transaction: false) { _ in [
+            states?.isEmpty == true
+                ? "SELECT count(*), 0 FROM studies WHERE study_id = \(studyID)"
+                : "SELECT (SELECT count(*) FROM studies WHERE study_id = \(studyID)), (SELECT count(*) FROM trials WHERE study_id = \(studyID)\(filter))",
+        ] }[0][0]
+        guard row[0] == "1" else { throw StudyError.unknownStudy("id \(studyID)") }
+        return Int(row[1] ?? "0") ?? 0
+    }
+
     // MARK: Heartbeats
 
     public func recordHeartbeat(trialID: Int64) throws {
-        try transaction { c in
-            try trialRow(c, trialID, updatable: false)
-            // The server's clock in the session's time zone, as Optuna's `func.now()` stores it.
-            try c.execute("""
-                INSERT INTO trial_heartbeats (trial_id, heartbeat) VALUES ($1, LOCALTIMESTAMP)
-                ON CONFLICT (trial_id) DO UPDATE SET heartbeat = EXCLUDED.heartbeat
-                """, [String(trialID)])
-        }
+        // The server's clock in the session's time zone, as Optuna's `func.now()` stores it.
+        let rows = try send(transaction: false) { _ in ["""
+            INSERT INTO trial_heartbeats (trial_id, heartbeat) SELECT trial_id, LOCALTIMESTAMP FROM trials WHERE trial_id = \(trialID)
+            ON CONFLICT (trial_id) DO UPDATE SET heartbeat = EXCLUDED.heartbeat RETURNING 1
+            """] }[0]
+        guard !rows.isEmpty else { throw StudyError.unknownTrial("id \(trialID) in \(location)") }
     }
 
     public func failStaleTrials(studyID: Int64, gracePeriod: TimeInterval) throws -> [FrozenTrial] {
         let now = UTCDateTime.format(Date())
+        // Every ask looks: one read first, so that the usual answer (none) takes no lock.
+        let found = try send(transaction: false) { _ in ["""
+            SELECT (SELECT count(*) FROM studies WHERE study_id = \(studyID)),
+                   EXISTS (SELECT 1 FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id
+                           WHERE t.study_id = \(studyID) AND t.state = 'RUNNING'
+                           AND h.heartbeat < LOCALTIMESTAMP - make_interval(secs => \(gracePeriod)))
+            """] }[0][0]
+        guard found[0] == "1" else { throw StudyError.unknownStudy("id \(studyID)") }
+        guard found[1] == "t" else { return [] }
         let failed = try transaction(durable: true) { c -> [FrozenTrial] in
             try requireStudy(c, studyID)
             // Rows another worker failed first are skipped when their lock is released
@@ -482,5 +705,16 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
         }
         finished.store(failed, studyID: studyID)
         return failed
+    }
+}
+
+/// trial id -> study id, shared by the threads using one storage.
+final class TrialStudyMap: @unchecked Sendable {
+    private let lock = NSLock()
+    private var map: [Int64: Int64] = [:]
+
+    subscript(trialID: Int64) -> Int64? {
+        get { lock.lock(); defer { lock.unlock() }; return map[trialID] }
+        set { lock.lock(); defer { lock.unlock() }; map[trialID] = newValue }
     }
 }

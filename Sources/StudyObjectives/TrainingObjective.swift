@@ -89,7 +89,9 @@ public struct TrainingObjective: @unchecked Sendable {
             guard let distribution = TrainingConfiguration.distribution(for: name, in: space) else { return nil }
             return try suggest(name, distribution)
         }
-        let network = try ModelZoo.make(model, hidden: configuration.hidden, latent: configuration.latent, seed: seed)
+        let shape = data.fit.count > 0 ? [1, data.fit.height, data.fit.width] : [1, 28, 28]
+        let network = try ModelZoo.make(model, hidden: configuration.hidden, latent: configuration.latent, inputShape: shape,
+                                        batchNorm: configuration.batchNorm, dropout: configuration.dropout, seed: seed)
         let inputShape = network.inputShape ?? [784]
         func inputs(_ set: ImageDataset) -> Tensor { set.images().reshaped([set.count] + inputShape) }
         let isAutoencoder = model == "autoencoder"

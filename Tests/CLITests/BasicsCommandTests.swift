@@ -52,6 +52,8 @@ struct BasicsCommandTests {
         #expect(a == (try String(contentsOf: folder.appendingPathComponent("b.csv"), encoding: .utf8)))
         #expect(a != (try String(contentsOf: folder.appendingPathComponent("c.csv"), encoding: .utf8)))
         #expect(a.split(separator: "\n").count == 121)
+        let blobs = try run(["data", "make", "blobs", "--n", "30", "--out", "blobs.csv", "--json"])
+        #expect(try blobs.json()["noise"] as? Double == 1, "the default noise is reported: blobs' cluster standard deviation")
         let linear = try run(["data", "make", "linear", "--n", "30", "--out", "line.csv"])
         #expect(linear.status == 0)
         #expect(try String(contentsOf: folder.appendingPathComponent("line.csv"), encoding: .utf8).hasPrefix("x1,target\n"))
@@ -111,6 +113,11 @@ struct BasicsCommandTests {
         #expect((report["r2"] as? Double ?? 0) > 0.95)
         #expect(abs(((report["coefficients"] as? [Double])?.first ?? 0) - truth[0]) < 3)
         #expect(exists("line.png"))
+        // The mlp on one feature draws its fitted curve over the points, with no fallback note.
+        let curve = try run(["fit", "--input", "line.csv", "--target", "target", "--model", "mlp", "--epochs", "30", "--plot", "curve.png"])
+        #expect(curve.status == 0, "\(curve.error)")
+        #expect(!curve.error.contains("predicted against actual"))
+        #expect(exists("curve.png"))
     }
 
     @Test func constantFeatureIsLeftOutWithANote() throws {
@@ -128,7 +135,8 @@ struct BasicsCommandTests {
         (["--target", "y", "--model", "linear", "--input", "text.csv"], Int32(1), "text.csv:3: column 2: 'many' in column 'y' is not a number; --target must name a numeric column"),
         (["--target", "y", "--model", "linear", "--input", "wide.csv", "--test-fraction", "0"], Int32(1), "wide.csv: 3 training rows for 3 features: exact least squares needs at least 4 rows"),
         (["--target", "y", "--model", "logistic", "--input", "single.csv"], Int32(1), "single.csv: class 2 of 'y' has a single row (line 6); a stratified split needs at least 2 rows per class"),
-        (["--target", "y", "--model", "logistic", "--plot", "p.png"], Int32(64), "--plot draws decision regions over exactly two features, but there are 3 (a, b, c)"),
+        (["--target", "y", "--model", "logistic", "--plot", "p.png"], Int32(1), "data.csv: --plot draws decision regions over exactly two features, but there are 3 (a, b, c)"),
+        (["--target", "y", "--model", "logistic", "--features", "a,b,c", "--plot", "p.png"], Int32(64), "--plot draws decision regions over exactly two features, but there are 3 (a, b, c)"),
         (["--target", "a", "--model", "logistic"], Int32(1), "data.csv:2: column 1: the target 'a' is 0.5; logistic regression needs integer class labels"),
         (["--target", "y", "--model", "svm"], Int32(64), "--model must be one of linear, ridge, logistic, mlp, got 'svm'"),
         (["--target", "y", "--model", "linear", "--test-fraction", "1"], Int32(64), "--test-fraction must be in [0, 1), got 1.0"),
@@ -163,6 +171,17 @@ struct BasicsCommandTests {
         let logistic = try run(["fit", "--input", "single.csv", "--target", "y", "--model", "logistic", "--test-fraction", "0", "--json"])
         #expect(logistic.status == 0, "\(logistic.error)")
         #expect(try logistic.json()["classes"] as? [Int] == [0, 1, 2])
+        // A class that lands only in the held-out rows has no probability column: logLoss is null, not absent.
+        var few = "a,b,y\n"
+        for i in 0..<20 { few += "\(i),\((i * 7) % 5),\(i % 2)\n" }
+        few += "30,1,2\n31,2,2\n"
+        try write(few, "few.csv")
+        let unseen = try run(["fit", "--input", "few.csv", "--target", "y", "--model", "logistic", "--test-fraction", "0.9", "--json"])
+        #expect(unseen.status == 0, "\(unseen.error)")
+        let unseenReport = try unseen.json()
+        #expect(unseenReport["logLoss"] is NSNull)
+        #expect(unseenReport["accuracy"] is Double)
+        #expect(unseenReport["r2"] == nil)
         // A regression over two features falls back to predicted against actual, and says so.
         let plane = try run(["fit", "--input", "single.csv", "--target", "y", "--model", "linear", "--test-fraction", "0", "--plot", "pa.png"])
         #expect(plane.status == 0, "\(plane.error)")

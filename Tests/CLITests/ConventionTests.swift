@@ -23,7 +23,7 @@ struct ConventionTests {
     /// are data (label values, report names, configuration entries, step names) are not checked;
     /// their values are.
     static func badKeys(_ value: Any, at path: String = "", keysAreData: Bool = false) -> [String] {
-        let nameMaps: Set<String> = ["labelHistogram", "reports", "configuration", "timingsSeconds"]
+        let nameMaps: Set<String> = ["labelHistogram", "reports", "configuration", "timingsSeconds", "params"]
         if let object = value as? [String: Any] {
             return object.flatMap { key, member -> [String] in
                 let here = path + "." + key
@@ -104,6 +104,17 @@ struct ConventionTests {
         let fitted = try json(["fit", "--input", "latent.csv", "--target", "z0", "--model", "linear"], writes: false)
         #expect(fitted["features"] as? [String] == ["z1", "z2"])
 
+        // A study in an SQLite file of this folder: every subcommand's JSON.
+        try TestSupport.writeFile(#"{"x": {"type": "float", "low": -2, "high": 2}}"#, named: "space.json", in: folder)
+        try json(["study", "create", "--study", "q", "--space", "space.json", "--sampler", "random"], writes: false)
+        let asked = try json(["study", "ask", "--study", "q"], writes: false)
+        let number = try #require(asked["number"] as? Int)
+        try json(["study", "tell", "--study", "q", "--trial", "\(number)", "--value", "-0.5"], writes: false)
+        try json(["study", "show", "--study", "q"], writes: false)
+        try json(["study", "best", "--study", "q"], writes: false)
+        try json(["study", "export", "--study", "q", "--out", "trials.csv"])
+        try json(["study", "delete", "--study", "q"], writes: false)
+
         // A report, with the metrics of metrics.json in its JSON; the default folder is runs/reports.
         let report = try json(["report", "datasets"])
         #expect(report["files"] as? [String] == ["runs/reports/index.html", "runs/reports/datasets"])
@@ -114,7 +125,7 @@ struct ConventionTests {
         // names, and the correlation matrix is labelled by them (user-given names are kept as given).
         let written = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String }
             .filter { $0.hasSuffix(".csv") && $0 != "creditcard.csv" && !$0.hasSuffix("correlation.csv") } ?? []
-        #expect(written.count == 13, "\(written)")
+        #expect(written.count == 14, "\(written)")
         for file in written {
             let header = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8).prefix { $0 != "\n" }
             let names = header.split(separator: ",").map { String($0) }
@@ -205,6 +216,8 @@ struct ConventionTests {
              status: 1, expected: ["gaps.csv:3: column 2: missing value (empty cell or NaN) in column 'b'"]),
         Case(name: "unknown model of fit (found in run) is a usage error too", arguments: ["fit", "--input", "small.csv", "--target", "a", "--model", "svm"],
              status: 64, expected: ["--model must be one of linear, ridge, logistic, mlp, got 'svm'"]),
+        Case(name: "too few synthetic rows for two frauds", arguments: ["fraud", "synth", "--rows", "100", "--out", "c.csv"], status: 64,
+             expected: ["--rows 100 gives 0 fraud rows at the real 0.1727 %; expected --rows of at least 869, or --fraud-rows N (at least 2)"]),
         Case(name: "unknown column names file and flag", arguments: ["cluster", "--input", "small.csv", "--label-column", "class"], status: 1,
              expected: ["small.csv: no column named 'class' (--label-column); the columns are a, b, label"]),
     ]
@@ -237,7 +250,7 @@ struct ConventionTests {
 
     @Test("help: discussions are not hard-wrapped, and Examples: follows a blank line")
     func help() throws {
-        for command in [["cluster"], ["pca"], ["tsne"], ["train"], ["report"], ["fraud"], ["plot"], ["gallery"], ["encode"], ["evaluate"], ["dataset", "info"], ["fit"], ["data", "make"]] {
+        for command in [["cluster"], ["pca"], ["tsne"], ["train"], ["report"], ["fraud"], ["plot"], ["gallery"], ["encode"], ["evaluate"], ["dataset", "info"], ["fit"], ["data", "make"], ["study"], ["study", "run"], ["study", "create"], ["study", "ask"], ["study", "tell"], ["study", "show"], ["study", "best"], ["study", "export"], ["study", "delete"]] {
             let result = try atelier(command + ["--help"])
             #expect(result.status == 0)
             let text = result.standardOutput

@@ -47,6 +47,19 @@ struct DataLocatorTests {
         #expect(try locate(locator, roots: [empty]) == system)
     }
 
+    @Test("report --data-dir: command-line roots come before the environment and fall through when they lack a dataset")
+    func commandLineRoots() throws {
+        let fromFlag = try dataset("flag-root/mnist"), fromVariable = try dataset("variable")
+        let flagRoot = root.appendingPathComponent("flag-root").path
+        try DataLocator.$commandLineRoots.withValue([flagRoot]) {
+            #expect(try locate(environment: ["ATELIER_MNIST_DIR": fromVariable]) == fromFlag)
+            var fashion = DataLocator.fashionMNIST
+            fashion.systemFolder = try dataset("system/fashion-mnist")
+            #expect(try locate(fashion) == fashion.systemFolder)
+        }
+        #expect(try locate(environment: ["ATELIER_MNIST_DIR": fromVariable]) == fromVariable, "only inside withValue")
+    }
+
     @Test("an explicit folder without the files is the error, naming it; nothing else is tried")
     func explicitIsStrict() throws {
         _ = try dataset("datasets/mnist")

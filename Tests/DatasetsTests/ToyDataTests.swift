@@ -33,6 +33,19 @@ struct ToyDataTests {
         if let labels = a.labels { #expect(labels.count == 101 && labels.allSatisfy { $0 >= 0 }) }
     }
 
+    /// Without noise, scikit-learn's moons and circles are fixed point sets: ours hold the same
+    /// points with the same labels (in another order, as both shuffle).
+    @Test func noiseFreeMoonsAndCirclesEqualScikitLearns() throws {
+        for (data, points, labels) in [(try Toy.moons(samples: 11, seed: 1), ScikitLearnToyFixtures.moonsPoints, ScikitLearnToyFixtures.moonsLabels),
+                                       (try Toy.circles(samples: 11, seed: 1), ScikitLearnToyFixtures.circlesPoints, ScikitLearnToyFixtures.circlesLabels)] {
+            func key(_ label: Int, _ x: Double, _ y: Double) -> [Double] { [Double(label), (x * 1e5).rounded(), (y * 1e5).rounded()] }
+            let ours = (0..<11).map { key(data.labels![$0], Double(data.features[$0, 0]), Double(data.features[$0, 1])) }
+            let theirs = (0..<11).map { key(labels[$0], points[$0][0], points[$0][1]) }
+            let order = { (a: [Double], b: [Double]) in a.lexicographicallyPrecedes(b) }
+            #expect(ours.sorted(by: order) == theirs.sorted(by: order), "\(data.name)")
+        }
+    }
+
     @Test func circlesLieOnTheirCircles() throws {
         let data = try Toy.circles(samples: 101, noise: 0, factor: 0.5, seed: 1)
         let labels = try #require(data.labels)

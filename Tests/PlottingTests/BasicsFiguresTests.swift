@@ -44,6 +44,28 @@ struct BasicsFiguresTests {
         }
     }
 
+    /// Row 0 of a field is its bottom edge; a contour sits where the values cross the level.
+    @Test func fieldRowsGoUpAndContourFollowsTheLevel() throws {
+        var figure = Figure(width: 600, height: 500, title: "field")
+        // 4 columns x 3 rows over [0, 4] x [0, 3]: value = row index (0 bottom ... 2 top).
+        let values = (0..<12).map { Double($0 / 4) }
+        try figure[0].field(values, columns: 4, rows: 3, x: 0...4, y: 0...3, colormap: .gray, range: 0...2)
+        try figure[0].contour(values, columns: 4, rows: 3, x: 0...4, y: 0...3, level: 1.5, color: .red, width: 3)
+        let (image, _) = try renderedPNG(figure)
+        let layout = try #require(try figure.layouts()[0])
+        func pixel(_ x: Double, _ y: Double) throws -> Color {
+            image.color(x: Int(try #require(layout.xMap.pixel(x))), y: Int(try #require(layout.yMap.pixel(y))))
+        }
+        #expect(try pixel(0.5, 0.5).luminance < 0.05, "bottom row is value 0: black")
+        #expect(try pixel(0.5, 2.8).luminance > 0.95, "top row is value 2: white")
+        // Cell centres are at y = 0.5, 1.5, 2.5: the 1.5 level lies halfway between the last two, at y = 2.
+        let red = try pixel(2, 2)
+        #expect(red.red > 0.6 && red.green < 0.4, "\(red)")
+        #expect(throws: PlotError.self) { try figure[0].field([1, 2, 3], columns: 2, rows: 2, x: 0...1, y: 0...1) }
+        #expect(throws: PlotError.self) { try figure[0].field([1, 2, 3, 4], columns: 2, rows: 2, x: 1...1, y: 0...1) }
+        #expect(throws: PlotError.self) { try figure[0].field([1, 2, 3, 4], columns: 2, rows: 2, x: 0...1, y: 0...1, levels: 1) }
+    }
+
     @Test func multiClassRegionsUseEachClassColour() throws {
         var figure = Figure(width: 700, height: 600, title: "three classes")
         let x: [Double] = [-1, 0, 1, -1.2, 0.1, 1.1], y: [Double] = [0, 1, 0, 0.1, 0.9, -0.1]

@@ -1,5 +1,6 @@
 import Foundation
 import Studies
+import TensorCore
 import Testing
 
 @Suite("Study and Trial: ask, tell, optimize")
@@ -132,5 +133,127 @@ struct StudyTests {
         #expect(next.number == 1)
         #expect(try next.suggestFloat("x", in: 0...1) == x)
         #expect(next.snapshot.systemAttributes["failed_trial"] == .number(0))
+    }
+}
+
+@Suite("Study: workers and budgets")
+struct StudyWorkerTests {
+    @Test func workersShareOneTrialBudget() throws {
+        let study = try Study.create(name: "w", sampler: TPESampler(seed: 5, startupTrials: 4))
+        try study.optimize(trials: 24, workers: 3) { trial in
+            let x = try trial.suggestFloat("x", in: -3...3)
+            let n = try trial.suggestInt("n", in: 1...8)
+            try trial.report(x * x, step: 1)
+            if x > 2.5 { throw StudyError.pruned(step: 1) }
+            return x * x + Double(n)
+        }
+        let trials = try study.trials
+        #expect(trials.count == 24)
+        #expect(trials.map(\.number) == Array(0..<24))
+        #expect(trials.allSatisfy { $0.state == .complete || $0.state == .pruned })
+    }
+
+    @Test func stopEndsTheRunAfterTheCurrentTrial() throws {
+        let study = try Study.create(name: "stop", sampler: RandomSampler())
+        try study.optimize(trials: 50, callback: { study, trial in if trial.number == 6 { study.stop() } }) { trial in
+            try trial.suggestFloat("x", in: 0...1)
+        }
+        #expect(try study.trials.count == 7)
+    }
+
+    @Test func aTrialFailedByAnotherWorkerIsSkipped() throws {
+        let study = try Study.create(name: "skip", sampler: RandomSampler())
+        try study.optimize(trials: 5) { trial in
+            // As if another worker had judged this trial stale and failed it meanwhile.
+            let x = try trial.suggestFloat("x", in: 0...1)
+            if trial.number == 1 { try study.storage.setTrialState(trialID: trial.id, state: .fail, values: nil) }
+            if trial.number == 3 {
+                try study.storage.setTrialState(trialID: trial.id, state: .fail, values: nil)
+                try trial.report(x, step: 0)   // the objective's own write now fails too
+            }
+            return x
+        }
+        #expect(try study.trials.map(\.state) == [.complete, .fail, .complete, .fail, .complete])
+    }
+
+    @Test func progressLineDurations() {
+        #expect(ProgressLine.duration(42) == "42s")
+        #expect(ProgressLine.duration(185) == "3m05s")
+        #expect(ProgressLine.duration(3725) == "1h02m")
+    }
+}
+
+/// A storage that counts heartbeats and can let "another process" create a trial at the worst
+/// moment, around the in-memory one.
+final class CountingStorage: StudyStorage, @unchecked Sendable {
+    let base = InMemoryStorage()
+    private let lock = NSLock()
+    private var beats = 0
+    var heartbeatCount: Int { lock.withLock { beats } }
+
+    func createStudy(name: String, directions: [StudyDirection]) throws -> Int64 { try base.createStudy(name: name, directions: directions) }
+    func deleteStudy(id: Int64) throws { try base.deleteStudy(id: id) }
+    func studyID(named name: String) throws -> Int64 { try base.studyID(named: name) }
+    func allStudies() throws -> [StudySummary] { try base.allStudies() }
+    func study(id: Int64) throws -> StudySummary { try base.study(id: id) }
+    func setStudyUserAttribute(studyID: Int64, key: String, value: AttributeValue) throws { try base.setStudyUserAttribute(studyID: studyID, key: key, value: value) }
+    func setStudySystemAttribute(studyID: Int64, key: String, value: AttributeValue) throws { try base.setStudySystemAttribute(studyID: studyID, key: key, value: value) }
+    /// Runs once before the next `createTrial`, as another process creating a trial in between.
+    var beforeNextCreate: (() throws -> Void)?
+    func createTrial(studyID: Int64, template: FrozenTrial?) throws -> (id: Int64, number: Int) {
+        let hook = lock.withLock { () -> (() throws -> Void)? in
+            defer { beforeNextCreate = nil }
+            return beforeNextCreate
+        }
+        try hook?()
+        return try base.createTrial(studyID: studyID, template: template)
+    }
+    func popWaitingTrial(studyID: Int64) throws -> Int64? { try base.popWaitingTrial(studyID: studyID) }
+    func setTrialParameter(trialID: Int64, name: String, internalValue: Double, distribution: Distribution) throws {
+        try base.setTrialParameter(trialID: trialID, name: name, internalValue: internalValue, distribution: distribution)
+    }
+    func setTrialState(trialID: Int64, state: TrialState, values: [Double]?) throws -> Bool { try base.setTrialState(trialID: trialID, state: state, values: values) }
+    func setTrialIntermediateValue(trialID: Int64, step: Int, value: Double) throws { try base.setTrialIntermediateValue(trialID: trialID, step: step, value: value) }
+    func setTrialUserAttribute(trialID: Int64, key: String, value: AttributeValue) throws { try base.setTrialUserAttribute(trialID: trialID, key: key, value: value) }
+    func setTrialSystemAttribute(trialID: Int64, key: String, value: AttributeValue) throws { try base.setTrialSystemAttribute(trialID: trialID, key: key, value: value) }
+    func trial(id: Int64) throws -> FrozenTrial { try base.trial(id: id) }
+    func trials(studyID: Int64, states: Set<TrialState>?) throws -> [FrozenTrial] { try base.trials(studyID: studyID, states: states) }
+    func recordHeartbeat(trialID: Int64) throws {
+        lock.withLock { beats += 1 }
+        try base.recordHeartbeat(trialID: trialID)
+    }
+    func failStaleTrials(studyID: Int64, gracePeriod: TimeInterval) throws -> [FrozenTrial] { try base.failStaleTrials(studyID: studyID, gracePeriod: gracePeriod) }
+}
+
+@Suite("Study: heartbeats while optimizing")
+struct HeartbeatTests {
+    @Test func optimizeBeatsWhileATrialRuns() throws {
+        let storage = CountingStorage()
+        let study = try Study.create(name: "beat", storage: storage, sampler: RandomSampler(),
+                                     heartbeat: Heartbeat(interval: 0.005, gracePeriod: 60))
+        try study.optimize(trials: 1) { trial in
+            // Wait for the background timer (no time is asserted: the wait ends on the event).
+            let deadline = Date().addingTimeInterval(30)
+            while storage.heartbeatCount < 3 && Date() < deadline { Thread.sleep(forTimeInterval: 0.002) }
+            return 1
+        }
+        #expect(storage.heartbeatCount >= 3)
+        #expect(try study.trials.map(\.state) == [.complete])
+    }
+}
+
+@Suite("Grid: a race with another process")
+struct GridRaceTests {
+    @Test func aTrialCreatedPastTheGridIsFailedNotRepeated() throws {
+        let storage = CountingStorage()
+        let grid = try GridSampler(space: ["x": [.int(0), .int(1)]])
+        let study = try Study.create(name: "race", storage: storage, sampler: grid)
+        _ = try study.ask()   // trial 0: point order[0]
+        // Between this worker's count (1 < 2) and its creation, another process takes trial 1.
+        storage.beforeNextCreate = { _ = try storage.base.createTrial(studyID: study.id, template: nil) }
+        #expect(throws: StudyError.self) { try study.ask() }
+        let trials = try study.trials
+        #expect(trials.map(\.state) == [.running, .running, .fail])
+        #expect(trials[2].systemAttributes["fail_reason"] == .string("grid exhausted"))
     }
 }

@@ -127,13 +127,13 @@ struct OptunaInteropTests {
         }
     }
 
-    @Test("optuna-dashboard opens a study Atelier wrote")
-    func dashboardOpensAtelierStudy() throws {
-        let url = try StorageKind.sqlite.makeURL()
+    @Test("optuna-dashboard opens a study Atelier wrote", arguments: kinds)
+    func dashboardOpensAtelierStudy(kind: StorageKind) throws {
+        let url = try kind.makeURL()
         let name = uniqueStudyName("dashboard")
-        let written = try writeRichStudy(try openStudyStorage(url: url), name: name)
-        let answer = try ChildProcess.python(["dashboard", url])
-        #expect(answer["studies"] as? [String] == [name])
+        let written = try writeRichStudy(try kind.open(url), name: name)
+        let answer = try ChildProcess.python(["dashboard", optunaURL(url), name])
+        #expect((answer["studies"] as? [String])?.contains(name) == true)
         let details = try #require((answer["details"] as? [String: Any])?[name] as? [String: Any])
         let trials = try #require(details["trials"] as? [[String: Any]])
         #expect(trials.map { $0["number"] as? Int } == written.map(\.number))
@@ -211,5 +211,38 @@ struct OptunaInteropTests {
         }
         #expect(numbers.sorted() == Array(0..<90))
         #expect(try storage.trials(studyID: study).map(\.number) == Array(0..<90))
+    }
+
+    @Test("heartbeats across languages: each side fails the other's killed worker", arguments: kinds)
+    func heartbeatsAcrossLanguages(kind: StorageKind) throws {
+        try ChildProcess.requireWorker()
+        let url = try kind.makeURL()
+        let name = uniqueStudyName("beats")
+        let storage = try kind.open(url)
+        let study = try storage.createStudy(name: name, directions: [.minimize])
+        let python = try TestEnvironment.requirePython()
+
+        // An Optuna worker (heartbeat every second) killed mid-trial; Atelier fails its trial.
+        let optunaWorker = try ChildProcess(URL(fileURLWithPath: python), [ChildProcess.interopScript, "hang", optunaURL(url), name])
+        let started = try #require(try JSONSerialization.jsonObject(with: Data(optunaWorker.readLine().utf8)) as? [String: Any])
+        let optunaNumber = try #require(started["number"] as? Int)
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(try storage.failStaleTrials(studyID: study, gracePeriod: 2).isEmpty, "a live Optuna worker was judged dead")
+        kill(optunaWorker.process.processIdentifier, SIGKILL)
+        _ = optunaWorker.wait()
+        Thread.sleep(forTimeInterval: 3.5)
+        #expect(try storage.failStaleTrials(studyID: study, gracePeriod: 2).map(\.number) == [optunaNumber])
+
+        // An Atelier worker killed mid-trial; Optuna's fail_stale_trials fails it.
+        let atelierWorker = try ChildProcess(ChildProcess.worker, ["hang", url, name, "0.5"])
+        let line = atelierWorker.readLine()
+        let ours = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "worker said: \(line)")
+        let atelierNumber = try #require(ours["number"] as? Int)
+        kill(atelierWorker.process.processIdentifier, SIGKILL)
+        _ = atelierWorker.wait()
+        Thread.sleep(forTimeInterval: 3.5)
+        let failed = try ChildProcess.python(["fail-stale", optunaURL(url), name, "2"])
+        #expect(integers(failed["numbers"]) == [atelierNumber])
+        #expect(try storage.trials(studyID: study).map(\.state) == [.fail, .fail])
     }
 }

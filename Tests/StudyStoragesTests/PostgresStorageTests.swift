@@ -56,4 +56,20 @@ struct PostgresStorageTests {
             """])
         #expect(rows == "NULL|INF_POS|NULL|NAN|COMPLETE\n")
     }
+
+    @Test("a connection the server dropped is replaced; nothing is half written")
+    func droppedConnection() throws {
+        let base = try TestEnvironment.requirePostgres()
+        let application = "atelier-test-\(UUID().uuidString.prefix(8))"
+        let storage = try PostgresStudyStorage(url: base, applicationName: application)
+        let study = try storage.createStudy(name: uniqueStudyName("dropped"), directions: [.minimize])
+        let (first, _) = try storage.createTrial(studyID: study, template: nil)
+        let killed = try client("psql", [base, "-tAc", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '\(application)'"])
+        #expect(killed == "1\n")
+        // The next call finds the connection dead before sending anything, reconnects and goes on.
+        let (second, number) = try storage.createTrial(studyID: study, template: nil)
+        #expect(number == 1)
+        try storage.setTrialState(trialID: second, state: .complete, values: [1])
+        #expect(try storage.trials(studyID: study).map(\.id) == [first, second])
+    }
 }

@@ -78,17 +78,27 @@ public enum Toy {
 
     public static var names: [String] { catalog.map(\.name) }
 
+    /// The noise `make(_:)` uses when none is given: 1 for blobs (scikit-learn's `cluster_std`), 0.3 for
+    /// the four Gaussians (seed 004's variance 0.1), 0 for the others (scikit-learn's `noise=None`).
+    public static func defaultNoise(_ name: String) -> Double {
+        switch name {
+        case "blobs": return 1
+        case "four-gaussians": return 0.3
+        default: return 0
+        }
+    }
+
     /// The generator `name` with its defaults for everything but size, noise and seed.
     /// - Parameter noise: nil keeps the generator's default (see `catalog`).
     public static func make(_ name: String, samples: Int, noise: Double? = nil, seed: UInt64 = 0) throws -> ToyDataset {
         switch name {
-        case "linear": return try regression(samples: samples, noise: noise ?? 0, seed: seed)
-        case "blobs": return try blobs(samples: samples, clusterStandardDeviation: noise ?? 1, seed: seed)
-        case "four-gaussians": return try fourGaussians(samples: samples, standardDeviation: noise ?? 0.3, seed: seed)
-        case "circles": return try circles(samples: samples, noise: noise ?? 0, seed: seed)
-        case "moons": return try moons(samples: samples, noise: noise ?? 0, seed: seed)
-        case "checkerboard": return try checkerboard(samples: samples, noise: noise ?? 0, seed: seed)
-        case "spirals": return try spirals(samples: samples, noise: noise ?? 0, seed: seed)
+        case "linear": return try regression(samples: samples, noise: noise ?? defaultNoise(name), seed: seed)
+        case "blobs": return try blobs(samples: samples, clusterStandardDeviation: noise ?? defaultNoise(name), seed: seed)
+        case "four-gaussians": return try fourGaussians(samples: samples, standardDeviation: noise ?? defaultNoise(name), seed: seed)
+        case "circles": return try circles(samples: samples, noise: noise ?? defaultNoise(name), seed: seed)
+        case "moons": return try moons(samples: samples, noise: noise ?? defaultNoise(name), seed: seed)
+        case "checkerboard": return try checkerboard(samples: samples, noise: noise ?? defaultNoise(name), seed: seed)
+        case "spirals": return try spirals(samples: samples, noise: noise ?? defaultNoise(name), seed: seed)
         default:
             throw DatasetError.invalidArgument("unknown toy data set '\(name)'; expected one of \(names.joined(separator: ", "))")
         }

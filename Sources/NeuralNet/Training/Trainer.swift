@@ -77,7 +77,7 @@ public struct Trainer {
         let sampleShape = Array(inputs.shape.dropFirst())
         if let augmentation { try augmentation.validate(sampleShape: sampleShape) }
         var order = RandomGenerator(seed: seed)
-        var progress = ProgressLine(enabled: showsProgress)
+        let progress = ProgressLine(enabled: showsProgress)
         let count = inputs.rowCount
         let batches = (count + batchSize - 1) / batchSize
         let baseRate = Double(optimizer.learningRate)

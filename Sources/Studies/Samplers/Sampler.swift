@@ -32,17 +32,28 @@ public struct SamplingContext: Sendable {
     public let study: Study
     /// The trial being sampled (RUNNING), with the parameters it has so far.
     public let trial: FrozenTrial
+    private let snapshot: TrialsSnapshot
 
-    public init(study: Study, trial: FrozenTrial) {
+    /// - Parameter snapshot: the study's trials as read for this trial's first proposal; one
+    ///   read serves all of a trial's proposals, as Optuna's per-trial trial cache does (a
+    ///   database storage reads thousands of rows per read).
+    public init(study: Study, trial: FrozenTrial, snapshot: TrialsSnapshot = TrialsSnapshot()) {
         self.study = study
         self.trial = trial
+        self.snapshot = snapshot
+    }
+
+    /// All the study's trials, ordered by number, read once per trial (see `init`).
+    public func allTrials() throws -> [FrozenTrial] {
+        try snapshot.trials { try study.storage.trials(studyID: study.id, states: nil) }
     }
 
     /// The study's trials in `states`, ordered by number, as the sampler may learn from them:
     /// the pruner may narrow them (Hyperband shows a sampler only the trial's bracket, as Optuna's
     /// `_filter_study` does).
     public func trials(states: Set<TrialState>? = nil) throws -> [FrozenTrial] {
-        let all = try study.storage.trials(studyID: study.id, states: states)
+        var all = try allTrials()
+        if let states { all = all.filter { states.contains($0.state) } }
         return study.pruner.trialsForSampler(all, trial: trial, study: study)
     }
 
@@ -68,6 +79,23 @@ public struct SamplingContext: Sendable {
         x = (x ^ (x >> 29)) &* 0x94D0_49BB_1331_11EB
         x ^= c
         return x ^ (x >> 32)
+    }
+}
+
+/// The study's trials as read once for one trial's proposals (shared by its `SamplingContext`s).
+public final class TrialsSnapshot: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [FrozenTrial]?
+
+    public init() {}
+
+    func trials(_ read: () throws -> [FrozenTrial]) rethrows -> [FrozenTrial] {
+        try lock.withLock {
+            if let stored { return stored }
+            let fresh = try read()
+            stored = fresh
+            return fresh
+        }
     }
 }
 

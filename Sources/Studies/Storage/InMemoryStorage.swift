@@ -176,7 +176,12 @@ public final class InMemoryStorage: StudyStorage, @unchecked Sendable {
 
     @discardableResult
     public func setTrialState(trialID: Int64, state: TrialState, values: [Double]?) throws -> Bool {
-        try updateTrial(trialID) { trial in
+        // Optuna's trial_values cannot hold NaN; refuse it here as the SQL drivers do (Study.tell
+        // turns a NaN objective into FAIL before it reaches a storage).
+        if let values, values.contains(where: \.isNaN) {
+            throw StudyError.invalidValue("a trial's value cannot be NaN (trial id \(trialID))")
+        }
+        return try updateTrial(trialID) { trial in
             if trial.state.isFinished { return false }
             if state == .running && trial.state != .waiting { return false }
             trial.state = state
@@ -217,6 +222,14 @@ public final class InMemoryStorage: StudyStorage, @unchecked Sendable {
             guard let study = studies[studyID] else { throw StudyError.unknownStudy("id \(studyID)") }
             guard let states else { return study.trials }
             return study.trials.filter { states.contains($0.state) }
+        }
+    }
+
+    public func trialCount(studyID: Int64, states: Set<TrialState>?) throws -> Int {
+        try locked {
+            guard let study = studies[studyID] else { throw StudyError.unknownStudy("id \(studyID)") }
+            guard let states else { return study.trials.count }
+            return study.trials.reduce(0) { $0 + (states.contains($1.state) ? 1 : 0) }
         }
     }
 

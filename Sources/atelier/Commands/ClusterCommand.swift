@@ -59,7 +59,7 @@ struct ClusterCommand: ParsableCommand {
         }
         if nInit < 1 { throw ValidationError("--n-init must be at least 1, got \(nInit)") }
         if maxIterations < 1 { throw ValidationError("--max-iterations must be at least 1, got \(maxIterations)") }
-        if let silhouetteSample, silhouetteSample < 2 { throw ValidationError("--silhouette-sample must be at least 2") }
+        if let silhouetteSample, silhouetteSample < 2 { throw ValidationError("--silhouette-sample must be at least 2, got \(silhouetteSample)") }
         if assignmentColumn != nil && data.input == nil {
             throw ValidationError("--assignment-column needs --input FILE.csv")
         }

@@ -54,7 +54,7 @@ struct DataCommand: ParsableCommand {
             var features: Int
             var classes: Int?
             var columns: [String]
-            var noise: Double?
+            var noise: Double
             var seed: UInt64
             var coefficients: [Double]?
             var files: [String]
@@ -71,7 +71,7 @@ struct DataCommand: ParsableCommand {
             let table = data.table
             try CSV.write(table, to: out)
             let report = Report(name: name, samples: data.sampleCount, features: data.featureCount,
-                                classes: data.labels == nil ? nil : data.classCount, columns: table.columnNames, noise: noise,
+                                classes: data.labels == nil ? nil : data.classCount, columns: table.columnNames, noise: noise ?? Toy.defaultNoise(name),
                                 seed: seed, coefficients: data.coefficients, files: [out])
             if json { try Output.json(report); return }
             let kind = data.labels == nil ? "a continuous target" : "\(data.classCount) classes"

@@ -50,6 +50,12 @@ struct FraudCommand: ParsableCommand {
             if let fraudRows, fraudRows < 2 || fraudRows > rows - 2 {
                 throw ValidationError("--fraud-rows must be in 2...\(rows - 2), got \(fraudRows)")
             }
+            let impliedFrauds = SyntheticCreditCard(rows: rows, fraudRows: fraudRows).fraudRows
+            if fraudRows == nil && impliedFrauds < 2 {
+                // 2 frauds need rows * 492 / 284,807 to round to 2, that is at least 1.5 / that share.
+                let smallest = Int((1.5 * Double(PublishedStatistics.realRowCount) / Double(PublishedStatistics.realFraudCount)).rounded(.up))
+                throw ValidationError("--rows \(rows) gives \(impliedFrauds) fraud rows at the real 0.1727 %; expected --rows of at least \(smallest), or --fraud-rows N (at least 2)")
+            }
             guard camouflage >= 0, camouflage < 1 else { throw ValidationError("--camouflage must be in [0, 1), got \(camouflage)") }
             guard camouflageShift >= 0, camouflageShift < 1 else { throw ValidationError("--camouflage-shift must be in [0, 1), got \(camouflageShift)") }
         }
@@ -67,7 +73,8 @@ struct FraudCommand: ParsableCommand {
                                 camouflageShare: camouflage, camouflageShift: camouflageShift, seconds: elapsed, synthetic: true)
             if json { try Output.json(report) } else {
                 print("wrote \(out): \(report.rows) rows, \(report.frauds) frauds (\(String(format: "%.4f", report.fraudPercent)) %), seed \(seed), \(String(format: "%.2f", elapsed)) s")
-                print("SYNTHETIC data drawn from published per-class statistics; see datasets/creditcard/README.md")
+                print("SYNTHETIC data drawn from published per-class statistics (" + (stats.map { "read from \($0)" } ?? "built into atelier")
+                      + "; sources in the repository's datasets/creditcard/README.md)")
             }
         }
     }

@@ -13,7 +13,7 @@ struct PlotCommand: ParsableCommand {
 
         Examples:
           atelier plot line --input runs/lenet5/history.csv --x epoch --y trainLoss \\
-              --y valLoss --out runs/loss.png
+              --out runs/loss.png
           atelier plot scatter --input runs/tsne.csv --x x --y y --color label \\
               --out runs/tsne-again.svg
           atelier plot hist --input runs/creditcard-synthetic.csv --x V14 \\

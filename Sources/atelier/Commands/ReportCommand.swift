@@ -14,8 +14,8 @@ struct ReportCommand: ParsableCommand {
         Examples:
           atelier report all --profile quick
           atelier report cnn --profile full --seed 0 --out runs/reports-full
-          atelier report datasets --data-dir /srv/datasets --out runs/reports
-          atelier report fraud --fraud-input creditcard.csv --out runs/reports
+          atelier report datasets --data-dir datasets --out runs/reports
+          atelier report fraud --fraud-input runs/creditcard-synthetic.csv
         """
     )
 

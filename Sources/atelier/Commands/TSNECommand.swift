@@ -88,6 +88,10 @@ struct TSNECommand: ParsableCommand {
         if let out { try OutputCheck.file(out) }
         if let plot { try OutputCheck.file(plot, flag: "--plot") }
         let input = try data.load()
+        // t-SNE's perplexity is an effective neighbour count: it must stay below the sample count.
+        guard perplexity < Double(input.features.rowCount) else {
+            throw DatasetError.invalidArgument("--perplexity \(CSV.format(Float(perplexity))) is not below the \(input.features.rowCount) samples of \(input.source); expected a smaller perplexity or more samples")
+        }
         let start = DispatchTime.now().uptimeNanoseconds
         var features = input.features
         var usedPCA: Int?

@@ -4,7 +4,9 @@
     python optuna_interop.py write URL STUDY N         Optuna creates STUDY and runs N trials (+1 enqueued)
     python optuna_interop.py work URL STUDY N SPACE    Optuna joins STUDY and runs N trials (a worker);
                                                        SPACE "rich" (write's) or "worker" (StudyStorageWorker's)
-    python optuna_interop.py dashboard URL             start optuna-dashboard on the storage, fetch its JSON
+    python optuna_interop.py dashboard URL STUDY       start optuna-dashboard on the storage, fetch its JSON
+    python optuna_interop.py hang URL STUDY            an Optuna worker with heartbeats (1 s) that never finishes
+    python optuna_interop.py fail-stale URL STUDY G    Optuna's fail_stale_trials with grace period G s
 
 Floats are written as strings of their repr ("0.1", "inf", "nan"), so the Swift side reads them
 bit for bit (Foundation's JSON parser rounds some decimals on Linux).
@@ -115,7 +117,7 @@ def fetch(url, deadline):
             time.sleep(0.2)
 
 
-def dashboard(url):
+def dashboard(url, name):
     port = free_port()
     executable = os.path.join(os.path.dirname(sys.executable), "optuna-dashboard")
     server = subprocess.Popen([executable, url, "--host", "127.0.0.1", "--port", str(port)],
@@ -126,6 +128,8 @@ def dashboard(url):
         studies = fetch(base + "/api/studies", deadline)
         details = {}
         for summary in studies["study_summaries"]:
+            if summary["study_name"] != name:
+                continue
             study = fetch(f"{base}/api/studies/{summary['study_id']}", deadline)
             details[summary["study_name"]] = {
                 "trials": [{"number": t["number"], "state": t["state"],
@@ -143,6 +147,30 @@ def dashboard(url):
             server.kill()
 
 
+def heartbeat_storage(url, grace):
+    return optuna.storages.RDBStorage(url, heartbeat_interval=1, grace_period=grace)
+
+
+def hang(url, name):
+    study = optuna.load_study(study_name=name, storage=heartbeat_storage(url, 2))
+
+    def forever(trial):
+        trial.suggest_float("x", -10, 10)
+        print(json.dumps({"number": trial.number}), flush=True)
+        while True:
+            time.sleep(1)
+
+    study.optimize(forever, n_trials=1)
+
+
+def fail_stale(url, name, grace):
+    study = optuna.load_study(study_name=name, storage=heartbeat_storage(url, grace))
+    before = {t.number for t in study.get_trials(states=(optuna.trial.TrialState.FAIL,))}
+    optuna.storages.fail_stale_trials(study)
+    after = {t.number for t in study.get_trials(states=(optuna.trial.TrialState.FAIL,))}
+    print(json.dumps({"numbers": sorted(after - before)}))
+
+
 if __name__ == "__main__":
     command, url = sys.argv[1], sys.argv[2]
     if command == "dump":
@@ -152,6 +180,10 @@ if __name__ == "__main__":
     elif command == "work":
         work(url, sys.argv[3], int(sys.argv[4]), sys.argv[5])
     elif command == "dashboard":
-        dashboard(url)
+        dashboard(url, sys.argv[3])
+    elif command == "hang":
+        hang(url, sys.argv[3])
+    elif command == "fail-stale":
+        fail_stale(url, sys.argv[3], int(sys.argv[4]))
     else:
         sys.exit(f"unknown command {command}")

@@ -21,9 +21,10 @@ final class TPEObservationCache: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    /// rows[key][trial number]: nil = not read yet; [] = the trial lacks a parameter of the space.
-    private var rows: [SpaceKey: [[Double]?]] = [:]
-    private var intersections: [StudyKey: (space: [String: Distribution]?, watermark: Int)] = [:]
+    /// rows[key][trial number]: nil = not read yet; values [] = the trial lacks a parameter of the
+    /// space. The trial id is kept to notice a study deleted and recreated under a reused id.
+    private var rows: [SpaceKey: [(trialID: Int64, values: [Double])?]] = [:]
+    private var intersections: [StudyKey: (space: [String: Distribution]?, watermark: Int, lastID: Int64)] = [:]
 
     /// The internal values of each finished trial for `key`'s names, read once per trial; `body`
     /// gets a reader to call for each trial it needs.
@@ -37,14 +38,14 @@ final class TPEObservationCache: @unchecked Sendable {
             if table.count <= trial.number {
                 table.append(contentsOf: repeatElement(nil, count: trial.number + 1 - table.count))
             }
-            if let known = table[trial.number] { return known }
+            if let known = table[trial.number], known.trialID == trial.id { return known.values }
             var values: [Double] = []
             values.reserveCapacity(key.names.count)
             for name in key.names {
                 guard let value = trial.params[name] else { values = []; break }
                 values.append(value)
             }
-            table[trial.number] = values
+            table[trial.number] = (trial.id, values)
             return values
         }
     }
@@ -54,8 +55,10 @@ final class TPEObservationCache: @unchecked Sendable {
     func intersection(of trials: [FrozenTrial], key: StudyKey) -> [String: Distribution] {
         lock.lock()
         defer { lock.unlock() }
-        var (space, watermark) = intersections[key] ?? (nil, 0)
-        if watermark > trials.count { (space, watermark) = (nil, 0) }   // another study reused the key
+        var (space, watermark, lastID) = intersections[key] ?? (nil, 0, -1)
+        if watermark > trials.count || (watermark > 0 && trials[watermark - 1].id != lastID) {
+            (space, watermark) = (nil, 0)   // another study reused the key
+        }
         var advancing = true
         for index in watermark..<trials.count {
             let state = trials[index].state
@@ -78,7 +81,7 @@ final class TPEObservationCache: @unchecked Sendable {
             }
             if !stillShared { space = current.filter { distributions[$0.key] == $0.value } }
         }
-        intersections[key] = (space, watermark)
+        intersections[key] = (space, watermark, watermark > 0 ? trials[watermark - 1].id : -1)
         return (space ?? [:]).filter { !$0.value.isSingle }
     }
 }

@@ -13,7 +13,7 @@ struct StudyRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a study whose objective trains a model of the zoo on MNIST or Fashion-MNIST.",
         discussion: """
-        Creates the study when it does not exist (with --model's default space, seed 002's ranges, unless --space FILE is given) and joins it when it does, so a stopped or killed run continues where it stopped: --trials counts every trial the study holds. Each trial trains on a stratified split of the training set and reports the validation accuracy (the autoencoder: validation MSE) after every epoch, so pruners can stop it. --workers N starts N local worker processes on one study (not with the memory storage). Default spaces: learningRate 1e-5..1e-1 (log), batchSize 3..100, optimizer adam|sgd; shallow: hidden 500..2000; mlp: layers 2..10 and units 200..1000 per layer; autoencoder: hidden 32..512 (log), latent 2..64 (log).
+        Creates the study when it does not exist (with --model's default space, seed 002's ranges, unless --space FILE is given) and joins it when it does, so a stopped or killed run continues where it stopped: --trials counts every trial the study holds. Each trial trains on a stratified split of the training set and reports the validation accuracy (the autoencoder: validation MSE) after every epoch, so pruners can stop it. --workers N starts N local worker processes on one study (not with the memory storage). Default spaces: learningRate 1e-5..1e-1 (log), batchSize 3..100, optimizer adam|sgd; shallow: hidden 500..2000; mlp: layers 2..10, units 200..1000 per layer and dropout 0..0.5; autoencoder: hidden 32..512 (log), latent 2..64 (log).
 
         Examples:
           atelier study run --study shallow --model shallow --limit 6000 \\
@@ -177,11 +177,12 @@ struct StudyRunCommand: ParsableCommand {
             guard let stored = try Self.storedObjective(in: storage, studyID: id) else {
                 throw StudyError.invalidValue("study \"\(location.study)\" has no built-in objective (created by create or Optuna); drive it with ask and tell")
             }
+            // Found by reading the storage, so a data error (exit 1) that names the flag (CONVENTIONS.md).
             if let model, model.lowercased() != stored.model {
-                throw ValidationError("study \"\(location.study)\" trains \(stored.model), not \(model); use another --study name")
+                throw StudyError.invalidValue("--model \(model): study \"\(location.study)\" trains \(stored.model), not \(model); use another --study name")
             }
             if let dataset, dataset != stored.dataset {
-                throw ValidationError("study \"\(location.study)\" uses \(stored.dataset), not \(dataset)")
+                throw StudyError.invalidValue("--dataset \(dataset): study \"\(location.study)\" uses \(stored.dataset), not \(dataset)")
             }
             return (id, stored)
         }
