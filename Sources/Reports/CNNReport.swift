@@ -67,13 +67,15 @@ public enum CNNReport: ReportBuilder {
 
     /// The modern recipe, as in `../shared/anchors/torch/recipe_lenet5.py` (PyTorch 99.36 % for
     /// LeNet-5 in 15 epochs): batch norm after every convolution and hidden layer, dropout 0.25
-    /// before the fully connected layers, AdamW (weight decay 1e-4) with one-cycle to 3e-3 per
+    /// before the fully connected layers (none for LeNet-5 on Fashion-MNIST, see below), AdamW (weight decay 1e-4) with one-cycle to 3e-3 per
     /// batch, shifts of up to 2 pixels (plus flips for Fashion-MNIST, never for digits), label
     /// smoothing 0.1, batch 128, the best validation epoch kept.
     public static func improvedRecipe(_ model: String, dataset: String, epochs: Int, seed: UInt64) -> TrainingRecipe {
         var recipe = TrainingRecipe(model: model, data: .provided(name: dataset))
         recipe.batchNorm = true
-        recipe.dropout = 0.25
+        // LeNet-5 underfits Fashion-MNIST under dropout together with flips and smoothing
+        // (validation 89.9 % with dropout 0.25, 91.2 % without, 15 epochs; neuralnet.md).
+        recipe.dropout = model == "lenet5" && dataset != "mnist" ? 0 : 0.25
         recipe.optimizer = "adamw"
         recipe.weightDecay = 1e-4
         recipe.schedule = .oneCycle(maximumLearningRate: 3e-3)
