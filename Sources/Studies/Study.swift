@@ -115,22 +115,27 @@ public final class Study: @unchecked Sendable {
     /// grid every point of which has a trial).
     public func ask() throws -> Trial {
         if let heartbeat { try failStaleTrials(heartbeat) }
-        let trialID: Int64
+        let frozen: FrozenTrial
         if let waiting = try storage.popWaitingTrial(studyID: id) {
-            trialID = waiting
-        } else if let size = sampler.trialLimit {
-            // Count and create under one lock, so threads of this process never create a trial
-            // past the grid; other processes may (see below).
-            trialID = try Self.limitedAskLock.withLock {
-                if try storage.trialCount(studyID: id, states: nil) >= size {
-                    throw StudyError.searchSpaceExhausted("all \(size) points of the grid have a trial")
-                }
-                return try storage.createTrial(studyID: id, template: nil).id
-            }
+            frozen = try storage.trial(id: waiting)   // its fixed parameters and attributes
         } else {
-            trialID = try storage.createTrial(studyID: id, template: nil).id
+            let created: (id: Int64, number: Int)
+            if let size = sampler.trialLimit {
+                // Count and create under one lock, so threads of this process never create a trial
+                // past the grid; other processes may (see below).
+                created = try Self.limitedAskLock.withLock {
+                    if try storage.trialCount(studyID: id, states: nil) >= size {
+                        throw StudyError.searchSpaceExhausted("all \(size) points of the grid have a trial")
+                    }
+                    return try storage.createTrial(studyID: id, template: nil)
+                }
+            } else {
+                created = try storage.createTrial(studyID: id, template: nil)
+            }
+            // A new trial is known without reading it back (one database round trip less).
+            frozen = FrozenTrial(id: created.id, number: created.number, state: .running, start: Date())
         }
-        let frozen = try storage.trial(id: trialID)
+        let trialID = frozen.id
         if let size = sampler.trialLimit, frozen.number >= size, frozen.params.isEmpty,
            frozen.systemAttributes[Trial.fixedParamsKey] == nil {
             // Another worker took the last grid point between the count and the creation: this
@@ -148,7 +153,7 @@ public final class Study: @unchecked Sendable {
     /// saying so. Telling a finished trial again throws `.trialFinished`.
     @discardableResult
     public func tell(_ trial: Trial, value: Double) throws -> FrozenTrial {
-        try tell(trialID: trial.id, value: value, state: nil)
+        try finish(trial.snapshot, value: value, state: nil)
     }
 
     /// `tell` by trial number, for ask/tell across processes (`atelier study tell --trial N`).
@@ -161,7 +166,7 @@ public final class Study: @unchecked Sendable {
     /// trial keeps its last intermediate value as its value, as Optuna's `tell` does.
     @discardableResult
     public func tell(_ trial: Trial, state: TrialState) throws -> FrozenTrial {
-        try tell(trialID: trial.id, value: nil, state: state)
+        try finish(trial.snapshot, value: nil, state: state)
     }
 
     @discardableResult
@@ -170,7 +175,14 @@ public final class Study: @unchecked Sendable {
     }
 
     private func tell(trialID: Int64, value: Double?, state: TrialState?) throws -> FrozenTrial {
-        let frozen = try storage.trial(id: trialID)
+        try finish(try storage.trial(id: trialID), value: value, state: state)
+    }
+
+    /// Finishes the trial `frozen` describes (read from the storage, or a `Trial`'s own record of
+    /// itself, which holds every intermediate value it reported). The storage has the last word
+    /// on whether the trial is still RUNNING: `setTrialState` refuses a finished one.
+    private func finish(_ frozen: FrozenTrial, value: Double?, state: TrialState?) throws -> FrozenTrial {
+        let trialID = frozen.id
         guard frozen.state == .running else {
             if frozen.state.isFinished {
                 throw StudyError.trialFinished("trial \(frozen.number) is \(frozen.state.rawValue) already")
@@ -197,7 +209,11 @@ public final class Study: @unchecked Sendable {
             throw StudyError.invalidValue("a trial can be told COMPLETE, PRUNED or FAIL, not \(finalState.rawValue)")
         }
         guard try storage.setTrialState(trialID: trialID, state: finalState, values: values) else {
-            throw StudyError.trialFinished("trial \(frozen.number) was finished by another worker")
+            let current = try storage.trial(id: trialID)
+            if current.state.isFinished {
+                throw StudyError.trialFinished("trial \(frozen.number) is \(current.state.rawValue) already")
+            }
+            throw StudyError.invalidValue("trial \(frozen.number) is \(current.state.rawValue), not RUNNING")
         }
         if let nanMessage { throw StudyError.invalidValue(nanMessage) }
         return try storage.trial(id: trialID)

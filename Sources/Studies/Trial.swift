@@ -156,6 +156,7 @@ public final class Trial: @unchecked Sendable {
     /// Whether the study's pruner would stop this trial now (`should_prune`).
     public var shouldPrune: Bool {
         get throws {
+            if study.pruner is NopPruner { return false }   // no database read per epoch for nothing
             // The stored trial, as Optuna reads it: pruners keep state in its system attributes
             // (successive halving's `completed_rung_N`).
             let current = try study.storage.trial(id: id)

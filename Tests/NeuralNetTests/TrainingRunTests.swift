@@ -102,6 +102,28 @@ struct TrainingRunTests {
         #expect(try TrainingRun(recipe).run(writingTo: nil).metrics.task == "classification")
     }
 
+    @Test func fullyConnectedModelsReadAugmentedAndStandardizedImages() throws {
+        let mnist = TrainingData.dataset(name: "mnist", directory: TestSupport.repositoryRoot.appendingPathComponent("datasets/mnist").path, limit: 200)
+        var recipe = TrainingRecipe(model: "shallow", data: mnist)
+        recipe.hidden = [32]
+        recipe.batchNorm = true
+        recipe.dropout = 0.2
+        recipe.standardize = true
+        recipe.augmentation = Augmentation([.shift(pixels: 2)])
+        recipe.epochs = 2
+        let run = TrainingRun(recipe)
+        let data = try run.prepareData()
+        let model = try run.makeModel(for: data)
+        // The augmentation needs images, so the MLP reads [1, 28, 28] behind Standardize + Flatten.
+        #expect(model.inputShape == [1, 28, 28])
+        #expect(model.layers.prefix(2).map(\.kind) == ["Standardize", "Flatten"])
+        #expect(model.layers.map(\.kind).contains("BatchNorm1D") && model.layers.map(\.kind).contains("Dropout"))
+        let standardize = try #require(model.layers.first as? Standardize)
+        #expect(abs(standardize.mean.value.elements[0] - 0.13) < 0.03, "MNIST's mean pixel")
+        let outcome = try run.train(on: data)
+        #expect((outcome.testAccuracy ?? 0) > 0.3)
+    }
+
     @Test func badInputIsRefusedBeforeTrainingAndWriting() throws {
         func refuses(_ recipe: TrainingRecipe, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
             let out = TestSupport.temporaryDirectory("atelier-refused").appendingPathComponent("run").path

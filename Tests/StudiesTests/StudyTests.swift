@@ -161,6 +161,21 @@ struct StudyWorkerTests {
         #expect(try study.trials.count == 7)
     }
 
+    @Test func aTrialFailedByAnotherWorkerIsSkipped() throws {
+        let study = try Study.create(name: "skip", sampler: RandomSampler())
+        try study.optimize(trials: 5) { trial in
+            // As if another worker had judged this trial stale and failed it meanwhile.
+            let x = try trial.suggestFloat("x", in: 0...1)
+            if trial.number == 1 { try study.storage.setTrialState(trialID: trial.id, state: .fail, values: nil) }
+            if trial.number == 3 {
+                try study.storage.setTrialState(trialID: trial.id, state: .fail, values: nil)
+                try trial.report(x, step: 0)   // the objective's own write now fails too
+            }
+            return x
+        }
+        #expect(try study.trials.map(\.state) == [.complete, .fail, .complete, .fail, .complete])
+    }
+
     @Test func progressLineDurations() {
         #expect(ProgressLine.duration(42) == "42s")
         #expect(ProgressLine.duration(185) == "3m05s")
@@ -168,7 +183,8 @@ struct StudyWorkerTests {
     }
 }
 
-/// A storage that counts heartbeats, around the in-memory one.
+/// A storage that counts heartbeats and can let "another process" create a trial at the worst
+/// moment, around the in-memory one.
 final class CountingStorage: StudyStorage, @unchecked Sendable {
     let base = InMemoryStorage()
     private let lock = NSLock()
@@ -182,7 +198,16 @@ final class CountingStorage: StudyStorage, @unchecked Sendable {
     func study(id: Int64) throws -> StudySummary { try base.study(id: id) }
     func setStudyUserAttribute(studyID: Int64, key: String, value: AttributeValue) throws { try base.setStudyUserAttribute(studyID: studyID, key: key, value: value) }
     func setStudySystemAttribute(studyID: Int64, key: String, value: AttributeValue) throws { try base.setStudySystemAttribute(studyID: studyID, key: key, value: value) }
-    func createTrial(studyID: Int64, template: FrozenTrial?) throws -> (id: Int64, number: Int) { try base.createTrial(studyID: studyID, template: template) }
+    /// Runs once before the next `createTrial`, as another process creating a trial in between.
+    var beforeNextCreate: (() throws -> Void)?
+    func createTrial(studyID: Int64, template: FrozenTrial?) throws -> (id: Int64, number: Int) {
+        let hook = lock.withLock { () -> (() throws -> Void)? in
+            defer { beforeNextCreate = nil }
+            return beforeNextCreate
+        }
+        try hook?()
+        return try base.createTrial(studyID: studyID, template: template)
+    }
     func popWaitingTrial(studyID: Int64) throws -> Int64? { try base.popWaitingTrial(studyID: studyID) }
     func setTrialParameter(trialID: Int64, name: String, internalValue: Double, distribution: Distribution) throws {
         try base.setTrialParameter(trialID: trialID, name: name, internalValue: internalValue, distribution: distribution)
@@ -214,5 +239,21 @@ struct HeartbeatTests {
         }
         #expect(storage.heartbeatCount >= 3)
         #expect(try study.trials.map(\.state) == [.complete])
+    }
+}
+
+@Suite("Grid: a race with another process")
+struct GridRaceTests {
+    @Test func aTrialCreatedPastTheGridIsFailedNotRepeated() throws {
+        let storage = CountingStorage()
+        let grid = try GridSampler(space: ["x": [.int(0), .int(1)]])
+        let study = try Study.create(name: "race", storage: storage, sampler: grid)
+        _ = try study.ask()   // trial 0: point order[0]
+        // Between this worker's count (1 < 2) and its creation, another process takes trial 1.
+        storage.beforeNextCreate = { _ = try storage.base.createTrial(studyID: study.id, template: nil) }
+        #expect(throws: StudyError.self) { try study.ask() }
+        let trials = try study.trials
+        #expect(trials.map(\.state) == [.running, .running, .fail])
+        #expect(trials[2].systemAttributes["fail_reason"] == .string("grid exhausted"))
     }
 }

@@ -103,3 +103,42 @@ struct TPEOracleTests {
         #expect(w.count == 30 && abs(w[0] - 1.0 / 30) < 1e-15 && w[4] == 1 && w[29] == 1)
     }
 }
+
+@Suite("TPE group decomposition against Optuna 5.1")
+struct TPEGroupTests {
+    @Test func groupsMatchOptunasSearchSpaceGroup() throws {
+        // Optuna 5.1's _SearchSpaceGroup on the same four trials gives
+        // [['layers', 'u0'], ['lr'], ['opt'], ['u1'], ['u2']].
+        let layers = Distribution.int(try IntDistribution(low: 1, high: 3))
+        let units = Distribution.int(try IntDistribution(low: 16, high: 512))
+        let lr = Distribution.float(try FloatDistribution(low: 1e-5, high: 1e-1, log: true))
+        let opt = Distribution.float(try FloatDistribution(low: 0, high: 1))
+        let spaces: [[String: Distribution]] = [
+            ["layers": layers, "u0": units],
+            ["layers": layers, "u0": units, "u1": units, "lr": lr],
+            ["layers": layers, "u0": units, "u1": units, "u2": units, "lr": lr],
+            ["opt": opt, "lr": lr],
+        ]
+        let trials = spaces.enumerated().map { FrozenTrial(id: Int64($0.offset), number: $0.offset, state: .complete, values: [0], distributions: $0.element) }
+        let groups = TPESampler.groups(trials).map { $0.keys.sorted() }.sorted { $0.lexicographicallyPrecedes($1) }
+        #expect(groups == [["layers", "u0"], ["lr"], ["opt"], ["u1"], ["u2"]])
+    }
+
+    @Test func groupedTPEProposesDependentParametersJointly() throws {
+        let study = try Study.create(name: "grouped", sampler: TPESampler(seed: 4, startupTrials: 5, group: true))
+        try study.optimize(trials: 20) { trial in
+            let layers = try trial.suggestInt("layers", in: 1...3)
+            var total = 0.0
+            for i in 0..<layers { total += Double(try trial.suggestInt("units_\(i)", in: 16...512, log: true)) }
+            return abs(total - 300) / 100 + Double(layers)
+        }
+        // Every trial after the startup ones was proposed through the relative (grouped) path,
+        // which shares its proposal under Optuna's key; it covers the dependent widths too.
+        let shared = try study.trials.dropFirst(5).compactMap { trial -> [String: ParameterValue]? in
+            guard case .string(let text)? = trial.systemAttributes["tpe:relative_params:0"] else { return nil }
+            return try JSONDecoder().decode([String: ParameterValue].self, from: Data(text.utf8))
+        }
+        #expect(shared.count == 15)
+        #expect(shared.contains { $0["units_1"] != nil })
+    }
+}

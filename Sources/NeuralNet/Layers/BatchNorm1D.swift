@@ -8,11 +8,8 @@ import TensorCore
 /// ```
 public final class BatchNorm1D: BatchNormalization {
     public init(_ features: Int, momentum: Double = 0.1, epsilon: Double = 1e-5) {
-        super.init(channels: features, momentum: momentum, epsilon: epsilon)
+        super.init(channels: features, spatialDimensions: 1, momentum: momentum, epsilon: epsilon)
     }
-
-    public override var kind: String { "BatchNorm1D" }
-    public override var specification: LayerSpecification { .batchNorm1D(features: channels, momentum: momentum, epsilon: epsilon) }
 
     public override func outputShape(for inputShape: [Int]) throws -> [Int] {
         guard inputShape == [channels] else {

@@ -9,11 +9,8 @@ import TensorCore
 /// ```
 public final class BatchNorm2D: BatchNormalization {
     public init(_ channels: Int, momentum: Double = 0.1, epsilon: Double = 1e-5) {
-        super.init(channels: channels, momentum: momentum, epsilon: epsilon)
+        super.init(channels: channels, spatialDimensions: 2, momentum: momentum, epsilon: epsilon)
     }
-
-    public override var kind: String { "BatchNorm2D" }
-    public override var specification: LayerSpecification { .batchNorm2D(channels: channels, momentum: momentum, epsilon: epsilon) }
 
     public override func outputShape(for inputShape: [Int]) throws -> [Int] {
         guard inputShape.count == 3, inputShape[0] == channels else {

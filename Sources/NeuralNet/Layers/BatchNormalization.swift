@@ -15,6 +15,8 @@ import TensorCore
 /// not lose the variance to Float rounding.
 public class BatchNormalization: Layer {
     public let channels: Int
+    /// 1 for `BatchNorm1D`, 2 for `BatchNorm2D`: names the layer and its specification.
+    public let spatialDimensions: Int
     public let momentum: Double
     public let epsilon: Double
     public let weight: Parameter
@@ -27,8 +29,9 @@ public class BatchNormalization: Layer {
     private var trainedLast = true
     private var shape: [Int] = []
 
-    init(channels: Int, momentum: Double, epsilon: Double) {
+    init(channels: Int, spatialDimensions: Int, momentum: Double, epsilon: Double) {
         precondition(channels > 0, "batch normalization needs at least one channel")
+        self.spatialDimensions = spatialDimensions
         precondition(momentum >= 0 && momentum <= 1 && epsilon > 0, "batch normalization needs momentum in [0, 1] and epsilon > 0")
         self.channels = channels
         self.momentum = momentum
@@ -39,9 +42,12 @@ public class BatchNormalization: Layer {
         runningVariance = Parameter(name: "runningVariance", value: Tensor(shape: [channels], elements: [Float](repeating: 1, count: channels)))
     }
 
-    public var kind: String { "BatchNormalization" }
+    public var kind: String { "BatchNorm\(spatialDimensions)D" }
     public var description: String { "\(kind)(\(channels))" }
-    public var specification: LayerSpecification { fatalError("subclass") }
+    public var specification: LayerSpecification {
+        spatialDimensions == 1 ? .batchNorm1D(features: channels, momentum: momentum, epsilon: epsilon)
+            : .batchNorm2D(channels: channels, momentum: momentum, epsilon: epsilon)
+    }
     public var parameters: [Parameter] { [weight, bias] }
     public var buffers: [Parameter] { [runningMean, runningVariance] }
     public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }

@@ -144,7 +144,10 @@ struct FitCommand: ParsableCommand {
         let x = try table.selecting(names).values
         let isClassification = try classificationTask(targetColumn, targetIndex: targetIndex)
         if plot != nil && isClassification && names.count != 2 {
-            throw UsageFailure("--plot draws decision regions over exactly two features, but there are \(names.count) (\(names.joined(separator: ", "))); choose two with --features A,B or leave out --plot")
+            // A usage error when --features gave the count; found in the file otherwise (CONVENTIONS.md).
+            let message = "--plot draws decision regions over exactly two features, but there are \(names.count) (\(names.joined(separator: ", "))); choose two with --features A,B or leave out --plot"
+            if featureNames != nil { throw UsageFailure(message) }
+            throw DatasetError.invalidArgument("\(input): " + message)
         }
         let labels = isClassification ? targetColumn.map { Int($0) } : nil
         let (trainRows, testRows) = try split(rows: table.rowCount, labels: labels, labelColumn: targetIndex)

@@ -236,8 +236,15 @@ struct ParzenEstimator {
         let kernelCount = weights.count
         let numerical = kernels.enumerated().compactMap { p, kernels -> NumericalColumn? in
             guard case .numerical(let mus, let sigmas, let low, let high, let log, let step, _, _) = kernels else { return nil }
-            return NumericalColumn(parameter: p, mus: mus, sigmas: sigmas, logSigmas: sigmas.map { Foundation.log($0) },
-                                   low: low, high: high, log: log, step: step)
+            // Most widths are the clipped minimum: take each distinct consecutive value's log once.
+            var logSigmas = [Double](repeating: 0, count: sigmas.count)
+            var lastSigma = Double.nan, lastLog = Double.nan
+            for (k, sigma) in sigmas.enumerated() {
+                if sigma != lastSigma { (lastSigma, lastLog) = (sigma, Foundation.log(sigma)) }
+                logSigmas[k] = lastLog
+            }
+            return NumericalColumn(parameter: p, mus: mus, sigmas: sigmas, inverseSigmas: sigmas.map { 1 / $0 },
+                                   logSigmas: logSigmas, low: low, high: high, log: log, step: step)
         }
         let categorical = kernels.enumerated().compactMap { p, kernels -> (Int, Int, [Double])? in
             guard case .categorical(let probabilities, let choiceCount) = kernels else { return nil }
@@ -268,35 +275,41 @@ struct ParzenEstimator {
         var result = [Double](repeating: 0, count: rows.count)
         var bound = [Double](repeating: 0, count: kernelCount)
         for (r, row) in rows.enumerated() {
-            // Pass 1: upper bounds.
-            for k in 0..<kernelCount { bound[k] = base[k] + truncationBound }
-            for (p, choiceCount, logProbability) in categorical {
-                let c = Int(row[p])
-                for k in 0..<kernelCount { bound[k] += logProbability[k * choiceCount + c] }
-            }
+            // Pass 1: upper bounds (multiplying by 1/sigma: a bound may be off by an ulp).
             var edges: [(left: Double, right: Double)] = []
-            for column in numerical {
-                let x = row[column.parameter]
-                column.mus.withUnsafeBufferPointer { mu in
-                    column.sigmas.withUnsafeBufferPointer { sigma in
-                        if let step = column.step {
-                            // The bin's mass is at most its width times the density at its nearest point.
-                            let left = column.log ? Foundation.log(x - step / 2) : x - step / 2
-                            let right = column.log ? Foundation.log(x + step / 2) : x + step / 2
-                            edges.append((left, right))
-                            let logWidth = Foundation.log(right - left) - Gaussian.logNormalizer
-                            column.logSigmas.withUnsafeBufferPointer { logSigma in
-                                for k in 0..<kernelCount {
-                                    let gap = max(0, left - mu[k], mu[k] - right) / sigma[k]
-                                    bound[k] += min(0, logWidth - logSigma[k] - 0.5 * gap * gap)
+            bound.withUnsafeMutableBufferPointer { bound in
+                base.withUnsafeBufferPointer { base in
+                    for k in 0..<kernelCount { bound[k] = base[k] + truncationBound }
+                }
+                for (p, choiceCount, logProbability) in categorical {
+                    let c = Int(row[p])
+                    logProbability.withUnsafeBufferPointer { logProbability in
+                        for k in 0..<kernelCount { bound[k] += logProbability[k * choiceCount + c] }
+                    }
+                }
+                for column in numerical {
+                    let x = row[column.parameter]
+                    column.mus.withUnsafeBufferPointer { mu in
+                        column.inverseSigmas.withUnsafeBufferPointer { inverseSigma in
+                            if let step = column.step {
+                                // The bin's mass is at most its width times the density at its nearest point.
+                                let left = column.log ? Foundation.log(x - step / 2) : x - step / 2
+                                let right = column.log ? Foundation.log(x + step / 2) : x + step / 2
+                                edges.append((left, right))
+                                let logWidth = Foundation.log(right - left) - Gaussian.logNormalizer
+                                column.logSigmas.withUnsafeBufferPointer { logSigma in
+                                    for k in 0..<kernelCount {
+                                        let gap = max(0, left - mu[k], mu[k] - right) * inverseSigma[k]
+                                        bound[k] += min(0, logWidth - logSigma[k] - 0.5 * gap * gap)
+                                    }
                                 }
-                            }
-                        } else {
-                            let t = column.log ? Foundation.log(x) : x
-                            edges.append((t, t))
-                            for k in 0..<kernelCount {
-                                let z = (t - mu[k]) / sigma[k]
-                                bound[k] -= 0.5 * z * z
+                            } else {
+                                let t = column.log ? Foundation.log(x) : x
+                                edges.append((t, t))
+                                for k in 0..<kernelCount {
+                                    let z = (t - mu[k]) * inverseSigma[k]
+                                    bound[k] -= 0.5 * z * z
+                                }
                             }
                         }
                     }
@@ -343,6 +356,7 @@ struct ParzenEstimator {
         let parameter: Int
         let mus: [Double]
         let sigmas: [Double]
+        let inverseSigmas: [Double]
         let logSigmas: [Double]
         let low: Double
         let high: Double

@@ -26,12 +26,18 @@ public struct TPESampler: Sampler {
     public var multivariate: Bool
     public var constantLiar: Bool
     public var priorWeight: Double
+    /// Optuna's `group=True` (off by default there too): model jointly each group of parameters
+    /// that always appear together, rather than only the parameters every trial has, so that a
+    /// dependent space (layer widths that exist only with enough layers) is modelled jointly
+    /// group by group instead of one parameter at a time.
+    public var group: Bool
     /// The size of the "below" group for n finished trials.
     public var gamma: @Sendable (Int) -> Int
 
     public init(seed: UInt64 = 0, startupTrials: Int = 10, candidateCount: Int = 24, multivariate: Bool = true,
-                constantLiar: Bool = true, priorWeight: Double = 1,
+                constantLiar: Bool = true, priorWeight: Double = 1, group: Bool = false,
                 gamma: @escaping @Sendable (Int) -> Int = TPESampler.defaultGamma) {
+        self.group = group
         self.seed = seed
         self.startupTrials = startupTrials
         self.candidateCount = candidateCount
@@ -51,6 +57,13 @@ public struct TPESampler: Sampler {
 
     public func relativeSearchSpace(_ context: SamplingContext) throws -> [String: Distribution] {
         guard multivariate else { return [:] }
+        if group {
+            var union: [String: Distribution] = [:]
+            for part in try Self.groups(context.trials(states: [.complete, .pruned])) {
+                union.merge(part) { first, _ in first }
+            }
+            return union
+        }
         let all = try context.allTrials()
         let visible = context.study.pruner.trialsForSampler(all, trial: context.trial, study: context.study)
         if visible.count != all.count { return IntersectionSearchSpace.calculate(visible) }
@@ -68,7 +81,18 @@ public struct TPESampler: Sampler {
         if space.isEmpty { return [:] }
         let trials = try context.trials()
         guard Self.finishedCount(trials) >= startupTrials else { return [:] }
-        let values = try sample(context, trials: trials, space: space, salt: "")
+        var values: [String: Double] = [:]
+        if group {
+            // Each group on its own, as Optuna's `sample_relative` with `group=True`.
+            for part in Self.groups(trials.filter { $0.state == .complete || $0.state == .pruned }) {
+                let subspace = part.filter { space[$0.key] != nil }
+                if subspace.isEmpty { continue }
+                let salt = subspace.keys.sorted().joined(separator: ",")
+                values.merge(try sample(context, trials: trials, space: subspace, salt: salt)) { first, _ in first }
+            }
+        } else {
+            values = try sample(context, trials: trials, space: space, salt: "")
+        }
         if constantLiar && !values.isEmpty {
             // Share the proposal with other workers before the objective reads it, as Optuna does.
             var external: [String: ParameterValue] = [:]
@@ -96,6 +120,26 @@ public struct TPESampler: Sampler {
             return try RandomSampler(seed: seed).sampleIndependent(context, name: name, distribution: distribution)
         }
         return try sample(context, trials: trials, space: [name: distribution], salt: name)[name]!
+    }
+
+    /// Optuna's `_GroupDecomposedSearchSpace(include_pruned=True)`: the coarsest partition of the
+    /// parameter names such that each finished trial's parameters are a union of parts (each part
+    /// keeps the first distribution seen for its names); one-point distributions are left out.
+    static func groups(_ finished: [FrozenTrial]) -> [[String: Distribution]] {
+        var parts: [[String: Distribution]] = []
+        for trial in finished {
+            var remaining = Set(trial.distributions.keys)
+            var next: [[String: Distribution]] = []
+            for part in parts {
+                let names = Set(part.keys)
+                next.append(part.filter { remaining.contains($0.key) })
+                next.append(part.filter { !remaining.contains($0.key) })
+                remaining.subtract(names)
+            }
+            next.append(trial.distributions.filter { remaining.contains($0.key) })
+            parts = next.filter { !$0.isEmpty }
+        }
+        return parts.map { $0.filter { !$0.value.isSingle } }.filter { !$0.isEmpty }
     }
 
     /// Optuna's `TPESampler._sample`.
