@@ -114,9 +114,8 @@ public struct TrainingObjective: @unchecked Sendable {
                                   seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15, showsProgress: false)
             do {
                 try trainer.fit(network, inputs: x, targets: y)
-            } catch NeuralNetError.nonFiniteLoss(let e, let batch, let value) {
-                // A diverging configuration is a result, not a crash: the worst possible value.
-                _ = (e, batch, value)
+            } catch NeuralNetError.nonFiniteLoss {
+                // A diverging configuration is a result, not a crash: the trial fails with the reason.
                 throw TrainingDiverged(epoch: epoch)
             }
             let measured = Trainer.evaluate(network, inputs: vx, targets: vy, loss: loss)

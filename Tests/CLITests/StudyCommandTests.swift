@@ -116,6 +116,25 @@ struct StudyCommandTests {
         #expect(numbers.items.sorted() == Array(0..<16))
     }
 
+    @Test func gridRunsEachCombinationOnceThenStops() throws {
+        let folder = TestSupport.temporaryDirectory("atelier-study-grid")
+        let spacePath = try TestSupport.writeFile(#"{"a": [1, 2], "b": ["x", "y"]}"#, named: "grid.json", in: folder)
+        #expect(try atelier(["study", "create", "--study", "g", "--space", spacePath, "--sampler", "grid"], in: folder).status == 0)
+        var seen: Set<String> = []
+        for _ in 0..<4 {
+            let ask = try atelier(["study", "ask", "--study", "g"], in: folder)
+            #expect(ask.status == 0, "\(ask.stderr)")
+            let params = try #require(try json(ask.stdout)["params"] as? [String: Any])
+            seen.insert("\(params["a"] ?? "")-\(params["b"] ?? "")")
+        }
+        #expect(seen == ["1-x", "1-y", "2-x", "2-y"])
+        let fifth = try atelier(["study", "ask", "--study", "g"], in: folder)
+        #expect(fifth.status == 1 && fifth.stderr.contains("grid"), "\(fifth.stderr)")
+        let continuous = try TestSupport.writeFile(#"{"x": {"type": "float", "low": 0, "high": 1}}"#, named: "c.json", in: folder)
+        let refused = try atelier(["study", "create", "--study", "c", "--space", continuous, "--sampler", "grid"], in: folder)
+        #expect(refused.status != 0 && refused.stderr.contains("step"), "\(refused.stderr)")
+    }
+
     @Test func badInputGetsClearErrors() throws {
         let folder = TestSupport.temporaryDirectory("atelier-study-bad")
         let broken = try TestSupport.writeFile(#"{"x": {"type": "float", "low": 1"#, named: "broken.json", in: folder)
