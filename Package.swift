@@ -3,8 +3,9 @@ import PackageDescription
 
 // Atelier: datasets, preprocessing, neural networks, analysis and figures in Swift on Linux.
 // Layering (lower targets never import higher ones):
-//   C shims -> TensorCore -> Datasets, Preprocessing, Metrics, Studies -> FeatureSelection, Clustering,
-//   Embedding, NeuralNet, Plotting, LinearModels -> Fraud -> Reports -> atelier (CLI)
+//   C shims -> TensorCore -> Datasets, Preprocessing, Metrics, Studies, TensorBoard -> FeatureSelection,
+//   Clustering, Embedding, NeuralNet, Plotting, LinearModels, study storages -> StudyObjectives,
+//   StudyViews -> Fraud -> Reports -> atelier (CLI)
 let package = Package(
     name: "Atelier",
     platforms: [.macOS(.v13)],
@@ -12,6 +13,7 @@ let package = Package(
         .library(name: "Atelier", targets: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection",
             "Clustering", "Embedding", "NeuralNet", "Plotting", "LinearModels", "Fraud", "Reports", "Studies", "StudyObjectives",
+            "StudyViews", "TensorBoard",
         ]),
         .executable(name: "atelier", targets: ["atelier"]),
         .executable(name: "atelier-bench", targets: ["AtelierBenchmarks"]),
@@ -52,6 +54,10 @@ let package = Package(
         // Built-in objectives of studies: training a zoo model on an image dataset.
         .target(name: "StudyObjectives", dependencies: ["Studies", "NeuralNet", "Datasets", "TensorCore"]),
         .target(name: "Plotting", dependencies: ["TensorCore", "CCairo", "CPNG", "CZlib"], exclude: ["README.md"]),
+        // Looking at studies: figures drawn through Plotting, and the self-contained study page.
+        .target(name: "StudyViews", dependencies: ["Studies", "Plotting", "TensorCore"]),
+        // TensorBoard event files (scalars, HParams), readable by TensorBoard itself.
+        .target(name: "TensorBoard", dependencies: ["TensorCore"]),
         .target(name: "LinearModels", dependencies: ["TensorCore", "Metrics"]),
         .target(name: "Fraud", dependencies: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection", "NeuralNet", "Plotting", "LinearModels",
@@ -63,6 +69,7 @@ let package = Package(
         .executableTarget(name: "atelier", dependencies: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection", "Clustering",
             "Embedding", "NeuralNet", "Plotting", "LinearModels", "Fraud", "Reports", "Studies", "StudyStorages", "StudyObjectives",
+            "StudyViews", "TensorBoard",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "AtelierBenchmarks", dependencies: [
@@ -85,6 +92,8 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        .testTarget(name: "StudyViewsTests", dependencies: ["StudyViews", "Studies", "Plotting", "TestSupport"]),
+        .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "TestSupport"]),
         // One storage conformance suite over every driver, plus Optuna interop; the worker
         // executable is what the multi-process tests and the study-workers benchmark spawn.
         .executableTarget(name: "StudyStorageWorker", dependencies: ["Studies", "StudyStorages"],

@@ -1,0 +1,2 @@
+/// TensorBoard event files: see `EventWriter`.
+public enum TensorBoard {}
