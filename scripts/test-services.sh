@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Sourced by scripts/test.sh: brings up what the study-storage tests talk to and exports
 #   ATELIER_TEST_POSTGRES_URL  a PostgreSQL database on 127.0.0.1 (role and database "atelier")
-#   ATELIER_TEST_PYTHON        a venv's python with optuna 5.1.0, optuna-dashboard, psycopg2-binary
+#   ATELIER_TEST_PYTHON        a venv's python with optuna 5.1.0, optuna-dashboard, psycopg2-binary,
+#                              tensorboard and tbparse (read TensorBoard event files), selenium
+#                              (drives the browser)
+#   ATELIER_TEST_CHROMIUM      Debian's chromium, with chromium-driver beside it (study pages are
+#                              checked in a real browser)
 # Idempotent: a running cluster, an existing role/database and a complete venv are reused; a
 # variable the caller set already is left alone. It stops nothing that was running before; a
 # cluster it had to start is stopped again by stop_test_services (test.sh's exit trap).
@@ -47,9 +51,9 @@ start_postgres() {
 prepare_python() {
   if [ -n "${ATELIER_TEST_PYTHON:-}" ]; then return 0; fi
   local venv="${XDG_CACHE_HOME:-$HOME/.cache}/atelier/pyenv"
-  local check="import optuna, optuna_dashboard, psycopg2; assert optuna.__version__ == '5.1.0', optuna.__version__"
+  local check="import optuna, optuna_dashboard, psycopg2, tensorboard, tbparse, selenium; assert optuna.__version__ == '5.1.0', optuna.__version__"
   if ! "$venv/bin/python" -c "$check" 2>/dev/null; then
-    echo "test-services: creating $venv with optuna 5.1.0, optuna-dashboard, psycopg2-binary" >&2
+    echo "test-services: creating $venv with optuna 5.1.0, optuna-dashboard, psycopg2-binary, tensorboard, tbparse, selenium" >&2
     rm -rf "$venv"
     mkdir -p "$(dirname "$venv")"
     if ! python3 -m venv "$venv" 2>/dev/null; then
@@ -58,10 +62,20 @@ prepare_python() {
       as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >&2
       python3 -m venv "$venv"
     fi
-    "$venv/bin/pip" install -q --disable-pip-version-check "optuna==5.1.0" optuna-dashboard psycopg2-binary >&2
+    "$venv/bin/pip" install -q --disable-pip-version-check "optuna==5.1.0" optuna-dashboard psycopg2-binary tensorboard tbparse selenium >&2
     "$venv/bin/python" -c "$check"
   fi
   export ATELIER_TEST_PYTHON="$venv/bin/python"
+}
+
+prepare_chromium() {
+  if [ -n "${ATELIER_TEST_CHROMIUM:-}" ]; then return 0; fi
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    echo "test-services: installing chromium and chromium-driver from Debian" >&2
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >&2 \
+      || { as_root apt-get update -qq >&2 && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver >&2; }
+  fi
+  export ATELIER_TEST_CHROMIUM="$(command -v chromium)"
 }
 
 start_test_services() {
@@ -71,7 +85,8 @@ start_test_services() {
   fi
   start_postgres
   prepare_python
-  echo "test-services: ATELIER_TEST_POSTGRES_URL=${ATELIER_TEST_POSTGRES_URL/:atelier@/:***@} ATELIER_TEST_PYTHON=$ATELIER_TEST_PYTHON" >&2
+  prepare_chromium
+  echo "test-services: ATELIER_TEST_POSTGRES_URL=${ATELIER_TEST_POSTGRES_URL/:atelier@/:***@} ATELIER_TEST_PYTHON=$ATELIER_TEST_PYTHON ATELIER_TEST_CHROMIUM=$ATELIER_TEST_CHROMIUM" >&2
 }
 
 stop_test_services() {
