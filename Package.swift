@@ -64,7 +64,7 @@ let package = Package(
         ]),
         .target(name: "Reports", dependencies: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "Clustering", "Embedding",
-            "NeuralNet", "Plotting", "LinearModels", "Fraud",
+            "NeuralNet", "Plotting", "LinearModels", "Fraud", "Studies", "StudiesSQLite", "StudyObjectives", "StudyViews",
         ]),
         .executableTarget(name: "atelier", dependencies: [
             "TensorCore", "Datasets", "Preprocessing", "Metrics", "FeatureSelection", "Clustering",
@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
         .testTarget(name: "LinearModelsTests", dependencies: ["LinearModels", "Datasets", "Metrics", "TestSupport"]),
         .testTarget(name: "FraudTests", dependencies: ["Fraud", "TestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Studies", "StudiesSQLite", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "StudyViewsTests", dependencies: ["StudyViews", "Studies", "Plotting", "TestSupport"]),

@@ -47,6 +47,8 @@ public enum HTMLRenderer {
                 html += "</tbody>\n</table>\n"
             case let .figure(path, caption):
                 html += "<figure><a href=\"\(escape(path))\"><img src=\"\(escape(path))\" alt=\"\(escape(caption))\" loading=\"lazy\"></a><figcaption>\(escape(caption))</figcaption></figure>\n"
+            case let .files(entries):
+                html += "<ul class=\"files\">\n" + entries.map { "<li><a href=\"\(escape($0.path))\"><code>\(escape($0.path))</code></a>: \(escape($0.description))</li>\n" }.joined() + "</ul>\n"
             }
         }
         if !document.timings.isEmpty {
@@ -122,6 +124,8 @@ public enum MarkdownRenderer {
                 md += "\n"
             case let .figure(path, caption):
                 md += "![\(caption)](\(path))\n\n*\(caption)*\n\n"
+            case let .files(entries):
+                md += entries.map { "- [`\($0.path)`](\($0.path)): \($0.description)\n" }.joined() + "\n"
             }
         }
         if !document.timings.isEmpty {

@@ -55,7 +55,7 @@ public protocol ReportBuilder {
 
 /// The reports `atelier report` knows, in the order `all` runs them.
 public enum ReportCatalog {
-    public static var all: [any ReportBuilder.Type] { [DatasetsReport.self, CNNReport.self, AutoencoderReport.self, FraudReport.self, BasicsReport.self] }
+    public static var all: [any ReportBuilder.Type] { [DatasetsReport.self, CNNReport.self, AutoencoderReport.self, FraudReport.self, BasicsReport.self, StudiesReport.self] }
 
     public static var names: [String] { all.map { $0.name } }
 

@@ -29,10 +29,16 @@ public struct ReportDocument: Sendable {
     public mutating func callout(_ text: String) { blocks.append(.callout(text)) }
     public mutating func table(_ table: ReportTable) { blocks.append(.table(table)) }
     public mutating func figure(_ path: String, caption: String) { blocks.append(.figure(path: path, caption: caption)) }
+    public mutating func files(_ entries: [(path: String, description: String)]) { blocks.append(.files(entries)) }
 
     /// Every figure path the document references, relative to the report folder.
     public var figurePaths: [String] {
         blocks.compactMap { if case let .figure(path, _) = $0 { return path } else { return nil } }
+    }
+
+    /// Every file a `.files` block links (relative to the report folder).
+    public var linkedFilePaths: [String] {
+        blocks.flatMap { block -> [String] in if case let .files(entries) = block { return entries.map(\.path) } else { return [] } }
     }
 }
 
@@ -45,6 +51,9 @@ public enum ReportBlock: Sendable {
     case table(ReportTable)
     /// A figure file relative to the report folder (e.g. `figures/curves.png`) and its caption.
     case figure(path: String, caption: String)
+    /// Files written beside the page (a database, a CSV trace, an interactive page), each linked
+    /// with what it is, relative to the report folder.
+    case files([(path: String, description: String)])
 }
 
 /// A table with a caption, a header row and string cells (already formatted).

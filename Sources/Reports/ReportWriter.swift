@@ -98,6 +98,10 @@ public final class ReportWriter {
 
     /// Adds a figure block referencing `figures/<file>`; the file must have been written.
     public func figure(_ file: String, caption: String) { document.figure("figures/\(file)", caption: caption) }
+    /// The path of a file written beside the page (relative `name`, e.g. `studies.db`).
+    public func filePath(_ name: String) -> String { staging.appendingPathComponent(name).path }
+    /// Links files written with `filePath` (checked to exist at commit).
+    public func files(_ entries: [(path: String, description: String)]) { document.files(entries) }
 
     public func heading(_ text: String, level: Int = 2) { document.heading(text, level: level) }
     public func paragraph(_ text: String) { document.paragraph(text) }
@@ -126,6 +130,9 @@ public final class ReportWriter {
         let fm = FileManager.default
         for path in document.figurePaths where !fm.fileExists(atPath: staging.appendingPathComponent(path).path) {
             throw ReportError(report: name, step: "commit", reason: "figure \(path) was referenced but not written")
+        }
+        for path in document.linkedFilePaths where !fm.fileExists(atPath: staging.appendingPathComponent(path).path) {
+            throw ReportError(report: name, step: "commit", reason: "file \(path) was linked but not written")
         }
         var allMetrics = metrics
         allMetrics["timingsSeconds"] = .object(Dictionary(document.timings.map { ($0.0, JSONValue.finite($0.1)) }, uniquingKeysWith: { $1 }))
