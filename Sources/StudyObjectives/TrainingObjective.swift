@@ -112,11 +112,12 @@ public struct TrainingObjective: @unchecked Sendable {
     ///   - space: the study's search space (`TrainingConfiguration.defaultSpace` or a file's).
     ///   - suggest: draws a parameter (the trial's `suggest`).
     ///   - report: receives `(value, epoch)` after every epoch; throws to stop the trial (pruning).
-    ///   - onEpoch: sees every epoch's full record first (TensorBoard scalars); nil: none.
+    ///   - onEpoch: sees every epoch's full record before `report` (TensorBoard scalars); an error
+    ///     it throws fails the trial. nil: none.
     public func evaluate(_ data: PreparedData, space: [String: Distribution],
                          suggest: (String, Distribution) throws -> ParameterValue,
                          report: (Double, Int) throws -> Void,
-                         onEpoch: ((EpochRecord) -> Void)? = nil) throws -> Double {
+                         onEpoch: ((EpochRecord) throws -> Void)? = nil) throws -> Double {
         let configuration = try TrainingConfiguration(model: model) { name in
             if let value = fixed[name] { return value }
             guard let distribution = TrainingConfiguration.distribution(for: name, in: space) else { return nil }
@@ -129,7 +130,7 @@ public struct TrainingObjective: @unchecked Sendable {
         let recipe = recipe(for: configuration)
         let outcome = try withoutActuallyEscaping(report) { report in
             let run = TrainingRun(recipe, showsProgress: false) { record in
-                onEpoch?(record)
+                try onEpoch?(record)
                 try report(metric(record), record.epoch)
             }
             do {

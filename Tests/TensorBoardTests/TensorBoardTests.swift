@@ -210,13 +210,15 @@ struct TensorBoardInteropTests {
         let json = try TensorBoardReader.read(root)
         let accumulated = try #require(json["runs"] as? [String: [String: Any]])
         #expect(Set(accumulated.keys) == ["", "trial-0", "trial-1"])
-        #expect(accumulated.values.allSatisfy { $0["fileVersion"] as? String == "brain.Event:2" })
+        #expect(accumulated.values.allSatisfy { $0["fileVersion"] as? Double == 2 }, "TensorBoard parsed \"brain.Event:2\"")
         for run in runs {
             let losses = TensorBoardReader.scalars(json, run: run.name, tag: "loss/train")
             #expect(losses.map(\.step) == Array(1...run.losses.count))
-            #expect(losses.map(\.value) == run.losses.map { Double(Float($0)) }, "scalars are 32-bit floats")
+            // Scalars are 32-bit floats; compared as such (Foundation's JSON parser may be one
+            // double ulp off Python's shortest representation).
+            #expect(losses.map { Float($0.value) } == run.losses.map { Float($0) })
             let accuracies = TensorBoardReader.scalars(json, run: run.name, tag: "accuracy/validation")
-            #expect(accuracies.map(\.value) == run.losses.map { Double(Float(1 - $0 / 2)) })
+            #expect(accuracies.map { Float($0.value) } == run.losses.map { Float(1 - $0 / 2) })
 
             let start = try #require(TensorBoardReader.hparams(json, run: run.name, tag: "_hparams_/session_start_info"))
             let startInfo = try #require(start["session_start_info"] as? [String: Any])
@@ -260,7 +262,7 @@ struct TensorBoardInteropTests {
         for run in runs {
             let rows = tbparse.filter { $0["dir_name"] as? String == run.name && $0["tag"] as? String == "loss/train" }
             #expect(rows.compactMap { $0["step"] as? Int } == Array(1...run.losses.count))
-            #expect(rows.compactMap { $0["value"] as? Double } == run.losses.map { Double(Float($0)) })
+            #expect(rows.compactMap { ($0["value"] as? Double).map(Float.init) } == run.losses.map { Float($0) })
         }
         #expect(tbparse.count == runs.reduce(0) { $0 + 2 * $1.losses.count })
         let tbparseHParams = try #require((json["tbparse"] as? [String: Any])?["hparams"] as? [[String: Any]])

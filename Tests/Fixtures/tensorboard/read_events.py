@@ -5,7 +5,7 @@ what they found as one JSON object, for the Swift tests to compare with what the
 
 {"tbparse": {"scalars": [{"dir_name", "tag", "step", "value"}], "hparams": [{"dir_name", "tag", "value"}]},
  "runs": {"<run folder relative to LOGDIR, '' for the root>": {
-     "fileVersion": "brain.Event:2",
+     "fileVersion": 2.0 (TensorBoard's parse of the first event's "brain.Event:2"),
      "scalars": {"<tag>": [[step, value, wallTime], ...]},
      "hparams": {"<plugin tag>": <HParamsPluginData as a dict, proto field names>}}}}
 """
