@@ -7,6 +7,8 @@ import TensorCore
 /// A built-in objective: train a model of the zoo on MNIST or Fashion-MNIST with the suggested
 /// hyper-parameters and score it on a stratified validation split, reporting the validation
 /// metric after every epoch so that pruners can stop a poor trial early (seed 002's searches).
+/// Each trial is a `TrainingRecipe` run by `TrainingRun`, as `atelier train` runs one, so a
+/// trial's configuration retrains the same way from the command line.
 ///
 /// The objective asks for parameters by name through `suggest`, so dependent spaces work: the
 /// MLP first draws `layers`, then one width per layer (`units0`, `units1`, …). Names it knows:
@@ -74,61 +76,71 @@ public struct TrainingObjective: @unchecked Sendable {
     public struct PreparedData: @unchecked Sendable {
         public let fit: ImageDataset
         public let validation: ImageDataset
+
+        /// As `TrainingRun` takes it, with an empty test split: trials are scored on validation.
+        var samples: NeuralNet.PreparedData {
+            let noTest = ImageDataset(name: fit.name, pixels: [], labels: [], height: fit.height, width: fit.width, classNames: fit.classNames)
+            return NeuralNet.PreparedData(fit: fit, validation: validation, test: noTest, name: fit.name)
+        }
     }
 
-    /// Trains one configuration and returns its last epoch's validation metric.
+    /// The recipe `configuration` means for this objective: `atelier train`'s recipe with the
+    /// trial's values, the objective's seed and validation share, and early stopping on the
+    /// validation loss that keeps the last weights (the trial's value is its last epoch's metric).
+    public func recipe(for configuration: TrainingConfiguration) -> TrainingRecipe {
+        var recipe = TrainingRecipe(model: model, data: .provided(name: dataset))
+        recipe.hidden = configuration.hidden
+        recipe.latent = configuration.latent
+        recipe.batchNorm = configuration.batchNorm
+        recipe.dropout = configuration.dropout
+        recipe.optimizer = configuration.optimizer
+        recipe.learningRate = configuration.learningRate
+        recipe.weightDecay = configuration.weightDecay
+        recipe.batchSize = configuration.batchSize
+        recipe.epochs = configuration.epochs ?? maxEpochs
+        recipe.validationFraction = validationFraction
+        // Keras' rule, as seed 002 used it: an epoch improves when the validation loss drops by
+        // more than minimumDelta; stop after `patience` epochs without one.
+        recipe.earlyStopping = earlyStopping.map { EarlyStopping(patience: $0.patience, minimumDelta: $0.minimumDelta, restoreBest: false) }
+        recipe.seed = seed
+        return recipe
+    }
+
+    /// Trains one configuration through `TrainingRun` (the entry point of `atelier train`) and
+    /// returns its last epoch's validation metric.
     /// - Parameters:
     ///   - space: the study's search space (`TrainingConfiguration.defaultSpace` or a file's).
     ///   - suggest: draws a parameter (the trial's `suggest`).
     ///   - report: receives `(value, epoch)` after every epoch; throws to stop the trial (pruning).
+    ///   - onEpoch: sees every epoch's full record before `report` (TensorBoard scalars); an error
+    ///     it throws fails the trial. nil: none.
     public func evaluate(_ data: PreparedData, space: [String: Distribution],
                          suggest: (String, Distribution) throws -> ParameterValue,
-                         report: (Double, Int) throws -> Void) throws -> Double {
+                         report: (Double, Int) throws -> Void,
+                         onEpoch: ((EpochRecord) throws -> Void)? = nil) throws -> Double {
         let configuration = try TrainingConfiguration(model: model) { name in
             if let value = fixed[name] { return value }
             guard let distribution = TrainingConfiguration.distribution(for: name, in: space) else { return nil }
             return try suggest(name, distribution)
         }
-        let shape = data.fit.count > 0 ? [1, data.fit.height, data.fit.width] : [1, 28, 28]
-        let network = try ModelZoo.make(model, hidden: configuration.hidden, latent: configuration.latent, inputShape: shape,
-                                        batchNorm: configuration.batchNorm, dropout: configuration.dropout, seed: seed)
-        let inputShape = network.inputShape ?? [784]
-        func inputs(_ set: ImageDataset) -> Tensor { set.images().reshaped([set.count] + inputShape) }
         let isAutoencoder = model == "autoencoder"
-        func targets(_ set: ImageDataset, _ x: Tensor) -> Tensor {
-            isAutoencoder ? x.reshaped([set.count, -1]) : Tensor(classIndices: set.labels)
+        func metric(_ record: EpochRecord) -> Double {
+            isAutoencoder ? (record.validationLoss ?? .nan) : (record.validationAccuracy ?? 0)
         }
-        let x = inputs(data.fit), y = targets(data.fit, x)
-        let vx = inputs(data.validation), vy = targets(data.validation, vx)
-        let loss = ModelZoo.defaultLoss(for: model)
-        let optimizer = try Optimizers.named(configuration.optimizer, learningRate: Float(configuration.learningRate),
-                                             weightDecay: Float(configuration.weightDecay))
-        let epochs = configuration.epochs ?? maxEpochs
-        var bestLoss = Double.infinity
-        var waited = 0
-        var last = Double.nan
-        for epoch in 1...epochs {
-            // One epoch at a time so that the trial can be pruned between epochs; each epoch's
-            // shuffle has its own seed, the optimizer keeps its state across the calls.
-            let trainer = Trainer(epochs: 1, batchSize: configuration.batchSize, loss: loss, optimizer: optimizer,
-                                  seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15, showsProgress: false)
+        let recipe = recipe(for: configuration)
+        let outcome = try withoutActuallyEscaping(report) { report in
+            let run = TrainingRun(recipe, showsProgress: false) { record in
+                try onEpoch?(record)
+                try report(metric(record), record.epoch)
+            }
             do {
-                try trainer.fit(network, inputs: x, targets: y)
-            } catch NeuralNetError.nonFiniteLoss {
+                return try run.train(on: data.samples)
+            } catch NeuralNetError.nonFiniteLoss(let epoch, _, _) {
                 // A diverging configuration is a result, not a crash: the trial fails with the reason.
                 throw TrainingDiverged(epoch: epoch)
             }
-            let measured = Trainer.evaluate(network, inputs: vx, targets: vy, loss: loss)
-            last = isAutoencoder ? measured.loss : (measured.accuracy ?? 0)
-            try report(last, epoch)
-            if let (patience, minimumDelta) = earlyStopping {
-                // Keras' rule, as seed 002 used it: an epoch improves when the validation loss
-                // drops by more than minimumDelta; stop after `patience` epochs without one.
-                if measured.loss < bestLoss - minimumDelta { bestLoss = measured.loss; waited = 0 } else { waited += 1 }
-                if waited > patience { break }
-            }
         }
-        return last
+        return outcome.history.records.last.map(metric) ?? .nan
     }
 }
 

@@ -166,7 +166,10 @@ struct StudyCommandTests {
         #expect(report["trials"] as? Int == 3)
         #expect(report["metric"] as? String == "validation accuracy")
         let best = try #require(report["best"] as? [String: Any])
-        #expect((best["value"] as? Double ?? 0) > 0.2, "a shallow net beats chance on 400 digits")
+        // Chance is 0.1. These random trials are SGD at small rates, 3 epochs on 360 digits: the
+        // best scored 0.205 with the objective's old per-epoch reshuffling seeds and 0.179 since
+        // it runs through TrainingRun (one shuffle stream, as `atelier train`).
+        #expect((best["value"] as? Double ?? 0) > 0.15, "a shallow net beats chance on 400 digits")
         let params = try #require(best["params"] as? [String: Any])
         #expect(Set(params.keys) == ["batchSize", "hidden", "learningRate", "optimizer"])
 

@@ -20,11 +20,19 @@ public struct TrainingRun {
     public var log: ((String) -> Void)?
     /// The progress line on stderr (nil: when stderr is a terminal).
     public var showsProgress: Bool?
+    /// Called after every epoch (after `log`) with the trainer's record: TensorBoard scalars, a
+    /// study's intermediate values. It only watches: what the run computes is the same with or
+    /// without it. An error it throws stops training at once and `train`/`run` rethrow it
+    /// unchanged (a study's pruning signal passes through as the study expects); nothing is
+    /// written then.
+    public var onEpoch: ((EpochRecord) throws -> Void)?
 
-    public init(_ recipe: TrainingRecipe, log: ((String) -> Void)? = nil, showsProgress: Bool? = nil) {
+    public init(_ recipe: TrainingRecipe, log: ((String) -> Void)? = nil, showsProgress: Bool? = nil,
+                onEpoch: ((EpochRecord) throws -> Void)? = nil) {
         self.recipe = recipe
         self.log = log
         self.showsProgress = showsProgress
+        self.onEpoch = onEpoch
     }
 
     /// Validates, checks `folder`, loads, trains, evaluates, and writes into `folder` (nil:
@@ -81,7 +89,8 @@ public struct TrainingRun {
     }
 
     /// Builds the model, trains it on `data.fit` (validating on `data.validation`) and scores
-    /// `data.test` once. Writes nothing.
+    /// `data.test` once (an empty test split, as a study's objective passes, is not scored: NaN
+    /// loss, no accuracy). Writes nothing.
     public func train(on data: PreparedData) throws -> TrainingOutcome {
         try recipe.validate()
         let model = try makeModel(for: data)
@@ -91,13 +100,9 @@ public struct TrainingRun {
         let loss = loss(for: data)
         let optimizer = try Optimizers.named(recipe.optimizer, learningRate: Float(recipe.learningRate), weightDecay: Float(recipe.weightDecay))
         var trainer = Trainer(epochs: recipe.epochs, batchSize: recipe.batchSize, loss: loss, optimizer: optimizer, seed: recipe.seed,
-                              earlyStopping: recipe.earlyStopping, showsProgress: showsProgress) { [log] record in
-            guard let log else { return }
-            var line = String(format: "epoch %d: %.2f s, lr %.3g, train loss %.4f", record.epoch, record.seconds, record.learningRate ?? .nan, record.trainingLoss)
-            if let a = record.trainingAccuracy { line += String(format: ", train accuracy %.2f %%", a * 100) }
-            if let l = record.validationLoss { line += String(format: ", validation loss %.4f", l) }
-            if let a = record.validationAccuracy { line += String(format: ", validation accuracy %.2f %%", a * 100) }
-            log(line)
+                              earlyStopping: recipe.earlyStopping, showsProgress: showsProgress) { [log, onEpoch] record in
+            if let log { log(TrainingRun.line(for: record)) }
+            try onEpoch?(record)
         }
         trainer.schedule = recipe.schedule == .constant ? nil : recipe.schedule
         trainer.clipNorm = recipe.clipNorm
@@ -115,10 +120,19 @@ public struct TrainingRun {
         let testLoss: any Loss = loss is CrossEntropy ? CrossEntropy() : loss
         let testInputs = inputs(data.test)
         let measured = Trainer.evaluate(model, inputs: testInputs, targets: data.test.targets(autoencoder: isAutoencoder), loss: testLoss)
-        let predictions = data.isClassification && !isAutoencoder ? model.predict(testInputs).argmax(axis: 1) : nil
+        let predictions = data.isClassification && !isAutoencoder && data.test.count > 0 ? model.predict(testInputs).argmax(axis: 1) : nil
         return TrainingOutcome(recipe: recipe, model: model, history: history, testLoss: measured.loss, testAccuracy: measured.accuracy,
                                testPredictions: predictions, trainingSamples: data.fit.count, validationSamples: data.validation?.count ?? 0,
                                testSamples: data.test.count, seconds: seconds, dataName: data.name, classNames: data.classNames)
+    }
+
+    /// The log line of one epoch: time, learning rate, losses and accuracies.
+    static func line(for record: EpochRecord) -> String {
+        var line = String(format: "epoch %d: %.2f s, lr %.3g, train loss %.4f", record.epoch, record.seconds, record.learningRate ?? .nan, record.trainingLoss)
+        if let a = record.trainingAccuracy { line += String(format: ", train accuracy %.2f %%", a * 100) }
+        if let l = record.validationLoss { line += String(format: ", validation loss %.4f", l) }
+        if let a = record.validationAccuracy { line += String(format: ", validation accuracy %.2f %%", a * 100) }
+        return line
     }
 
     /// Creates `folder` if needed and proves it writable (a probe file written and removed), so

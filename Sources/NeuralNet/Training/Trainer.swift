@@ -26,8 +26,9 @@ public struct Trainer {
     public var earlyStopping: EarlyStopping?
     /// Progress line on stderr: nil shows it when stderr is a terminal.
     public var showsProgress: Bool?
-    /// Called after every epoch with its record (e.g. to print a line).
-    public var onEpochEnd: ((EpochRecord) -> Void)?
+    /// Called after every epoch with its record (e.g. to print a line). An error it throws ends
+    /// training at once and leaves `fit` with that error (a study's pruning, a user's stop).
+    public var onEpochEnd: ((EpochRecord) throws -> Void)?
     /// How the learning rate moves (nil: the optimizer's rate throughout).
     public var schedule: LearningRateSchedule?
     /// Global gradient-norm clipping before every step (nil: none).
@@ -43,7 +44,7 @@ public struct Trainer {
 
     public init(epochs: Int, batchSize: Int, loss: any Loss, optimizer: any Optimizer, seed: UInt64 = 0,
                 earlyStopping: EarlyStopping? = nil, showsProgress: Bool? = nil,
-                onEpochEnd: ((EpochRecord) -> Void)? = nil) {
+                onEpochEnd: ((EpochRecord) throws -> Void)? = nil) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.loss = loss
@@ -150,7 +151,7 @@ public struct Trainer {
                     bestWeights = average?.weights ?? model.snapshot()
                 }
             }
-            onEpochEnd?(record)
+            try onEpochEnd?(record)
 
             if var current = monitor {
                 let decision = current.observe(epoch: epoch, loss: record.validationLoss ?? record.trainingLoss)

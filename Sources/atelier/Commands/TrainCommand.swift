@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import NeuralNet
+import TensorBoard
 import TensorCore
 
 /// `atelier train`: builds a `TrainingRecipe` from the flags and runs it with `TrainingRun`
@@ -17,8 +18,12 @@ struct TrainCommand: ParsableCommand {
 
         The modern recipe: --batch-norm and --dropout P change the model; --optimizer adamw --weight-decay W decouples the decay; --schedule step|multistep|exponential|cosine|onecycle|plateau moves the learning rate (onecycle and cosine per batch); --augment shift:2,rotate:10,... transforms every training batch; --label-smoothing, --clip-norm and --ema regularize; --keep-best keeps the best validation epoch. A --validation-fraction (default 0.1 when --patience, --keep-best or --schedule plateau needs one) is held out, stratified.
 
+        --tensorboard DIR writes a TensorBoard event file into DIR/NAME (NAME: the last part of --out): the scalars loss/train, loss/validation, accuracy/train, accuracy/validation, learningRate and seconds after every epoch, and the recipe's settings as HParams; `tensorboard --logdir DIR` shows the runs side by side.
+
         Examples:
           atelier train --model lenet5 --dataset mnist --epochs 3 --out runs/lenet5
+          atelier train --model shallow --epochs 5 --validation-fraction 0.1 \\
+              --tensorboard runs/tensorboard --out runs/shallow
           atelier train --model lenet5 --batch-norm --dropout 0.25 --optimizer adamw \\
               --weight-decay 1e-4 --schedule onecycle --max-lr 3e-3 --augment shift:2 \\
               --label-smoothing 0.1 --batch 128 --epochs 15 --keep-best \\
@@ -135,6 +140,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Output folder (written: checkpoint.atnn, history.csv, metrics.json).")
     var out: String
 
+    @Option(help: "TensorBoard log folder: the run's event file goes into DIR/<last part of --out>.")
+    var tensorboard: String?
+
     @Flag(help: "Print machine-readable JSON.")
     var json = false
 
@@ -210,14 +218,37 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws { _ = try recipe() }
 
+    /// The folder of this run's event file: DIR/<last part of --out>.
+    var tensorboardRun: String? {
+        tensorboard.map { ($0 as NSString).appendingPathComponent((out as NSString).standardizingPath.split(separator: "/").last.map(String.init) ?? "run") }
+    }
+
     func run() throws {
         try OutputCheck.folder(out)
-        let run = TrainingRun(try recipe(), log: { Output.note($0) })
+        if let tensorboardRun { try OutputCheck.folder(tensorboardRun, flag: "--tensorboard") }
+        var run = TrainingRun(try recipe(), log: { Output.note($0) })
         try TrainingRun.prepareOutput(out)
         let data = try run.prepareData()
+        let writer = try tensorboardRun.map { try EventWriter(folder: $0) }
+        if let writer {
+            writer.addHParams(TensorBoardLog.hparams(of: run.recipe))
+            run.onEpoch = { try TensorBoardLog.add($0, to: writer) }
+        }
         if !json { print(try run.makeModel(for: data)); print("") }
-        var outcome = try run.train(on: data)
+        var outcome: TrainingOutcome
+        do {
+            outcome = try run.train(on: data)
+        } catch {
+            writer?.addSessionEnd(.failure)
+            try? writer?.close()
+            throw error
+        }
         outcome.files = try run.write(outcome, to: out)
+        if let writer {
+            writer.addSessionEnd(.success)
+            try writer.close()
+            outcome.files.append(writer.path)
+        }
         if json {
             try Output.json(outcome.metrics)
             return

@@ -4,6 +4,7 @@ import Foundation
 import NeuralNet
 import Studies
 import StudyObjectives
+import TensorBoard
 import TensorCore
 
 /// `atelier study run`: a study driven by a built-in objective (training a zoo model), on one or
@@ -15,6 +16,8 @@ struct StudyRunCommand: ParsableCommand {
         discussion: """
         Creates the study when it does not exist (with --model's default space, seed 002's ranges, unless --space FILE is given) and joins it when it does, so a stopped or killed run continues where it stopped: --trials counts every trial the study holds. Each trial trains on a stratified split of the training set and reports the validation accuracy (the autoencoder: validation MSE) after every epoch, so pruners can stop it. --workers N starts N local worker processes on one study (not with the memory storage). Default spaces: learningRate 1e-5..1e-1 (log), batchSize 3..100, optimizer adam|sgd; shallow: hidden 500..2000; mlp: layers 2..10, units 200..1000 per layer and dropout 0..0.5; autoencoder: hidden 32..512 (log), latent 2..64 (log).
 
+        --tensorboard DIR writes TensorBoard event files: DIR/trial-N per trial, with the scalars loss/train, loss/validation, accuracy/train, accuracy/validation, learningRate and seconds after every epoch and the trial's parameters as HParams, ending as Success (complete), Failure (failed) or Unknown (pruned: TensorBoard has no pruned status); and DIR itself with the experiment, which lists every parameter of the space and the metrics, so that TensorBoard's HParams view shows them all. Workers write into the same DIR.
+
         Examples:
           atelier study run --study shallow --model shallow --limit 6000 \\
               --epochs 10 --trials 40 --pruner median
@@ -22,6 +25,8 @@ struct StudyRunCommand: ParsableCommand {
               --pruner median
           atelier study run --study lenet --model lenet5 --trials 100 \\
               --storage postgresql://atelier:atelier@127.0.0.1/studies
+          atelier study run --study shallow --model shallow --limit 6000 \\
+              --trials 20 --tensorboard runs/tensorboard/shallow-study
         """
     )
 
@@ -73,6 +78,9 @@ struct StudyRunCommand: ParsableCommand {
 
     @Option(help: "Retries of a trial failed by a dead worker (with the same parameters).")
     var retries = 1
+
+    @Option(help: "TensorBoard log folder: DIR/trial-N per trial, the experiment (every parameter) in DIR.")
+    var tensorboard: String?
 
     @Flag(help: .hidden)
     var workerProcess = false
@@ -131,10 +139,13 @@ struct StudyRunCommand: ParsableCommand {
         var epochs: Int
         var best: TrialReport?
         var seconds: Double
+        /// The TensorBoard event files this run wrote (empty without --tensorboard).
+        var files: [String]
     }
 
     func run() throws {
         let started = Date()
+        if let tensorboard { try OutputCheck.folder(tensorboard, flag: "--tensorboard") }
         let storage = try location.open()
         let (studyID, objectiveSettings) = try prepareStudy(storage)
         let stored = try StudySettings.stored(in: storage, studyID: studyID) ?? settings.settings
@@ -148,6 +159,11 @@ struct StudyRunCommand: ParsableCommand {
             seed: objectiveSettings.seed)
         // Load the data before starting workers: a missing dataset fails here, once.
         let data = try objective.prepare()
+        if let tensorboard, !workerProcess {
+            let writer = try EventWriter(folder: tensorboard)
+            writer.addExperiment(TensorBoardLog.experiment(study: location.study, space: space, autoencoder: objective.model == "autoencoder"))
+            try writer.close()
+        }
 
         if workers > 1 && !workerProcess {
             try runWorkers(storage: storage, studyID: studyID, started: started, metric: objective.metricName)
@@ -159,12 +175,20 @@ struct StudyRunCommand: ParsableCommand {
             let spaceByName = Dictionary(uniqueKeysWithValues: space.map { ($0.name, $0.distribution) })
             try study.optimize(trials: trials, timeout: timeout?.seconds, budget: .study, catchingErrors: true,
                                showsProgress: workerProcess ? false : nil) { trial in
-                try objective.evaluate(data, space: spaceByName, suggest: { name, distribution in
-                    try trial.suggest(name, distribution: distribution)
-                }, report: { value, step in
-                    try trial.report(value, step: step)
-                    try trial.pruneIfNeeded()
-                })
+                let log = try tensorboard.map { try TrialLog(folder: $0, trial: trial) }
+                do {
+                    let value = try objective.evaluate(data, space: spaceByName, suggest: { name, distribution in
+                        try trial.suggest(name, distribution: distribution)
+                    }, report: { value, step in
+                        try trial.report(value, step: step)
+                        try trial.pruneIfNeeded()
+                    }, onEpoch: log?.add)
+                    try log?.end(after: nil)
+                    return value
+                } catch {
+                    try? log?.end(after: error)
+                    throw error
+                }
             }
         }
         guard !workerProcess else { return }
@@ -265,9 +289,42 @@ struct StudyRunCommand: ParsableCommand {
         let report = Report(study: study.name, model: objective.model, metric: objective.metricName,
                             direction: study.direction.rawValue.lowercased(), trials: trials.count, counts: StateCounts(trials),
                             epochs: trials.reduce(0) { $0 + ($1.lastStep ?? 0) }, best: try study.bestTrial.map(TrialReport.init),
-                            seconds: Date().timeIntervalSince(started))
+                            seconds: Date().timeIntervalSince(started),
+                            files: tensorboard.map { TensorBoardLog.eventFiles(in: $0, since: started) } ?? [])
         if json { try Output.json(report); return }
         print("study \(report.study): \(report.trials) trials (\(report.counts.text)), \(report.epochs) epochs trained")
         if let best = report.best { print("best \(objective.metricName): \(best.text)") }
+        if let tensorboard { print("wrote \(report.files.count) TensorBoard event files under \(tensorboard)") }
+    }
+
+    /// One trial's event file, DIR/trial-N: its parameters once they are drawn (at the first
+    /// epoch, or at the end when it stops before one), every epoch's scalars, and how it ended.
+    final class TrialLog {
+        let writer: EventWriter
+        let trial: Trial
+        let started = Date().timeIntervalSince1970
+        var hasStart = false
+
+        init(folder: String, trial: Trial) throws {
+            writer = try EventWriter(folder: (folder as NSString).appendingPathComponent("trial-\(trial.number)"))
+            self.trial = trial
+        }
+
+        private func start() {
+            guard !hasStart else { return }
+            writer.addHParams(TensorBoardLog.hparams(of: trial.params), startTime: started)
+            hasStart = true
+        }
+
+        func add(_ record: EpochRecord) throws {
+            start()
+            try TensorBoardLog.add(record, to: writer)
+        }
+
+        func end(after error: (any Error)?) throws {
+            start()
+            writer.addSessionEnd(TensorBoardLog.status(after: error))
+            try writer.close()
+        }
     }
 }
