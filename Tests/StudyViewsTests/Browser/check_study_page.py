@@ -226,7 +226,7 @@ def check_large(driver, arguments, report):
     large["trials"] = driver.execute_script("return window.atelierPage.total")
     large["firstDrawMilliseconds"] = driver.execute_script("return window.atelierPage.lastDrawMilliseconds()")
     data = page_data(driver)
-    name = data["parameters"][-1]["name"]
+    name = next(p["name"] for p in data["parameters"] if p["kind"] != "categorical")
     entry = axis(driver, name)
     lo, hi = entry["domain"]
     if entry["log"]:
