@@ -1,6 +1,6 @@
 import Foundation
 import Studies
-import StudyViews
+@testable import StudyViews
 import TestSupport
 import Testing
 
@@ -157,5 +157,17 @@ import Testing
         let rows = try #require(data["trials"] as? [[String: Any]])
         #expect(rows[1]["params"] as? [Double] == [2, 1.5], "\"c\" is choice 2 of the merged list, not 1 of its own")
         #expect(rows[1]["value"] is NSNull, "a NaN objective is written as null")
+    }
+}
+
+/// Numbers on the page: the Swift side (header, best trial) and the script (table, axes) write
+/// them by the same rule, checked here on the Swift side.
+@Suite struct PageNumberTests {
+    @Test func numbersReadLikeTheScriptWritesThem() {
+        #expect(HTMLText.number(3) == "3" && HTMLText.number(-42) == "-42")
+        #expect(HTMLText.number(0.123456789) == "0.123457" && HTMLText.number(0.25) == "0.25")
+        #expect(HTMLText.number(1.5e-5) == "1.5e-5" && HTMLText.number(1234567.5) == "1.2346e6")
+        #expect(HTMLText.number(.nan) == "–")
+        #expect(HTMLText.seconds(12.345) == "12.35" && HTMLText.seconds(0.0041) == "0.0041" && HTMLText.seconds(0) == "0")
     }
 }

@@ -33,6 +33,13 @@ enum HTMLText {
         return trimmed(String(text[..<split])) + "e\(exponent)"
     }
 
+    /// Seconds to the hundredth, or two significant digits below that (as the script's `formatSeconds`).
+    static func seconds(_ value: Double) -> String {
+        guard value.isFinite else { return "–" }
+        if abs(value) >= 0.01 { return number((value * 100).rounded() / 100) }
+        return number(Double(String(format: "%.1e", value)) ?? value)
+    }
+
     /// Drops trailing zeros of a decimal fraction ("1.2500" → "1.25", "3.000" → "3").
     private static func trimmed(_ text: String) -> String {
         guard text.contains("."), !text.contains("e") else { return text }

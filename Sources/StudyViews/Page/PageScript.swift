@@ -33,6 +33,11 @@ enum PageScript {
       return String(Number(mantissa)) + 'e' + Number(exponent);
     }
 
+    // Seconds to the hundredth, or two significant digits below that (a trial of 4 ms is not 0 s).
+    function formatSeconds(v) {
+      return formatNumber(v >= 0.01 ? Math.round(v * 100) / 100 : Number(v.toPrecision(2)));
+    }
+
     function choiceLabel(choice) { return typeof choice === 'string' ? choice : JSON.stringify(choice); }
 
     // "Nice" ticks of a linear range: steps of 1, 2 or 5 times a power of ten.

@@ -94,7 +94,9 @@ enum PageScriptParallel {
         for (let t = 0; t < count; t++) if (!selected[t]) trace(context, t);
         context.stroke();
       }
-      context.globalAlpha = Math.min(0.9, Math.max(0.12, 14 / Math.sqrt(Math.max(1, shown))));
+      // Fainter as lines pile up, so that 10,000 of them still show where they crowd and where
+      // the colours change, rather than one saturated band of the best colour.
+      context.globalAlpha = Math.min(0.85, Math.max(0.03, 40 / Math.pow(Math.max(1, shown), 0.75)));
       let bucket = -2;
       for (const t of drawOrder) {
         if (!selected[t]) continue;
@@ -162,11 +164,13 @@ enum PageScriptParallel {
           : axis.kind === 'categorical' ? 'categorical' : (axis.log ? 'log' : 'linear') + (axis.kind === 'int' ? ' · int' : '');
         element('text', { x: axis.x, y: 36, 'text-anchor': 'middle', class: 'axis-scale' }, group, scale);
         element('line', { x1: axis.x, x2: axis.x, y1: plotTop, y2: plotBottom, class: 'axis-line' }, group);
+        // Tick labels left of each axis, except the last one's, which go into the right margin.
+        const side = i === axes.length - 1 && axes.length > 1 ? 1 : -1;
         for (const tick of axis.ticks()) {
           const y = yOf(tick.n);
-          element('line', { x1: axis.x - 4, x2: axis.x, y1: y, y2: y, class: 'tick' }, group);
-          element('text', { x: axis.x - 7, y: y + 3.5, 'text-anchor': 'end', class: 'tick-label' }, group,
-                  fitted(tick.label, Math.min(spacing * 0.45, 120)));
+          element('line', { x1: axis.x + 4 * side, x2: axis.x, y1: y, y2: y, class: 'tick' }, group);
+          element('text', { x: axis.x + 7 * side, y: y + 3.5, 'text-anchor': side > 0 ? 'start' : 'end', class: 'tick-label' }, group,
+                  fitted(tick.label, side > 0 ? margin.right - 10 : Math.min(spacing * 0.45, 120)));
         }
         brushRects[i] = element('rect', { x: axis.x - 7, width: 14, class: 'brush', visibility: 'hidden' }, group);
         const hit = element('rect', { x: axis.x - 14, y: plotTop - 8, width: 28, height: plotBottom - plotTop + 16, class: 'hit' }, group);

@@ -63,7 +63,7 @@ enum PageScriptTable {
       const v = column.get(trials[t]);
       if (v === null || v === undefined) return '–';
       if (column.key === 'state') return STATE_WORDS[v] || v;
-      if (column.key === 'durationSeconds') return formatNumber(Math.round(v * 100) / 100);
+      if (column.key === 'durationSeconds') return formatSeconds(v);
       return column.text ? String(v) : formatNumber(v);
     }
 

@@ -71,7 +71,7 @@ struct PageSections {
             <button type="button" id="copy-command" title="Copy the command">Copy</button></div>
             """
         }
-        let duration = best.duration.map { " · \(HTMLText.number(($0 * 10).rounded() / 10)) s" } ?? ""
+        let duration = best.duration.map { " · \(HTMLText.seconds($0)) s" } ?? ""
         return """
         <section id="best">
         <h2>Best trial</h2>
