@@ -94,6 +94,12 @@ struct StudyPageBrowserTests {
         let cleared = try #require(report["clickClears"] as? [String: Any])
         #expect((cleared["brushes"] as? [String: Any])?.isEmpty == true && cleared["shown"] as? Int == 300, "\(cleared)")
 
+        let quick = try #require(report["quickFilter"] as? [String: Any])
+        #expect(quick["shown"] as? Int == quick["expected"] as? Int && (quick["shown"] as? Int ?? 0) >= 29, "best 10 %: \(quick)")
+        let states = try #require(report["statesFilter"] as? [String: Any])
+        #expect(states["shown"] as? Int == states["expected"] as? Int && states["again"] as? Int == 300, "\(states)")
+        #expect((states["shown"] as? Int ?? 300) < 300, "the fixture has pruned trials to hide")
+
         let sort = try #require(report["sort"] as? [String: Any])
         #expect(sort["ascending"] as? Bool == true && sort["descending"] as? Bool == true, "\(sort)")
         #expect(sort["firstAscending"] as? Double == sort["smallest"] as? Double)

@@ -16,8 +16,9 @@ What it does on --page:
   4. drags with the mouse (ActionChains) along --drag-parameter's axis between two values whose
      pixels it computes from the page's axis positions, reads the range the page brushed and
      the line, and then clicks the axis without dragging to clear it;
-  5. clicks the Value header twice and reads the trial numbers of the rows;
-  6. saves full-page screenshots before and after filtering and after sorting.
+  5. clicks "best 10 %" and unticks the pruned state, reading the line each time;
+  6. clicks the Value header twice and reads the trial numbers of the rows;
+  7. saves full-page screenshots before and after filtering and after sorting.
 On --large (a 10,000-trial page) it times the load and a brush.
 """
 
@@ -194,6 +195,22 @@ def check_page(driver, arguments, report):
         .click().perform()
     report["clickClears"] = {"brushes": driver.execute_script("return window.atelierPage.brushes()"),
                              "shown": count_line(driver)[0]}
+
+    # The quick filter: "best 10 %" keeps the trials at least as good as the tenth-best percent.
+    maximize = data["direction"] == "maximize"
+    finite = sorted((t["value"] for t in data["trials"] if t["value"] is not None), reverse=maximize)
+    threshold = finite[max(0, math.ceil(len(finite) * 0.1) - 1)]
+    driver.find_element(By.XPATH, "//button[normalize-space()='best 10 %']").click()
+    report["quickFilter"] = {"shown": count_line(driver)[0], "threshold": threshold,
+                             "expected": sum(1 for v in finite if (v >= threshold if maximize else v <= threshold))}
+    driver.find_element(By.ID, "clear-filters").click()
+    # States: unticking "pruned" hides the pruned trials; ticking it again brings them back.
+    box = driver.find_element(By.CSS_SELECTOR, 'input[data-state="PRUNED"]')
+    box.click()
+    hidden = count_line(driver)[0]
+    box.click()
+    report["statesFilter"] = {"shown": hidden, "expected": sum(1 for t in data["trials"] if t["state"] != "PRUNED"),
+                              "again": count_line(driver)[0]}
 
     # Sorting by value: ascending, then descending, missing values last both times.
     values = {t["number"]: t["value"] for t in data["trials"]}
