@@ -120,13 +120,18 @@ enum PageScript {
       return axis;
     }
 
-    // How good each trial is, 0 (worst) to 1 (best) in the study's direction, or -1 without a value.
+    // How good each completed trial is, 0 (worst) to 1 (best) in the study's direction, or -1.
+    // Only completed trials are coloured: a pruned trial's stored value is its last intermediate
+    // value (Optuna keeps it so), not a result to compare; it still sits on the value axis.
     const goodness = new Float32Array(count).fill(-1);
-    if (objective) {
-      const span = objective.high - objective.low;
+    const completedValues = trials.filter(t => t.state === 'COMPLETE' && t.value !== null && isFinite(t.value)).map(t => t.value);
+    let completedLow = Infinity, completedHigh = -Infinity;
+    for (const v of completedValues) { if (v < completedLow) completedLow = v; if (v > completedHigh) completedHigh = v; }
+    if (completedValues.length) {
+      const span = completedHigh - completedLow;
       trials.forEach((t, i) => {
-        if (t.value === null || !isFinite(t.value)) return;
-        const g = span > 0 ? (t.value - objective.low) / span : 1;
+        if (t.state !== 'COMPLETE' || t.value === null || !isFinite(t.value)) return;
+        const g = span > 0 ? (t.value - completedLow) / span : 1;
         goodness[i] = maximize ? g : 1 - g;
       });
     }

@@ -65,7 +65,7 @@ enum PageScriptControls {
       for (const share of [10, 25]) {
         const button = html('button', { type: 'button' }, 'best ' + share + ' %');
         button.addEventListener('click', () => {
-          const sorted = finiteValues.slice().sort((a, b) => maximize ? b - a : a - b);
+          const sorted = (completedValues.length ? completedValues : finiteValues).slice().sort((a, b) => maximize ? b - a : a - b);
           const threshold = sorted[Math.max(0, Math.ceil(sorted.length * share / 100) - 1)];
           quickOperator.value = maximize ? 'above' : 'below';
           quickInput.value = String(threshold);
@@ -89,8 +89,8 @@ enum PageScriptControls {
 
     // Legend: the colour ramp from the worst value to the best, and the greys.
     const legend = document.getElementById('legend');
-    if (objective) {
-      const worst = maximize ? objective.low : objective.high, best = maximize ? objective.high : objective.low;
+    if (objective && completedValues.length) {
+      const worst = maximize ? completedLow : completedHigh, best = maximize ? completedHigh : completedLow;
       const ramp = html('span', { class: 'ramp' });
       ramp.style.background = 'linear-gradient(to right, ' + RAMP.join(', ') + ')';
       const item = html('span');
@@ -99,7 +99,7 @@ enum PageScriptControls {
     }
     if (goodness.some(g => g < 0)) {
       const item = html('span');
-      item.append(html('span', { class: 'swatch' }), 'no value (pruned, failed or running)');
+      item.append(html('span', { class: 'swatch' }), 'not complete (pruned, failed, running)');
       legend.append(item);
     }
     const outItem = html('span');

@@ -34,7 +34,7 @@ enum PageScriptParallel {
     }
     const bucketColors = Array.from({ length: BUCKETS }, (_, b) => rampColor((b + 0.5) / BUCKETS));
     const bucketOf = t => goodness[t] < 0 ? -1 : Math.min(BUCKETS - 1, Math.floor(goodness[t] * BUCKETS));
-    // Trials in drawing order: without a value first, then worst to best.
+    // Trials in drawing order: the uncoloured (not complete) first, then worst to best.
     const drawOrder = Array.from({ length: count }, (_, t) => t).sort((a, b) => goodness[a] - goodness[b]);
 
     function yOf(n) { return plotBottom - n * (plotBottom - plotTop); }
