@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "StudyObjectives", dependencies: ["Studies", "NeuralNet", "Datasets", "TensorCore"]),
         .target(name: "Plotting", dependencies: ["TensorCore", "CCairo", "CPNG", "CZlib"], exclude: ["README.md"]),
         // Looking at studies: figures drawn through Plotting, and the self-contained study page.
-        .target(name: "StudyViews", dependencies: ["Studies", "Plotting", "TensorCore"]),
+        .target(name: "StudyViews", dependencies: ["Studies", "Plotting", "TensorCore", "Datasets"]),
         // TensorBoard event files (scalars, HParams), readable by TensorBoard itself.
         .target(name: "TensorBoard", dependencies: ["TensorCore"]),
         .target(name: "LinearModels", dependencies: ["TensorCore", "Metrics"]),
@@ -92,7 +92,8 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Studies", "StudiesSQLite", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
-        .testTarget(name: "StudyViewsTests", dependencies: ["StudyViews", "Studies", "Plotting", "TestSupport"]),
+        .testTarget(name: "StudyViewsTests", dependencies: ["StudyViews", "Studies", "Plotting", "TestSupport"],
+                    exclude: ["Browser"]),
         .testTarget(name: "TensorBoardTests", dependencies: ["TensorBoard", "TestSupport"]),
         // One storage conformance suite over every driver, plus Optuna interop; the worker
         // executable is what the multi-process tests and the study-workers benchmark spawn.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Studies
-import StudyObjectives
 
 /// `atelier study best`: the best trial, and for built-in objectives the command that retrains it.
 struct StudyBestCommand: ParsableCommand {
@@ -34,14 +33,7 @@ struct StudyBestCommand: ParsableCommand {
         guard let best = try study.bestTrial else {
             throw StudyError.invalidValue("study \"\(location.study)\" has no completed trial yet")
         }
-        var command: String?
-        if let objective = try StudyRunCommand.storedObjective(in: storage, studyID: study.id) {
-            let external = best.externalParams
-            let configuration = try TrainingConfiguration(model: objective.model) { external[$0] }
-            command = (["atelier", "train"] + configuration.trainArguments(model: objective.model, dataset: objective.dataset,
-                                                                           epochs: objective.epochs)
-                       + ["--out", "runs/\(location.study)-best"]).joined(separator: " ")
-        }
+        let command = try StudyRetrain.command(for: best, studyName: location.study, storage: storage, studyID: study.id)
         let report = Report(study: study.name, number: best.number, value: best.value, params: best.externalParams, command: command)
         if json { try Output.json(report); return }
         print(TrialReport(best).text)
