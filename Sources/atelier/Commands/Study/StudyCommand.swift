@@ -23,6 +23,7 @@ struct StudyCommand: ParsableCommand {
         subcommands: [
             StudyCreateCommand.self, StudyAskCommand.self, StudyTellCommand.self, StudyRunCommand.self,
             StudyShowCommand.self, StudyBestCommand.self, StudyExportCommand.self, StudyDeleteCommand.self,
+            StudyPlotCommand.self,
         ]
     )
 }
