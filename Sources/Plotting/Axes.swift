@@ -20,6 +20,13 @@ public struct Axes: Sendable {
     public var legend: LegendPlacement = .best
     /// Title shown above the legend entries.
     public var legendTitle: String?
+    /// False hides the colorbar of a value-coloured series (panels that share one colour scale show it once).
+    public var showsColorbar = true
+    /// Explicit ticks along x (positions in data units and their labels), replacing the automatic ones:
+    /// categorical parameters, named positions. nil: automatic; an empty array: no ticks.
+    public var xTicks: [AxisTick]?
+    /// Explicit ticks along y, as `xTicks`.
+    public var yTicks: [AxisTick]?
     /// Values that could not be drawn (NaN, infinite, or not positive on a log axis at add time).
     public private(set) var skippedValueCount = 0
 
@@ -83,9 +90,13 @@ public struct Axes: Sendable {
         series.append(.reference(ReferenceLine(value: y, vertical: false, label: label, color: color, width: width, dash: dash)))
     }
 
-    /// A text at data coordinates (x, y), centred there.
-    public mutating func text(_ text: String, x: Double, y: Double, color: Color = .ink, size: Double = 9) {
-        series.append(.annotation(Annotation(text: text, x: x, y: y, color: color, size: size)))
+    /// A text at data coordinates (x, y), vertically centred there; `alignment` says whether (x, y) is its
+    /// left end, centre or right end. A `background` box behind it keeps it readable over dense data
+    /// (tick values along a parallel-coordinates axis).
+    public mutating func text(_ text: String, x: Double, y: Double, color: Color = .ink, size: Double = 9,
+                              alignment: TextAlignment = .center, background: Color? = nil) {
+        series.append(.annotation(Annotation(text: text, x: x, y: y, color: color, size: size,
+                                             alignment: alignment, background: background)))
     }
 
     // MARK: Scatter

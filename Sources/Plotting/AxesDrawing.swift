@@ -45,7 +45,15 @@ extension AxesRenderer {
                 }
             case let .annotation(annotation):
                 if let x = layout.xMap.pixel(annotation.x), let y = layout.yMap.pixel(annotation.y), plot.contains(x, y) {
-                    canvas.text(annotation.text, x: x, y: y, size: annotation.size, color: annotation.color, horizontal: .center, vertical: .center)
+                    let anchor: HorizontalAnchor = switch annotation.alignment { case .left: .left; case .center: .center; case .right: .right }
+                    if let background = annotation.background {
+                        let width = canvas.textWidth(annotation.text, size: annotation.size)
+                        let height = canvas.metrics(size: annotation.size).height
+                        let pad = height * 0.15
+                        canvas.fill(Rect(x: x - width * anchor.rawValue - pad, y: y - height / 2 - pad / 2,
+                                         width: width + 2 * pad, height: height + pad), background)
+                    }
+                    canvas.text(annotation.text, x: x, y: y, size: annotation.size, color: annotation.color, horizontal: anchor, vertical: .center)
                 }
             }
         }

@@ -350,6 +350,9 @@ struct AxesRenderer {
     /// Ticks for one axis: category names for bar charts and matrices, otherwise nice numeric ticks
     /// whose count fits the axis length.
     private func makeTicks(horizontal: Bool, limits: ClosedRange<Double>, length: Double, em: Double) -> (labels: [TickLabel], minor: [Double]) {
+        if let given = horizontal ? axes.xTicks : axes.yTicks {
+            return (given.map { TickLabel(text: $0.label, position: $0.position) }, [])
+        }
         var names: [String]? = nil
         if let h = heatmap, !h.isPicture { names = horizontal ? h.columnLabels : h.rowLabels }
         if let categories = barCategories, categories.horizontal != horizontal { names = categories.names }
@@ -403,6 +406,7 @@ struct AxesRenderer {
 
     /// The value range and label explained by a colorbar (heatmaps, value-coloured scatters).
     func colorbarRange() -> (range: ClosedRange<Double>, colormap: Colormap, label: String?)? {
+        guard axes.showsColorbar else { return nil }
         for item in axes.series {
             switch item {
             case let .heatmap(h) where h.showsColorbar: return (h.range, h.colormap, h.colorbarLabel)

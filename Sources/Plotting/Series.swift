@@ -107,6 +107,24 @@ struct Annotation: Sendable {
     var y: Double
     var color: Color
     var size: Double
+    var alignment: TextAlignment = .center
+    var background: Color? = nil
+}
+
+/// Which end of a text sits at its position.
+public enum TextAlignment: String, Sendable, Equatable, CaseIterable {
+    case left, center, right
+}
+
+/// A tick placed by the caller: a position in data units and its label.
+public struct AxisTick: Sendable, Equatable {
+    public var position: Double
+    public var label: String
+
+    public init(_ position: Double, _ label: String) {
+        self.position = position
+        self.label = label
+    }
 }
 
 /// A picture laid over a rectangle of data coordinates (a decision function, a density), drawn

@@ -133,6 +133,20 @@ public enum StudiesReport: ReportBuilder {
                 outcomes.append(outcome)
                 files.append(("\(outcome.studyName).csv", "the \(model == "mlp" ? "deep MLP" : "shallow") TPE study's trials"))
             }
+            // One interactive page per study (`atelier study page`): drag on the parallel
+            // coordinates' axes to filter, as seed 002 filtered TensorBoard's HParams view.
+            for name in ["grid"] + outcomes.map(\.studyName) {
+                try writer.step("page: \(name)") {
+                    let snapshot = try StudySnapshot(try Study.load(name: name, storage: storage))
+                    let command = outcomes.first { $0.studyName == name }.map { outcome in
+                        (["atelier", "train"] + outcome.configuration.trainArguments(model: outcome.model, dataset: "mnist", epochs: sizes.retrainEpochs)
+                         + ["--out", "runs/\(name)-best"]).joined(separator: " ")
+                    }
+                    let page = StudyPage(snapshot: snapshot, figures: try StudyPage.figures(of: snapshot), retrainCommand: command)
+                    _ = try page.write(to: writer.filePath("pages/\(name)"))
+                    files.append(("pages/\(name)/index.html", "the \(name) study's interactive page: parallel coordinates filtered by dragging on an axis, a sortable trial table, every study figure"))
+                }
+            }
         }()
         try FileIO.writeAtomically(try Data(contentsOf: URL(fileURLWithPath: database)), to: writer.filePath("studies.db"))
         files.insert(("studies.db", "every study of this page in Optuna's schema (optuna-dashboard sqlite:///studies.db)"), at: 0)

@@ -114,6 +114,7 @@ struct ConventionTests {
         try json(["study", "best", "--study", "q"], writes: false)
         try json(["study", "export", "--study", "q", "--out", "trials.csv"])
         try json(["study", "page", "--study", "q", "--out", "study-page"])
+        try json(["study", "plot", "history", "--study", "q", "--out", "history.png"])
         try json(["study", "delete", "--study", "q"], writes: false)
 
         // A report, with the metrics of metrics.json in its JSON; the default folder is runs/reports.
@@ -251,7 +252,7 @@ struct ConventionTests {
 
     @Test("help: discussions are not hard-wrapped, and Examples: follows a blank line")
     func help() throws {
-        for command in [["cluster"], ["pca"], ["tsne"], ["train"], ["report"], ["fraud"], ["plot"], ["gallery"], ["encode"], ["evaluate"], ["dataset", "info"], ["fit"], ["data", "make"], ["study"], ["study", "run"], ["study", "create"], ["study", "ask"], ["study", "tell"], ["study", "show"], ["study", "best"], ["study", "export"], ["study", "page"], ["study", "delete"]] {
+        for command in [["cluster"], ["pca"], ["tsne"], ["train"], ["report"], ["fraud"], ["plot"], ["gallery"], ["encode"], ["evaluate"], ["dataset", "info"], ["fit"], ["data", "make"], ["study"], ["study", "run"], ["study", "create"], ["study", "ask"], ["study", "tell"], ["study", "show"], ["study", "best"], ["study", "export"], ["study", "page"], ["study", "delete"], ["study", "plot"]] {
             let result = try atelier(command + ["--help"])
             #expect(result.status == 0)
             let text = result.standardOutput

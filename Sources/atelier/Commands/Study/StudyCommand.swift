@@ -22,7 +22,8 @@ struct StudyCommand: ParsableCommand {
         """,
         subcommands: [
             StudyCreateCommand.self, StudyAskCommand.self, StudyTellCommand.self, StudyRunCommand.self,
-            StudyShowCommand.self, StudyBestCommand.self, StudyExportCommand.self, StudyPageCommand.self, StudyDeleteCommand.self,
+            StudyShowCommand.self, StudyBestCommand.self, StudyExportCommand.self, StudyPlotCommand.self, StudyPageCommand.self,
+            StudyDeleteCommand.self,
         ]
     )
 }

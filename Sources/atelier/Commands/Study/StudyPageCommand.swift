@@ -47,9 +47,9 @@ struct StudyPageCommand: ParsableCommand {
         print("wrote the page of study \(study.name) (\(snapshot.trials.count) trials) to \(files[0])")
     }
 
-    /// The static figures shown below the interactive views.
+    /// The static figures shown below the interactive views: every `study plot` kind the
+    /// study can support yet.
     static func figures(of snapshot: StudySnapshot) throws -> [StudyPage.Figure] {
-        // Figures come from StudyPlots (merged from branch views).
-        []
+        try StudyPage.figures(of: snapshot)
     }
 }
