@@ -69,6 +69,10 @@ extension BenchmarkRegistry {
                     var snapshot: StudySnapshot?
                     let read = try medianSeconds { snapshot = try StudySnapshot(study) }
                     report("study-figures read (Optuna's SQLite)", read, "s", "\(snapshot!.trials.count) trials")
+                    let importances = PedAnovaImportance.importances(of: snapshot!.completed, parameters: snapshot!.parameterNames,
+                                                                     direction: snapshot!.direction)
+                    print("PED-ANOVA importances (compare: study_figures.py importance): "
+                          + importances.sorted { $0.value > $1.value }.map { "\($0.key) \(String(format: "%.6f", $0.value))" }.joined(separator: ", "))
                     benchmarkStudyFigures(snapshot!, tag: "Optuna's SQLite")
                 } catch {
                     report("study-figures read (Optuna's SQLite)", .nan, "s", "error: \(error)")
