@@ -75,6 +75,7 @@ let package = Package(
         .executableTarget(name: "AtelierBenchmarks", dependencies: [
             "TensorCore", "CBLAS", "Datasets", "Preprocessing", "Metrics", "FeatureSelection",
             "Clustering", "Embedding", "NeuralNet", "Plotting", "Fraud", "Studies", "StudiesSQLite", "StudyStorages",
+            "StudyViews",
         ], path: "Benchmarks/AtelierBenchmarks"),
 
         .target(name: "TestSupport", dependencies: ["TensorCore"], path: "Tests/TestSupport"),

@@ -4,7 +4,8 @@ import Studies
 
 /// Every trial's learning curve (Optuna's `plot_intermediate_values`): intermediate values by step,
 /// completed trials in blue, pruned ones in orange ending in a cross where the pruner stopped them.
-/// Curves are translucent so that thousands of them read as a density. One polyline per trial.
+/// Curves are translucent so that thousands of them read as a density; past `LineSample.curveLimit`
+/// curves of one state an even sample of them is drawn (every pruned trial keeps its cross).
 enum IntermediateFigure {
     static func make(_ snapshot: StudySnapshot, _ options: StudyPlotOptions) throws -> Figure {
         let trials = snapshot.trials.filter { trial in trial.intermediateValues.values.contains { $0.isFinite } }
@@ -19,14 +20,29 @@ enum IntermediateFigure {
         let many = trials.count > 500
         let completeColor = Color.cycle(0).withAlpha(many ? 0.25 : 0.7)
         let prunedColor = Color.cycle(1).withAlpha(many ? 0.3 : 0.8)
-        var labelled: Set<TrialState> = []
-        for trial in trials {
-            let steps = trial.intermediateValues.keys.sorted()
-            let isPruned = trial.state == .pruned
-            let label = labelled.insert(trial.state).inserted ? (isPruned ? "pruned" : trial.state == .complete ? "complete" : trial.state.rawValue.lowercased()) : nil
-            let color = isPruned ? prunedColor : trial.state == .complete ? completeColor : Color(gray: 0.5, alpha: 0.6)
-            try axes.line(x: steps.map(Double.init), y: steps.map { trial.intermediateValues[$0]! }, label: label, color: color,
-                          width: many ? 0.8 : 1.3, marker: steps.count == 1 ? .circle : .none, markerSize: 4)
+        // Curves of one state go into 16 bundles (`LineBundle`): one stroke each instead of one per trial.
+        let groups: [(state: TrialState, label: String, color: Color)] = [
+            (.complete, "complete", completeColor), (.pruned, "pruned", prunedColor),
+            (.fail, "failed", Color(gray: 0.5, alpha: 0.6)), (.running, "running", Color.cycle(2).withAlpha(0.7)),
+        ]
+        for group in groups {
+            let members = LineSample.spread(trials.filter { $0.state == group.state || (group.state == .running && $0.state == .waiting) },
+                                            limit: LineSample.curveLimit)
+            var bundles = [LineBundle](repeating: LineBundle(), count: 16)
+            var singles: [(Double, Double)] = []
+            for (index, trial) in members.enumerated() {
+                let steps = trial.intermediateValues.keys.sorted().filter { trial.intermediateValues[$0]!.isFinite }
+                if steps.count == 1 { singles.append((Double(steps[0]), trial.intermediateValues[steps[0]]!)) }
+                bundles[index % 16].append(x: steps.map(Double.init), y: steps.map { trial.intermediateValues[$0]! })
+            }
+            var labelled = false
+            for bundle in bundles where bundle.x.contains(where: { !$0.isNaN }) && bundle.x.count > 1 {
+                try bundle.draw(on: &axes, label: labelled ? nil : group.label, color: group.color, width: many ? 0.8 : 1.3)
+                labelled = true
+            }
+            if !singles.isEmpty {
+                try axes.scatter(x: singles.map(\.0), y: singles.map(\.1), label: labelled ? nil : group.label, color: group.color, size: 4)
+            }
         }
         let stops = pruned.compactMap { trial -> (Double, Double)? in
             guard let step = trial.lastStep, let value = trial.intermediateValues[step], value.isFinite else { return nil }

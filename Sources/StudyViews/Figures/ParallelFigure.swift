@@ -9,7 +9,8 @@ import Studies
 /// Each axis is scaled to its own range: log parameters in log space, categorical ones with their
 /// choices evenly spaced. A value filter (`minimumValue` / `maximumValue`) keeps the passing trials in
 /// colour and draws the others in light grey behind them, as HParams' filtered view.
-/// Cost: one polyline per trial (10,000 lines render in well under a second).
+/// Cost: Cairo's antialiased strokes take about 0.7 ms per line here, so past `LineSample.parallelLimit`
+/// trials the lines of a sample are drawn (every trial still marks the objective axis).
 enum ParallelFigure {
     /// One vertical axis: how values map to 0...1 and what its ticks say.
     struct VerticalAxis {
@@ -50,6 +51,7 @@ enum ParallelFigure {
         }
 
         let filterNote = options.filterDescription.map { ", \(kept.count) of \(all.count) trials with \($0)" } ?? ", \(all.count) trials"
+            + (kept.count > LineSample.parallelLimit ? " (lines of \(LineSample.parallelLimit) drawn)" : "")
         var figure = Figure(width: options.width, height: options.height, dpi: options.dpi,
                             title: "Parallel coordinates: \(snapshot.name)\(filterNote)")
         var axes = Axes()
@@ -68,18 +70,31 @@ enum ParallelFigure {
         let many = all.count > 1000
         let width = many ? 0.8 : 1.4
         if options.hasValueFilter {
-            for trial in all where !options.keeps(trial.value!) {
-                try axes.line(x: xs, y: positions(trial), color: Color(gray: 0.82, alpha: many ? 0.35 : 0.8), width: width)
-            }
+            var excluded = LineBundle()
+            for trial in all where !options.keeps(trial.value!) { excluded.append(x: xs, y: positions(trial)) }
+            try excluded.draw(on: &axes, color: Color(gray: 0.82, alpha: many ? 0.5 : 0.8), width: width)
         }
-        // Worst first, so the best lines end on top.
+        // Worst first, so the best lines end on top. Up to 200 trials get a line and colour each; more
+        // are drawn as 48 bundles of neighbouring values (`LineBundle`), each in its bin's colour.
         let keptValues = kept.map { $0.value! }
         let range = keptValues.min()!...keptValues.max()!
-        let ordered = kept.sorted { snapshot.direction.isBetter($1.value!, than: $0.value!) }
+        let ordered = LineSample.ranked(kept.sorted { snapshot.direction.isBetter($1.value!, than: $0.value!) }, limit: LineSample.parallelLimit)
         let colormap = Colormap.viridis
-        for trial in ordered {
-            let fraction = range.upperBound > range.lowerBound ? (trial.value! - range.lowerBound) / (range.upperBound - range.lowerBound) : 0.5
-            try axes.line(x: xs, y: positions(trial), color: colormap.color(at: fraction).withAlpha(many ? 0.45 : 0.85), width: width)
+        func fraction(_ value: Double) -> Double {
+            range.upperBound > range.lowerBound ? (value - range.lowerBound) / (range.upperBound - range.lowerBound) : 0.5
+        }
+        if ordered.count <= 200 {
+            for trial in ordered {
+                try axes.line(x: xs, y: positions(trial), color: colormap.color(at: fraction(trial.value!)).withAlpha(0.85), width: width)
+            }
+        } else {
+            let binCount = 48
+            var bins = [LineBundle](repeating: LineBundle(), count: binCount)
+            for trial in ordered { bins[min(binCount - 1, Int(fraction(trial.value!) * Double(binCount)))].append(x: xs, y: positions(trial)) }
+            let order = snapshot.direction == .maximize ? Array(0..<binCount) : Array((0..<binCount).reversed())
+            for bin in order {
+                try bins[bin].draw(on: &axes, color: colormap.color(at: (Double(bin) + 0.5) / Double(binCount)).withAlpha(many ? 0.5 : 0.8), width: width)
+            }
         }
         // Points on the objective axis carry the colour bar.
         try axes.scatter(x: [Double](repeating: 0, count: kept.count), y: keptValues.map { verticals[0].position($0) },
