@@ -86,6 +86,27 @@ struct TrainingTests {
         #expect(history.bestEpoch == 1)
     }
 
+    @Test func timeLimitEndsTrainingAfterTheEpochThatReachesIt() throws {
+        let (x, y) = Self.gaussians(perClass: 10, seed: 5)
+        func run(_ limit: TimeInterval?, epochs: Int = 6) throws -> TrainingHistory {
+            let model = Sequential(inputShape: [2], seed: 0) { Linear(2, 4) }
+            var trainer = Trainer(epochs: epochs, batchSize: 8, loss: CrossEntropy(), optimizer: SGD(learningRate: 0.1), showsProgress: false)
+            trainer.timeLimit = limit
+            return try trainer.fit(model, inputs: x, targets: y)
+        }
+        // Any epoch takes longer than a nanosecond: the first one ends training.
+        let limited = try run(1e-9)
+        #expect(limited.records.count == 1 && limited.stoppedByTimeLimit && !limited.stoppedEarly)
+        // A limit no run reaches, or a limit reached in the last epoch, changes nothing.
+        let generous = try run(3600)
+        #expect(generous.records.count == 6 && !generous.stoppedByTimeLimit)
+        let single = try run(1e-9, epochs: 1)
+        #expect(single.records.count == 1 && !single.stoppedByTimeLimit)
+        var recipe = TrainingRecipe(model: "shallow", data: .dataset(name: "mnist"))
+        recipe.timeLimit = 0
+        #expect(throws: NeuralNetError.self) { try recipe.validate() }
+    }
+
     @Test func earlyStoppingMinimumDeltaAndRestore() throws {
         // Validation labels are the training labels shifted by one class, so as training
         // improves, validation loss gets worse: the best epoch is the first, and its weights

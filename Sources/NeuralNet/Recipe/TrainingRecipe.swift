@@ -62,6 +62,8 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var earlyStopping: EarlyStopping?
     /// End with the weights of the best validation epoch (needs a validation split).
     public var keepsBestEpoch = false
+    /// Stop after the epoch in which this many seconds of training have passed (nil: none).
+    public var timeLimit: Double?
 
     /// Seed of initialization, splits, shuffles, dropout masks and augmentation.
     public var seed: UInt64 = 0
@@ -112,6 +114,7 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
             throw fail("the test fraction must be in [0, 1) and leave training data beside the validation fraction, got \(testFraction)")
         }
         if let clipNorm, !(clipNorm > 0 && clipNorm.isFinite) { throw fail("the clipping norm must be positive, got \(clipNorm)") }
+        if let timeLimit, !(timeLimit > 0) { throw fail("the time limit must be a positive number of seconds, got \(timeLimit)") }
         if let decay = weightAverageDecay, !(decay > 0 && decay < 1) { throw fail("the weight average's decay must be in (0, 1), got \(decay)") }
         guard Optimizers.names.contains(optimizer.lowercased()) else {
             throw fail("unknown optimizer '\(optimizer)'; expected \(Optimizers.names.joined(separator: ", "))")

@@ -109,6 +109,7 @@ public struct TrainingRun {
         trainer.weightAverageDecay = recipe.weightAverageDecay.map(Float.init)
         trainer.keepsBestEpoch = recipe.keepsBestEpoch && data.validation != nil
         trainer.augmentation = recipe.augmentation
+        trainer.timeLimit = recipe.timeLimit
         let fitInputs = inputs(data.fit)
         let validation = data.validation.map { (inputs($0), $0.targets(autoencoder: isAutoencoder)) }
         let start = DispatchTime.now().uptimeNanoseconds

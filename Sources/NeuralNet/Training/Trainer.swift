@@ -41,6 +41,10 @@ public struct Trainer {
     public var keepsBestEpoch = false
     /// Random transformations of each training batch (images only; nil: none).
     public var augmentation: Augmentation?
+    /// Stop after the epoch in which this many seconds of training have passed (Lightning's
+    /// `max_time`): a budget for runs whose epoch cost is not known in advance (a study's best
+    /// configuration retrained on all the data). nil: no limit.
+    public var timeLimit: TimeInterval?
 
     public init(epochs: Int, batchSize: Int, loss: any Loss, optimizer: any Optimizer, seed: UInt64 = 0,
                 earlyStopping: EarlyStopping? = nil, showsProgress: Bool? = nil,
@@ -92,6 +96,7 @@ public struct Trainer {
             && inputs.withUnsafeBufferPointer { x in targets.withUnsafeBufferPointer { $0.baseAddress == x.baseAddress } }
         let targetSampleShape = Array(targets.shape.dropFirst())
 
+        let trainingStart = DispatchTime.now().uptimeNanoseconds
         for epoch in 1...max(1, epochs) where epochs > 0 {
             let permutation = order.permutation(count)
             let start = DispatchTime.now().uptimeNanoseconds
@@ -161,6 +166,10 @@ public struct Trainer {
                     history.stoppedEarly = epoch < epochs
                     break
                 }
+            }
+            if let timeLimit, epoch < epochs, Double(DispatchTime.now().uptimeNanoseconds - trainingStart) / 1e9 >= timeLimit {
+                history.stoppedByTimeLimit = true
+                break
             }
         }
         if keepsBestEpoch, let best, let bestWeights {

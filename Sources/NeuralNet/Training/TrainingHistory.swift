@@ -39,6 +39,8 @@ public struct TrainingHistory: Sendable, Equatable, Codable {
     public var bestEpoch: Int?
     /// True when early stopping ended training before the requested epochs.
     public var stoppedEarly = false
+    /// True when the trainer's time limit ended training before its last epoch.
+    public var stoppedByTimeLimit = false
 
     public init() {}
 
