@@ -111,7 +111,9 @@ public enum StudiesReport: ReportBuilder {
         epochs, then Optuna's TPE sampler with a pruner over hours of trials, read in TensorBoard's HParams view. This \
         report runs the same story with Atelier's studies engine on this machine, under budgets that keep the whole page \
         within twenty minutes. Every study below is in studies.db, in Optuna's own schema: \
-        `optuna-dashboard sqlite:///studies.db` opens it, and so does `atelier study show --storage sqlite:///studies.db --study grid`.
+        optuna-dashboard sqlite:///studies.db opens it, and so does atelier study show --storage sqlite:///studies.db --study grid. \
+        Each study also has its own interactive page (listed under Files below), where dragging along an axis of the \
+        parallel coordinates filters the trials as TensorBoard's HParams view does.
         """)
 
         let scratch = FileManager.default.temporaryDirectory

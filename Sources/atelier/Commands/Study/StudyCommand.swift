@@ -19,6 +19,8 @@ struct StudyCommand: ParsableCommand {
           atelier study tell --study lr --trial 0 --value 0.125
           atelier study show --study shallow
           atelier study export --study shallow --out trials.csv
+          atelier study plot parallel --study shallow --out parallel.png
+          atelier study page --study shallow --out shallow-page
         """,
         subcommands: [
             StudyCreateCommand.self, StudyAskCommand.self, StudyTellCommand.self, StudyRunCommand.self,
