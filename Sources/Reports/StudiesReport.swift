@@ -247,7 +247,9 @@ public enum StudiesReport: ReportBuilder {
         var records: [JSONValue] = []
         let rules: [(patience: Int, minimumDelta: Double)?] = [nil] + sizes.stoppingRules.map { Optional($0) }
         for rule in rules {
-            var recipe = recipe("shallow", configuration: configuration, epochs: sizes.stoppingEpochs, seed: context.seed)
+            // The objective's recipe (what a study trial trains), with this section's epochs and rule.
+            var recipe = try objective("shallow", images: sizes.studyImages, epochs: sizes.stoppingEpochs, earlyStopping: nil, seed: context.seed)
+                .recipe(for: configuration)
             // Keras' rule as the seed used it: the last epoch's weights, not the best ones.
             recipe.earlyStopping = rule.map { EarlyStopping(patience: $0.patience, minimumDelta: $0.minimumDelta, restoreBest: false) }
             let outcome = try TrainingRun(recipe, showsProgress: false).train(on: prepared)
@@ -272,22 +274,6 @@ public enum StudiesReport: ReportBuilder {
         try figure.save(writer.figurePath("early_stopping.png"))
         writer.figure("early_stopping.png", caption: "Validation loss per epoch: each rule's curve ends where it stopped training.")
         writer.metric("earlyStopping", .array(records))
-    }
-
-    /// A `TrainingRecipe` for `configuration`: the same values `atelier study best` prints as a command.
-    static func recipe(_ model: String, configuration: TrainingConfiguration, epochs: Int, seed: UInt64) -> TrainingRecipe {
-        var recipe = TrainingRecipe(model: model, data: .provided(name: "mnist"))
-        recipe.hidden = configuration.hidden
-        recipe.latent = configuration.latent
-        recipe.optimizer = configuration.optimizer
-        recipe.learningRate = configuration.learningRate
-        recipe.weightDecay = configuration.weightDecay
-        recipe.batchSize = configuration.batchSize
-        recipe.dropout = configuration.dropout
-        recipe.batchNorm = configuration.batchNorm
-        recipe.epochs = configuration.epochs ?? epochs
-        recipe.seed = seed
-        return recipe
     }
 
     // MARK: 3. TPE with the median pruner
@@ -408,7 +394,8 @@ public enum StudiesReport: ReportBuilder {
                 rows.append([seedRow.title, "not searched here (the cnn report trains LeNet-5 with the seed's and the modern recipe)", "", "", "", "", ReportFormat.percent(seedRow.accuracy)])
                 continue
             }
-            var recipe = recipe(outcome.model, configuration: outcome.configuration, epochs: sizes.retrainEpochs, seed: context.seed)
+            var recipe = try objective(outcome.model, images: sizes.studyImages, epochs: sizes.retrainEpochs, earlyStopping: nil, seed: context.seed)
+                .recipe(for: outcome.configuration)
             recipe.epochs = sizes.retrainEpochs
             recipe.earlyStopping = EarlyStopping(patience: 2, minimumDelta: 0, restoreBest: true)
             recipe.timeLimit = sizes.retrainSeconds
