@@ -323,8 +323,8 @@ public enum StudiesReport: ReportBuilder {
         let values = snapshot.completed.compactMap(\.value).sorted()
         let threshold = values.filter { $0 > sizes.filterThreshold }.count >= 3 ? sizes.filterThreshold
             : values.count >= 8 ? values[values.count * 3 / 4] : nil
-        try draw(.parallel, snapshot, options: StudyPlotOptions(minimumValue: threshold), file: "\(model)_parallel.png", writer: writer,
-                 caption: "Parallel coordinates of the completed trials, coloured by validation accuracy" + (threshold.map { ", filtered to those at or above \(ReportFormat.percent($0, 2)) as seed 002 filtered its TensorBoard view (> 0.98)." } ?? "."))
+        try draw(.parallel, snapshot, options: StudyPlotOptions(parameters: snapshot.sharedParameterNames, minimumValue: threshold), file: "\(model)_parallel.png", writer: writer,
+                 caption: "Parallel coordinates of the completed trials, coloured by validation accuracy" + (isMLP ? " (the widths of layers beyond the second exist only in some trials, so their axes are left out; the study's page shows them)" : "") + (threshold.map { ", filtered to those at or above \(ReportFormat.percent($0, 2)) as seed 002 filtered its TensorBoard view (> 0.98)." } ?? "."))
         try draw(.intermediate, snapshot, file: "\(model)_intermediate.png", writer: writer,
                  caption: "Every trial's validation accuracy per epoch; a cross marks where the pruner stopped a trial.")
         try draw(.importance, snapshot, file: "\(model)_importance.png", writer: writer,
@@ -428,11 +428,22 @@ public enum StudiesReport: ReportBuilder {
 
     // MARK: Helpers
 
-    /// Draws one study figure into the report; a kind that cannot be drawn for this study (too
-    /// few trials in a quick run) is noted instead of failing the report.
+    /// Draws one study figure into the report. A kind this study cannot support (no completed
+    /// trial passes the filter in a short run, say) gets a line saying why instead of failing
+    /// the whole report; any other error is thrown.
     static func draw(_ kind: StudyPlotKind, _ snapshot: StudySnapshot, options: StudyPlotOptions = StudyPlotOptions(), file: String,
                      writer: ReportWriter, caption: String) throws {
-        let figure = try StudyPlots.figure(kind, of: snapshot, options: options)
+        let figure: Figure
+        do {
+            figure = try StudyPlots.figure(kind, of: snapshot, options: options)
+        } catch let error as StudyViewsError {
+            switch error {
+            case .noCompletedTrials, .tooFewParameters, .nothingToDraw:
+                writer.paragraph("(The \(kind.rawValue) figure is left out: \(error).)")
+                return
+            default: throw error
+            }
+        }
         try figure.save(writer.figurePath(file))
         writer.figure(file, caption: caption)
     }

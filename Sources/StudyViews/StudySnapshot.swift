@@ -39,6 +39,15 @@ public struct StudySnapshot: Sendable {
         }
     }
 
+    /// The parameters every completed trial has, sorted. In a space with dependent parameters
+    /// (the MLP's `units2`… exist only in trials with that many layers) this is what a figure
+    /// drawing each trial on every axis can show.
+    public var sharedParameterNames: [String] {
+        let sets = completed.map { Set($0.params.keys) }
+        guard let first = sets.first else { return [] }
+        return sets.dropFirst().reduce(first) { $0.intersection($1) }.sorted()
+    }
+
     /// Parameter names over all trials, sorted.
     public var parameterNames: [String] {
         Array(Set(trials.flatMap { $0.params.keys })).sorted()

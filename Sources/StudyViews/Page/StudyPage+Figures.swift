@@ -10,6 +10,12 @@ extension StudyPage {
         var figures: [Figure] = []
         for kind in StudyPlotKind.allCases {
             let figure: Plotting.Figure
+            var options = options
+            // Parallel coordinates draw a trial on every axis: with dependent parameters, the
+            // axes every completed trial has (the page's interactive view shows all of them).
+            if kind == .parallel, options.parameters == nil, snapshot.sharedParameterNames != snapshot.parameterNames {
+                options.parameters = snapshot.sharedParameterNames
+            }
             do {
                 figure = try StudyPlots.figure(kind, of: snapshot, options: options)
             } catch StudyViewsError.noCompletedTrials, StudyViewsError.tooFewParameters, StudyViewsError.nothingToDraw {
