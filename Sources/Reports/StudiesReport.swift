@@ -61,11 +61,11 @@ public enum StudiesReport: ReportBuilder {
     static func sizes(_ profile: ReportProfile) -> Sizes {
         switch profile {
         case .full:
-            return Sizes(studyImages: 10_000, shallowImages: 5_000, gridBatches: [10, 50], gridHidden: [150, 300, 600], gridRates: [0.01, 0.1], gridEpochs: 5,
+            return Sizes(studyImages: 10_000, shallowImages: 10_000, gridBatches: [10, 50], gridHidden: [150, 300, 600], gridRates: [0.01, 0.1], gridEpochs: 5,
                          stoppingEpochs: 20, stoppingRules: [(1, 0.001), (2, 0.001), (5, 0.001), (2, 0.01), (2, 0)],
                          shallowBudget: 300, shallowTrials: 300, shallowEpochs: 8,
-                         mlpImages: 3_000, mlpBudget: 300, mlpTrials: 300, mlpEpochs: 6,
-                         retrainImages: nil, testImages: nil, retrainEpochs: 10, retrainSeconds: 150, filterThreshold: 0.98)
+                         mlpImages: 6_000, mlpBudget: 300, mlpTrials: 300, mlpEpochs: 6,
+                         retrainImages: nil, testImages: nil, retrainEpochs: 30, retrainSeconds: 120, filterThreshold: 0.98)
         case .quick:
             return Sizes(studyImages: 2_000, shallowImages: 2_000, gridBatches: [32, 128], gridHidden: [64, 256], gridRates: [0.01, 0.1], gridEpochs: 2,
                          stoppingEpochs: 6, stoppingRules: [(1, 0.001), (2, 0.001)],
@@ -397,7 +397,7 @@ public enum StudiesReport: ReportBuilder {
             var recipe = try objective(outcome.model, images: sizes.studyImages, epochs: sizes.retrainEpochs, earlyStopping: nil, seed: context.seed)
                 .recipe(for: outcome.configuration)
             recipe.epochs = sizes.retrainEpochs
-            recipe.earlyStopping = EarlyStopping(patience: 2, minimumDelta: 0, restoreBest: true)
+            recipe.earlyStopping = EarlyStopping(patience: 4, minimumDelta: 0, restoreBest: true)
             recipe.timeLimit = sizes.retrainSeconds
             let run = TrainingRun(recipe, log: { context.log("  retrain \(outcome.model) " + $0) }, showsProgress: false)
             let result = try run.train(on: data)
@@ -417,7 +417,7 @@ public enum StudiesReport: ReportBuilder {
         writer.paragraph("""
         Each study's best configuration trained again on \(ReportFormat.grouped(Double(data.fit.count))) images (the best of at most \
         \(sizes.retrainEpochs) epochs on the remaining \(ReportFormat.grouped(Double(data.validation?.count ?? 0))) chosen by \
-        validation loss\(sizes.retrainSeconds.map { ", and no new epoch after \(ReportFormat.seconds($0)) of training, so that a configuration with tiny batches and wide layers cannot take the page past its time" } ?? "")) \
+        validation loss, stopping after 4 epochs without a better one\(sizes.retrainSeconds.map { ", and no new epoch after \(ReportFormat.seconds($0)) of training, so that a configuration with tiny batches and wide layers cannot take the page past its time" } ?? "")) \
         and scored once on \(ReportFormat.grouped(Double(data.test.count))) test images. The seed's numbers come from hours of \
         search and training on a GPU-less laptop; these from minutes.
         """)
