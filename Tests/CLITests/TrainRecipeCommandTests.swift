@@ -56,6 +56,18 @@ struct TrainRecipeCommandTests {
                 "the reloaded BatchNorm statistics reproduce train's test accuracy")
     }
 
+    @Test func timeLimitEndsTheRunAfterTheEpochThatReachesIt() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: TrainCommandTests.binary.path), "build the atelier product first")
+        let out = TestSupport.temporaryDirectory("atelier-time-limit").appendingPathComponent("run").path
+        let run = try atelier(["train", "--model", "shallow", "--data-dir", TrainCommandTests.mnist, "--limit", "300",
+                               "--epochs", "4", "--time-limit", "0.000001", "--out", out, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try Self.commands.json(run.stdout)
+        #expect(report["epochsRun"] as? Int == 1)
+        let refused = try atelier(["train", "--model", "shallow", "--time-limit", "0", "--out", out])
+        #expect(refused.status == 64 && refused.stderr.contains("--time-limit"))
+    }
+
     @Test func cifarAndTables() throws {
         try #require(FileManager.default.isExecutableFile(atPath: TrainCommandTests.binary.path), "build the atelier product first")
         let directory = TestSupport.temporaryDirectory("atelier-cli-data")

@@ -122,6 +122,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Keep (and save) the weights of the epoch with the best validation accuracy.")
     var keepBest = false
 
+    @Option(help: "Start no new epoch after this many seconds of training (PyTorch Lightning's max_time).")
+    var timeLimit: Double?
+
     @Option(help: "Early stopping: epochs without improvement tolerated.")
     var patience: Int?
 
@@ -208,6 +211,8 @@ struct TrainCommand: ParsableCommand {
             recipe.earlyStopping = EarlyStopping(patience: patience, minimumDelta: minDelta, restoreBest: true)
         }
         recipe.keepsBestEpoch = keepBest
+        if let timeLimit, !(timeLimit > 0 && timeLimit.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds, got \(timeLimit)") }
+        recipe.timeLimit = timeLimit
         let needsValidation = patience != nil || keepBest || recipe.schedule == .reduceOnPlateau(factor: gamma ?? 0.1, patience: plateauPatience)
         recipe.validationFraction = validationFraction ?? (needsValidation ? 0.1 : 0)
         recipe.testFraction = testFraction
@@ -258,6 +263,7 @@ struct TrainCommand: ParsableCommand {
         } else {
             print(String(format: "test mse %.5f (%d samples)", outcome.testLoss, outcome.testSamples))
         }
+        if outcome.history.stoppedByTimeLimit { print("stopped by --time-limit after epoch \(outcome.history.records.count)") }
         if outcome.history.stoppedEarly { print("stopped early after epoch \(outcome.history.records.count); kept epoch \(outcome.history.bestEpoch ?? 0)") }
         else if outcome.recipe.keepsBestEpoch { print("kept epoch \(outcome.history.bestEpoch ?? 0) (best validation accuracy)") }
         print("wrote \(outcome.files.joined(separator: ", "))")

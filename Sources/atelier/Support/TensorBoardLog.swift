@@ -37,6 +37,7 @@ enum TensorBoardLog {
         if recipe.model == "autoencoder" { values["latent"] = .number(Double(recipe.latent)) }
         if let augmentation = recipe.augmentation { values["augmentation"] = .string(augmentation.summary) }
         if let clipNorm = recipe.clipNorm { values["clipNorm"] = .number(clipNorm) }
+        if let timeLimit = recipe.timeLimit { values["timeLimit"] = .number(timeLimit) }
         if let decay = recipe.weightAverageDecay { values["weightAverageDecay"] = .number(decay) }
         if let stopping = recipe.earlyStopping {
             values["patience"] = .number(Double(stopping.patience))
