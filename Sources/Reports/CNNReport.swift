@@ -6,7 +6,8 @@ import Plotting
 import TensorCore
 
 /// The `cnn` report: the seeds' classifiers compared on MNIST (shallow MLP, deep MLP, LeNet-5, and
-/// the three-block CNN in `full`), and LeNet-5 on Fashion-MNIST.
+/// the three-block CNN in `full`), and LeNet-5 (and, in `full`, the CNN with the modern recipe) on
+/// Fashion-MNIST.
 ///
 /// Each model trains twice through `TrainingRun`, on the same stratified fit/validation split
 /// (a twelfth held out: 5,000 of the 60,000 training images, as the PyTorch anchors), and is
