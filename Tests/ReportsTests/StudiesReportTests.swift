@@ -55,7 +55,8 @@ struct StudiesReportTests {
         let csv = try TinyRun.read((try folder as NSString).appendingPathComponent("grid.csv"))
         let lines = csv.split(separator: "\n")
         #expect(lines.first?.contains("batchSize") == true && lines.first?.contains("learningRate") == true)
-        #expect(lines.count - 1 == StudiesReport.sizes(.tiny).gridHidden.count)
+        let sizes = StudiesReport.sizes(.tiny)
+        #expect(lines.count - 1 == sizes.gridBatches.count * sizes.gridHidden.count * sizes.gridRates.count)
         #expect(html.contains("This tiny-profile run took"))
     }
 
