@@ -5,17 +5,23 @@
 #
 #   bash Benchmarks/studies/pruning.sh [LIMIT] [TRIALS] [EPOCHS]     (defaults 10000 40 10)
 #
+# PRUNERS="none median" picks the pruners (default: all six), SEED=S the TPE seed (default 0),
+# SPACE=FILE the search space (default Benchmarks/studies/pruning-space.json; SPACE=default uses
+# the model's documented default space, seed 002's ranges).
+#
 # Needs a release build: swift build -c release -Xswiftc -target-cpu -Xswiftc haswell --product atelier
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 limit=${1:-10000}; trials=${2:-40}; epochs=${3:-10}
+seed=${SEED:-0}; space=${SPACE:-Benchmarks/studies/pruning-space.json}
+space_flag=(--space "$space"); [ "$space" = default ] && space_flag=()
 A=.build/release/atelier
 out=$(mktemp -d)
 printf '| pruner | trials | complete | pruned | epochs | saved | best validation accuracy | seconds |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
-for pruner in none median percentile halving hyperband patient; do
+for pruner in ${PRUNERS:-none median percentile halving hyperband patient}; do
   start=$(date +%s.%N)
-  $A study run --storage "sqlite:///$out/$pruner.db" --study shallow --model shallow --space Benchmarks/studies/pruning-space.json \
-     --limit "$limit" --epochs "$epochs" --patience 0 --trials "$trials" --sampler tpe --seed 0 --pruner "$pruner" --json > "$out/$pruner.json"
+  $A study run --storage "sqlite:///$out/$pruner.db" --study shallow --model shallow "${space_flag[@]}" \
+     --limit "$limit" --epochs "$epochs" --patience 0 --trials "$trials" --sampler tpe --seed "$seed" --pruner "$pruner" --json > "$out/$pruner.json"
   end=$(date +%s.%N)
   python3 - "$out/$pruner.json" "$pruner" "$start" "$end" "$trials" "$epochs" <<'PY'
 import json, sys
@@ -25,4 +31,4 @@ print(f"| {pruner} | {r['trials']} | {c['complete']} | {c['pruned']} | {r['epoch
       f"{100 * r['best']['value']:.2f} % | {seconds:.0f} |")
 PY
 done
-echo "(limit $limit images: $((limit * 9 / 10)) fit, $((limit / 10)) validation; $trials trials x $epochs epochs; databases in $out)"
+echo "(seed $seed, space $space; limit $limit images: $((limit * 9 / 10)) fit, $((limit / 10)) validation; $trials trials x $epochs epochs; databases in $out)"

@@ -58,6 +58,11 @@ public protocol StudyStorage: AnyObject, Sendable {
     /// a database driver can answer with one `COUNT(*)` instead of reading every trial. The
     /// default reads the trials.)
     func trialCount(studyID: Int64, states: Set<TrialState>?) throws -> Int
+    /// The id of the trial with `number` in the study; throws `.unknownStudy` or `.unknownTrial`.
+    /// (`tell --trial N` names a trial by number; a database driver answers from the
+    /// `(study_id, number)` pair with one indexed query instead of reading the whole study. The
+    /// default reads the trials.)
+    func trialID(studyID: Int64, number: Int) throws -> Int64
 
     // MARK: Heartbeats
 
@@ -73,6 +78,13 @@ extension StudyStorage {
         try trials(studyID: studyID, states: states).count
     }
 
+    public func trialID(studyID: Int64, number: Int) throws -> Int64 {
+        guard let trial = try trials(studyID: studyID).first(where: { $0.number == number }) else {
+            throw StudyError.unknownTrial("trial \(number)")
+        }
+        return trial.id
+    }
+
     /// Every trial of the study.
     public func trials(studyID: Int64) throws -> [FrozenTrial] {
         try trials(studyID: studyID, states: nil)
@@ -80,9 +92,6 @@ extension StudyStorage {
 
     /// The trial with `number` in the study; throws `.unknownTrial`.
     public func trial(studyID: Int64, number: Int) throws -> FrozenTrial {
-        guard let trial = try trials(studyID: studyID).first(where: { $0.number == number }) else {
-            throw StudyError.unknownTrial("trial \(number)")
-        }
-        return trial
+        try trial(id: trialID(studyID: studyID, number: number))
     }
 }

@@ -652,6 +652,15 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
         }
     }
 
+    public func trialID(studyID: Int64, number: Int) throws -> Int64 {
+        let row = try send(transaction: false) { _ in [
+            "SELECT (SELECT count(*) FROM studies WHERE study_id = \(studyID)), (SELECT trial_id FROM trials WHERE study_id = \(studyID) AND number = \(number))",
+        ] }[0][0]
+        guard row[0] == "1" else { throw StudyError.unknownStudy("id \(studyID)") }
+        guard let id = row[1].flatMap(Int64.init) else { throw StudyError.unknownTrial("trial \(number) in \(location)") }
+        return id
+    }
+
     public func trialCount(studyID: Int64, states: Set<TrialState>?) throws -> Int {
         let filter = states.map { " AND state IN (" + $0.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")" } ?? ""
         let row = try send(transaction: false) { _ in [

@@ -545,6 +545,17 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
         }
     }
 
+    public func trialID(studyID: Int64, number: Int) throws -> Int64 {
+        try read { db in
+            try requireStudy(db, studyID)
+            guard let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT trial_id FROM trials WHERE study_id = ? AND number = ?"),
+                                              arguments: [studyID, number]) else {
+                throw StudyError.unknownTrial("trial \(number) in \(path)")
+            }
+            return id
+        }
+    }
+
     public func trialCount(studyID: Int64, states: Set<TrialState>?) throws -> Int {
         try read { db in
             try requireStudy(db, studyID)

@@ -48,6 +48,26 @@ struct StorageConformanceTests {
         _ = try storage.createStudy(name: name, directions: [.minimize])
     }
 
+    @Test("a trial found by number: its own study's, unknown numbers and studies refused", arguments: StorageKind.tested)
+    func trialByNumber(kind: StorageKind) throws {
+        let storage = try kind.open(try kind.makeURL())
+        let first = try storage.createStudy(name: uniqueStudyName(), directions: [.minimize])
+        let second = try storage.createStudy(name: uniqueStudyName(), directions: [.minimize])
+        var ids: [Int64] = []
+        for study in [first, second, first, second, first] { ids.append(try storage.createTrial(studyID: study, template: nil).id) }
+        try storage.setTrialState(trialID: ids[2], state: .complete, values: [4.5])
+        // The first study's trials 0, 1, 2 are ids[0], ids[2], ids[4]; the second's 0, 1 are ids[1], ids[3].
+        #expect(try storage.trialID(studyID: first, number: 1) == ids[2])
+        #expect(try storage.trialID(studyID: second, number: 1) == ids[3])
+        let trial = try storage.trial(studyID: first, number: 1)
+        #expect(trial.id == ids[2] && trial.number == 1 && trial.state == .complete && trial.values == [4.5])
+        #expect(try storage.trial(studyID: first, number: 2).id == ids[4])
+        #expect(throws: StudyError.self) { try storage.trialID(studyID: second, number: 2) }
+        #expect(throws: StudyError.self) { try storage.trialID(studyID: first, number: -1) }
+        try storage.deleteStudy(id: second)
+        #expect(throws: StudyError.self) { try storage.trialID(studyID: second, number: 0) }
+    }
+
     @Test("a trial's life: params, intermediate values (NaN, ±inf), attributes, values, then immutable", arguments: StorageKind.tested)
     func trialLifecycle(kind: StorageKind) throws {
         let url = try kind.makeURL()

@@ -225,6 +225,14 @@ public final class InMemoryStorage: StudyStorage, @unchecked Sendable {
         }
     }
 
+    public func trialID(studyID: Int64, number: Int) throws -> Int64 {
+        try locked {
+            guard let study = studies[studyID] else { throw StudyError.unknownStudy("id \(studyID)") }
+            guard study.trials.indices.contains(number) else { throw StudyError.unknownTrial("trial \(number)") }
+            return study.trials[number].id
+        }
+    }
+
     public func trialCount(studyID: Int64, states: Set<TrialState>?) throws -> Int {
         try locked {
             guard let study = studies[studyID] else { throw StudyError.unknownStudy("id \(studyID)") }
