@@ -19,6 +19,7 @@ extension BenchmarkRegistry {
             NeuralNetBenchmark.train("lenet5", batch: 64, optimizer: Adam(learningRate: 1e-3), dataset: "fashion-mnist")
         },
         Benchmark(name: "nn-lenet5-inference") { NeuralNetBenchmark.inference() },
+        Benchmark(name: "nn-autoencoder-oracle") { AutoencoderOracle.run() },
     ]
 }
 
