@@ -43,18 +43,30 @@ enum BatchNormKernels {
         return total
     }
 
-    /// `out = γ·x̂ + β` with `x̂ = (x - mean)·scale`.
+    /// `out = γ·x̂ + β` with `x̂ = (x - mean)·scale`, or `max(0, γ·x̂ + β)` when `rectified`.
     @inline(__always)
     static func normalize(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ count: Int,
-                          mean: Float, scale: Float, gamma: Float, beta: Float) {
+                          mean: Float, scale: Float, gamma: Float, beta: Float, rectified: Bool) {
         let (m, s, g, b) = (Lanes(repeating: mean), Lanes(repeating: scale), Lanes(repeating: gamma), Lanes(repeating: beta))
+        let zero = Lanes(repeating: 0)
         var i = 0
-        while i + 16 <= count {
-            let h = (load(x + i) - m) * s
-            UnsafeMutableRawPointer(out + i).storeBytes(of: g * h + b, as: Lanes.self)
-            i += 16
+        if rectified {
+            while i + 16 <= count {
+                let h = (load(x + i) - m) * s
+                let v = g * h + b
+                // `Swift.max(v, 0)` lane by lane (`0 >= v ? 0 : v`: NaN kept, -0 made +0) as a select.
+                UnsafeMutableRawPointer(out + i).storeBytes(of: v.replacing(with: zero, where: v .<= zero), as: Lanes.self)
+                i += 16
+            }
+            while i < count { let h = (x[i] - mean) * scale; out[i] = Swift.max(gamma * h + beta, 0); i += 1 }
+        } else {
+            while i + 16 <= count {
+                let h = (load(x + i) - m) * s
+                UnsafeMutableRawPointer(out + i).storeBytes(of: g * h + b, as: Lanes.self)
+                i += 16
+            }
+            while i < count { let h = (x[i] - mean) * scale; out[i] = gamma * h + beta; i += 1 }
         }
-        while i < count { let h = (x[i] - mean) * scale; out[i] = gamma * h + beta; i += 1 }
     }
 
     /// (Σ dy, Σ dy·x̂) with `x̂ = (x - mean)·scale` recomputed from the forward input.

@@ -13,7 +13,7 @@ import TensorCore
 ///
 /// Sums are taken in Double per channel, so a large batch of a 28x28 map (100,000 values) does
 /// not lose the variance to Float rounding.
-public class BatchNormalization: Layer {
+public class BatchNormalization: Layer, RectifyingLayer {
     public let channels: Int
     /// 1 for `BatchNorm1D`, 2 for `BatchNorm2D`: names the layer and its specification.
     public let spatialDimensions: Int
@@ -69,6 +69,14 @@ public class BatchNormalization: Layer {
     /// second and third passes read the channel from cache (cnn3's widest channel at batch 128 is
     /// 400 KB) and the activations cross memory once in and once out.
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        forward(input, training: training, rectified: false)
+    }
+
+    func forwardRectified(_ input: Tensor, training: Bool) -> Tensor {
+        forward(input, training: training, rectified: true)
+    }
+
+    func forward(_ input: Tensor, training: Bool, rectified: Bool) -> Tensor {
         precondition(input.shape.count >= 2 && input.shape[1] == channels, "\(description): input shape \(input.shape)")
         shape = input.shape
         trainedLast = training
@@ -116,7 +124,7 @@ public class BatchNormalization: Layer {
                                         for n in 0..<batch {
                                             let base = (n * channels + c) * plane
                                             BatchNormKernels.normalize(source.base + base, into: target.base + base, plane,
-                                                                       mean: mean, scale: scale, gamma: gamma[c], beta: beta[c])
+                                                                       mean: mean, scale: scale, gamma: gamma[c], beta: beta[c], rectified: rectified)
                                         }
                                     }
                                 }

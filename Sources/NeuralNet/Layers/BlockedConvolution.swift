@@ -117,7 +117,8 @@ final class BlockedConvolution {
 
     /// `output[n, o] = bias[o] + Σ weight[o, c, i, j] · input[n, c, shifted by (i, j)]`.
     /// In training the input is kept for `backward`.
-    func forward(_ input: Tensor, weight: Tensor, bias: Tensor, outputShape: [Int], training: Bool) -> Tensor {
+    /// `rectified`: `max(0, ·)` applied as the bias is added (see `RectifyingLayer`).
+    func forward(_ input: Tensor, weight: Tensor, bias: Tensor, outputShape: [Int], training: Bool, rectified: Bool) -> Tensor {
         let g = geometry
         let batch = input.rowCount
         if training { self.input = input }
@@ -153,8 +154,14 @@ final class BlockedConvolution {
                                             for oh in 0..<outputHeight {
                                                 let f = from + oh &* rowPitch
                                                 let t = to + oh &* outputWidth
-                                                for ow in 0..<outputWidth { t[ow] = f[ow] + shift }
+                                                if rectified {
+                                                    for ow in 0..<outputWidth { t[ow] = Swift.max(f[ow] + shift, 0) }
+                                                } else {
+                                                    for ow in 0..<outputWidth { t[ow] = f[ow] + shift }
+                                                }
                                             }
+                                        } else if rectified {
+                                            for k in 0..<plane { to[k] = Swift.max(from[k] + shift, 0) }
                                         } else {
                                             for k in 0..<plane { to[k] = from[k] + shift }
                                         }
