@@ -49,3 +49,43 @@ enum ConvolutionBenchmark {
         }
     }
 }
+
+/// Every layer of cnn3 as the modern recipe builds it (batch norm, dropout 0.25), batch 128:
+/// forward + backward of each layer on the activations the model itself passes along, minimum
+/// and median of 20 steps. Where an epoch of the recipe goes, layer by layer (the optimizer
+/// step, augmentation and batch gathering are not in it).
+extension BenchmarkRegistry {
+    static let recipeLayers: [Benchmark] = [
+        Benchmark(name: "nn-cnn3-recipe-layers") { RecipeLayerBenchmark.run(batch: 128, batchNorm: true, dropout: 0.25) },
+        Benchmark(name: "nn-cnn3-plain-layers") { RecipeLayerBenchmark.run(batch: 64, batchNorm: false, dropout: 0) },
+    ]
+}
+
+enum RecipeLayerBenchmark {
+    static func run(batch: Int, batchNorm: Bool, dropout: Double) {
+        do {
+            let model = try ModelZoo.make("cnn3", inputShape: [1, 28, 28], batchNorm: batchNorm, dropout: dropout, seed: 0)
+            var generator = RandomGenerator(seed: 1)
+            var input = Tensor(shape: [batch, 1, 28, 28], elements: (0..<(batch * 784)).map { _ in generator.uniform(0, 1) })
+            var total = 0.0
+            for (index, layer) in model.layers.enumerated() {
+                let output = layer.forward(input, training: true)
+                let upstream = Tensor(shape: output.shape, elements: (0..<output.count).map { _ in generator.uniform(-1, 1) })
+                var times: [Double] = []
+                for _ in 0..<21 {
+                    times.append(seconds {
+                        _ = layer.forward(input, training: true)
+                        _ = layer.backward(upstream, needsInputGradient: index > 0)
+                    })
+                }
+                times = Array(times.dropFirst()).sorted()
+                total += times[0]
+                report("\(index) \(layer.description) step", times[0] * 1000, "ms min", String(format: "median %.3f ms", times[times.count / 2] * 1000))
+                input = output
+            }
+            report("cnn3 batch \(batch) all layers", total * 1000, "ms min (sum)", String(format: "%.1f s per 55,000 images", total * 55_000 / Double(batch)))
+        } catch {
+            fatalError("\(error)")
+        }
+    }
+}

@@ -9,7 +9,7 @@ struct Benchmark: Sendable {
 /// Every benchmark, in the order they run. Each area adds its entries in its own file
 /// (`static let tensor: [Benchmark]`, ...) and lists them here.
 enum BenchmarkRegistry {
-    static var all: [Benchmark] { foundation + neuralNet + recipe + analysis + plotting + fraud + convolution + studies + studiesPruning + studiesStorage + studyFigures }
+    static var all: [Benchmark] { foundation + neuralNet + recipe + analysis + plotting + fraud + convolution + recipeLayers + studies + studiesPruning + studiesStorage + studyFigures }
 }
 
 /// Wall-clock seconds of `body`.

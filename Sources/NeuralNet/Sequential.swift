@@ -92,9 +92,7 @@ public final class Sequential: Layer {
     }
 
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
-        var x = input
-        for layer in layers { x = layer.forward(x, training: training) }
-        return x
+        Sequential.forward(layers, input, training: training)
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {

@@ -106,10 +106,15 @@ struct BlockedConvolutionTests {
         let g = c.geometry
         let expected = nestedLoops(input, weight: weight, bias: bias, c)
         for training in [true, false] {
-            let output = blocked(c).forward(input, weight: weight, bias: bias,
-                                            outputShape: [c.outputs, g.outputHeight, g.outputWidth], training: training)
+            let layer = blocked(c)
+            let output = layer.forward(input, weight: weight, bias: bias,
+                                       outputShape: [c.outputs, g.outputHeight, g.outputWidth], training: training, rectified: false)
             let error = maximumDifference(output, expected)
             #expect(error < 1e-5, "\(c), training \(training): max error \(error)")
+            // The fused ReLU is max(0, ·) of the same values, bit for bit.
+            let rectified = layer.forward(input, weight: weight, bias: bias,
+                                          outputShape: [c.outputs, g.outputHeight, g.outputWidth], training: training, rectified: true)
+            #expect(rectified.elements == output.elements.map { Swift.max($0, 0) }, "\(c), training \(training): rectified output")
         }
     }
 

@@ -22,6 +22,10 @@ public final class ReLU: Layer {
         return output
     }
 
+    /// Takes `output` as this layer's forward result (computed by the layer before it, see
+    /// `RectifyingLayer`), for `backward`.
+    func adopt(output: Tensor) { self.output = output }
+
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
         guard needsInputGradient else { return .empty }
         return Tensor.filled(output.shape) { dx in

@@ -13,7 +13,7 @@ import TensorCore
 ///
 /// Sums are taken in Double per channel, so a large batch of a 28x28 map (100,000 values) does
 /// not lose the variance to Float rounding.
-public class BatchNormalization: Layer {
+public class BatchNormalization: Layer, RectifyingLayer {
     public let channels: Int
     /// 1 for `BatchNorm1D`, 2 for `BatchNorm2D`: names the layer and its specification.
     public let spatialDimensions: Int
@@ -23,8 +23,12 @@ public class BatchNormalization: Layer {
     public let bias: Parameter
     public let runningMean: Parameter
     public let runningVariance: Parameter
-    // What backward needs from the last training forward pass.
-    private var normalized = Tensor.empty
+    // What backward needs from the last forward pass: its input (x̂ is recomputed from it, with
+    // the same Float formula, instead of being stored: one pass over the activations less) and
+    // each channel's mean and σ⁻¹ as the normalization used them.
+    private var input = Tensor.empty
+    private var channelMeans: [Float] = []
+    private var channelScales: [Float] = []
     private var inverseDeviation: [Double] = []
     private var trainedLast = true
     private var shape: [Int] = []
@@ -60,36 +64,78 @@ public class BatchNormalization: Layer {
         runningVariance.value = Tensor(shape: [channels], elements: [Float](repeating: 1, count: channels))
     }
 
+    /// Channel by channel (half of the channels on each core): the sum, the squared deviations
+    /// and the normalized output of one channel's planes are taken one after the other, so the
+    /// second and third passes read the channel from cache (cnn3's widest channel at batch 128 is
+    /// 400 KB) and the activations cross memory once in and once out.
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        forward(input, training: training, rectified: false)
+    }
+
+    func forwardRectified(_ input: Tensor, training: Bool) -> Tensor {
+        forward(input, training: training, rectified: true)
+    }
+
+    func forward(_ input: Tensor, training: Bool, rectified: Bool) -> Tensor {
         precondition(input.shape.count >= 2 && input.shape[1] == channels, "\(description): input shape \(input.shape)")
         shape = input.shape
         trainedLast = training
         let (batch, plane) = (input.shape[0], input.shape.dropFirst(2).reduce(1, *))
         let perChannel = batch * plane
-        var means = [Double](repeating: 0, count: channels), inverse = [Double](repeating: 0, count: channels)
         if training {
             precondition(perChannel > 1, "\(description): training needs more than one value per channel (got a batch of \(batch))")
-            var squares = [Double](repeating: 0, count: channels)
+        }
+        let channels = self.channels
+        var means = [Double](repeating: 0, count: channels), squares = [Double](repeating: 0, count: channels)
+        var floatMeans = [Float](repeating: 0, count: channels), floatScales = [Float](repeating: 0, count: channels)
+        if !training {
+            for c in 0..<channels {
+                floatMeans[c] = Float(Double(runningMean.value.elements[c]))
+                floatScales[c] = Float(1 / (Double(runningVariance.value.elements[c]) + epsilon).squareRoot())
+            }
+        }
+        let gamma = weight.value.elements, beta = bias.value.elements
+        let epsilon = self.epsilon
+        let output = Tensor.filled(input.shape) { out in
             input.withUnsafeBufferPointer { x in
+                let source = SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!)), target = SendablePointer(out)
                 means.withUnsafeMutableBufferPointer { meanBuffer in
                     squares.withUnsafeMutableBufferPointer { squareBuffer in
-                        let (source, meanOut, squareOut) = (SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!)),
-                                                            SendablePointer(meanBuffer.baseAddress!), SendablePointer(squareBuffer.baseAddress!))
-                        let channels = self.channels
-                        HotWorkers.shared.forEachChunk(channels) { range in
-                            for c in range {
-                                var total = 0.0
-                                for n in 0..<batch { total += BatchNormalization.sum(source.base + (n * channels + c) * plane, plane, squaredAbout: nil) }
-                                let mean = total / Double(perChannel)
-                                var sumOfSquares = 0.0
-                                for n in 0..<batch { sumOfSquares += BatchNormalization.sum(source.base + (n * channels + c) * plane, plane, squaredAbout: Float(mean)) }
-                                meanOut[c] = mean
-                                squareOut[c] = sumOfSquares
+                        floatMeans.withUnsafeMutableBufferPointer { fm in
+                            floatScales.withUnsafeMutableBufferPointer { fs in
+                                let (meanOut, squareOut) = (SendablePointer(meanBuffer.baseAddress!), SendablePointer(squareBuffer.baseAddress!))
+                                let (floatMeanOut, floatScaleOut) = (SendablePointer(fm.baseAddress!), SendablePointer(fs.baseAddress!))
+                                HotWorkers.shared.forEachChunk(channels) { range in
+                                    for c in range {
+                                        if training {
+                                            var total = 0.0
+                                            for n in 0..<batch { total += Double(BatchNormKernels.sum(source.base + (n * channels + c) * plane, plane)) }
+                                            let mean = total / Double(perChannel)
+                                            var sumOfSquares = 0.0
+                                            for n in 0..<batch {
+                                                sumOfSquares += Double(BatchNormKernels.squaredDeviations(source.base + (n * channels + c) * plane, plane, about: Float(mean)))
+                                            }
+                                            meanOut[c] = mean
+                                            squareOut[c] = sumOfSquares
+                                            floatMeanOut[c] = Float(mean)
+                                            floatScaleOut[c] = Float(1 / (sumOfSquares / Double(perChannel) + epsilon).squareRoot())
+                                        }
+                                        let (mean, scale) = (floatMeanOut[c], floatScaleOut[c])
+                                        for n in 0..<batch {
+                                            let base = (n * channels + c) * plane
+                                            BatchNormKernels.normalize(source.base + base, into: target.base + base, plane,
+                                                                       mean: mean, scale: scale, gamma: gamma[c], beta: beta[c], rectified: rectified)
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
+        }
+        var inverse = [Double](repeating: 0, count: channels)
+        if training {
             for c in 0..<channels {
                 let variance = squares[c] / Double(perChannel)
                 inverse[c] = 1 / (variance + epsilon).squareRoot()
@@ -98,109 +144,75 @@ public class BatchNormalization: Layer {
                 runningVariance.value.elements[c] = Float((1 - momentum) * Double(runningVariance.value.elements[c]) + momentum * unbiased)
             }
         } else {
-            for c in 0..<channels {
-                means[c] = Double(runningMean.value.elements[c])
-                inverse[c] = 1 / (Double(runningVariance.value.elements[c]) + epsilon).squareRoot()
-            }
+            for c in 0..<channels { inverse[c] = 1 / (Double(runningVariance.value.elements[c]) + epsilon).squareRoot() }
         }
         inverseDeviation = inverse
-        let gamma = weight.value.elements, beta = bias.value.elements
-        let channels = self.channels
-        let (meanValues, inverseValues) = (means, inverse)
-        var xHat = Tensor.empty
-        let output = Tensor.filled(input.shape) { out in
-            xHat = Tensor.filled(input.shape) { normalizedOut in
-                input.withUnsafeBufferPointer { x in
-                    let (source, target, hat) = (SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!)), SendablePointer(out), SendablePointer(normalizedOut))
-                    HotWorkers.shared.forEachChunk(batch * channels, minimumChunk: Swift.max(1, 4096 / Swift.max(plane, 1))) { range in
-                        for planeIndex in range {
-                            let c = planeIndex % channels
-                            let base = planeIndex * plane
-                            let (mean, scale, g, b) = (Float(meanValues[c]), Float(inverseValues[c]), gamma[c], beta[c])
-                            for s in base..<(base + plane) {
-                                let h = (source[s] - mean) * scale
-                                hat.base[s] = h
-                                target.base[s] = g * h + b
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        normalized = xHat
+        channelMeans = floatMeans
+        channelScales = floatScales
+        self.input = input
         return output
-    }
-
-    /// The sum of one plane's values (`squaredAbout` nil) or of their squared deviations from
-    /// `squaredAbout`: Float within a plane (at most a few thousand values), Double across planes.
-    @inline(__always)
-    static func sum(_ x: UnsafeMutablePointer<Float>, _ count: Int, squaredAbout center: Float?) -> Double {
-        var total: Float = 0
-        if let center {
-            for i in 0..<count { let d = x[i] - center; total += d * d }
-        } else {
-            for i in 0..<count { total += x[i] }
-        }
-        return Double(total)
     }
 
     /// Training mode: `dx = γ·σ⁻¹/m · (m·dy - Σdy - x̂·Σ(dy·x̂))` per channel (the batch statistics
     /// depend on every input); inference mode: `dx = γ·σ⁻¹·dy`.
+    ///
+    /// Channel by channel as `forward`: the sums and then the input gradient of one channel, the
+    /// second pass reading `dy` and `x` from cache.
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
         let (batch, plane) = (shape[0], shape.dropFirst(2).reduce(1, *))
         let perChannel = Double(batch * plane)
         let channels = self.channels
+        let gamma = weight.value.elements
+        let (training, inverse, meanValues, scaleValues) = (trainedLast, inverseDeviation, channelMeans, channelScales)
         var sumGradient = [Double](repeating: 0, count: channels), sumProduct = [Double](repeating: 0, count: channels)
-        outputGradient.withUnsafeBufferPointer { dy in
-            normalized.withUnsafeBufferPointer { h in
-                sumGradient.withUnsafeMutableBufferPointer { a in
-                    sumProduct.withUnsafeMutableBufferPointer { b in
-                        let (g, hat) = (SendablePointer(UnsafeMutablePointer(mutating: dy.baseAddress!)), SendablePointer(UnsafeMutablePointer(mutating: h.baseAddress!)))
-                        let (aOut, bOut) = (SendablePointer(a.baseAddress!), SendablePointer(b.baseAddress!))
-                        HotWorkers.shared.forEachChunk(channels) { range in
-                            for c in range {
-                                var (sa, sb) = (0.0, 0.0)
-                                for n in 0..<batch {
-                                    let base = (n * channels + c) * plane
-                                    var (pa, pb): (Float, Float) = (0, 0)
-                                    for s in base..<(base + plane) { pa += g[s]; pb += g[s] * hat[s] }
-                                    sa += Double(pa)
-                                    sb += Double(pb)
+        func run(_ dx: UnsafeMutablePointer<Float>) {
+            let target = SendablePointer(dx)
+            outputGradient.withUnsafeBufferPointer { dy in
+                input.withUnsafeBufferPointer { x in
+                    sumGradient.withUnsafeMutableBufferPointer { a in
+                        sumProduct.withUnsafeMutableBufferPointer { b in
+                            let (g, source) = (SendablePointer(UnsafeMutablePointer(mutating: dy.baseAddress!)), SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!)))
+                            let (aOut, bOut) = (SendablePointer(a.baseAddress!), SendablePointer(b.baseAddress!))
+                            HotWorkers.shared.forEachChunk(channels) { range in
+                                for c in range {
+                                    let (mean, scale) = (meanValues[c], scaleValues[c])
+                                    var (sa, sb) = (0.0, 0.0)
+                                    for n in 0..<batch {
+                                        let base = (n * channels + c) * plane
+                                        let (pa, pb) = BatchNormKernels.gradientSums(g.base + base, source.base + base, plane, mean: mean, scale: scale)
+                                        sa += Double(pa)
+                                        sb += Double(pb)
+                                    }
+                                    aOut[c] = sa
+                                    bOut[c] = sb
+                                    guard needsInputGradient else { continue }
+                                    let coefficient = Float(Double(gamma[c]) * inverse[c])
+                                    let (meanGradient, meanProduct) = (Float(sa / perChannel), Float(sb / perChannel))
+                                    for n in 0..<batch {
+                                        let base = (n * channels + c) * plane
+                                        if training {
+                                            BatchNormKernels.inputGradient(g.base + base, source.base + base, into: target.base + base, plane, mean: mean, scale: scale,
+                                                                           coefficient: coefficient, meanGradient: meanGradient, meanProduct: meanProduct)
+                                        } else {
+                                            BatchNormKernels.scaled(g.base + base, into: target.base + base, plane, coefficient: coefficient)
+                                        }
+                                    }
                                 }
-                                aOut.base[c] = sa
-                                bOut.base[c] = sb
                             }
                         }
                     }
                 }
             }
+        }
+        var inputGradient = Tensor.empty
+        if needsInputGradient {
+            inputGradient = Tensor.filled(shape) { run($0) }
+        } else {
+            var unused: Float = 0   // never written: the loop stops after the sums
+            withUnsafeMutablePointer(to: &unused) { run($0) }
         }
         weight.gradient = Tensor(shape: [channels], elements: sumProduct.map(Float.init))
         bias.gradient = Tensor(shape: [channels], elements: sumGradient.map(Float.init))
-        guard needsInputGradient else { return .empty }
-        let gamma = weight.value.elements
-        let (training, inverse) = (trainedLast, inverseDeviation)
-        let (gradientSums, productSums) = (sumGradient, sumProduct)
-        return Tensor.filled(shape) { dx in
-            outputGradient.withUnsafeBufferPointer { dy in
-                normalized.withUnsafeBufferPointer { h in
-                    let (g, hat, out) = (SendablePointer(UnsafeMutablePointer(mutating: dy.baseAddress!)),
-                                         SendablePointer(UnsafeMutablePointer(mutating: h.baseAddress!)), SendablePointer(dx))
-                    HotWorkers.shared.forEachChunk(batch * channels, minimumChunk: Swift.max(1, 4096 / Swift.max(plane, 1))) { range in
-                        for planeIndex in range {
-                            let c = planeIndex % channels
-                            let base = planeIndex * plane
-                            let scale = Float(Double(gamma[c]) * inverse[c])
-                            if training {
-                                let meanGradient = Float(gradientSums[c] / perChannel), meanProduct = Float(productSums[c] / perChannel)
-                                for s in base..<(base + plane) { out.base[s] = scale * (g[s] - meanGradient - hat[s] * meanProduct) }
-                            } else {
-                                for s in base..<(base + plane) { out.base[s] = scale * g[s] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        return inputGradient
     }
 }

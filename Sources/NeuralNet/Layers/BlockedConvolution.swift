@@ -117,7 +117,8 @@ final class BlockedConvolution {
 
     /// `output[n, o] = bias[o] + Σ weight[o, c, i, j] · input[n, c, shifted by (i, j)]`.
     /// In training the input is kept for `backward`.
-    func forward(_ input: Tensor, weight: Tensor, bias: Tensor, outputShape: [Int], training: Bool) -> Tensor {
+    /// `rectified`: `max(0, ·)` applied as the bias is added (see `RectifyingLayer`).
+    func forward(_ input: Tensor, weight: Tensor, bias: Tensor, outputShape: [Int], training: Bool, rectified: Bool) -> Tensor {
         let g = geometry
         let batch = input.rowCount
         if training { self.input = input }
@@ -153,8 +154,14 @@ final class BlockedConvolution {
                                             for oh in 0..<outputHeight {
                                                 let f = from + oh &* rowPitch
                                                 let t = to + oh &* outputWidth
-                                                for ow in 0..<outputWidth { t[ow] = f[ow] + shift }
+                                                if rectified {
+                                                    for ow in 0..<outputWidth { t[ow] = Swift.max(f[ow] + shift, 0) }
+                                                } else {
+                                                    for ow in 0..<outputWidth { t[ow] = f[ow] + shift }
+                                                }
                                             }
+                                        } else if rectified {
+                                            for k in 0..<plane { to[k] = Swift.max(from[k] + shift, 0) }
                                         } else {
                                             for k in 0..<plane { to[k] = from[k] + shift }
                                         }
@@ -301,7 +308,7 @@ final class ConvolutionWorkspace: @unchecked Sendable {
             return pointer
         }
         let sizes = [g.patchSize * groupSize * sampleWidth, outputChannels * groupSize * sampleWidth,
-                     usesFrame ? groupSize * g.channels * paddedPlane : 0, wide ? paddedPlane : 0,
+                     usesFrame ? groupSize * g.channels * paddedPlane : 0, usesFrame ? paddedPlane : 0,
                      outputChannels * g.patchSize, outputChannels]
         let pointers = sizes.map(zeroed)
         (columns, product, padded, paddedGradient, weightGradient, biasGradient) =
@@ -339,7 +346,7 @@ final class ConvolutionWorkspace: @unchecked Sendable {
                     to.update(from: from, count: g.inputPlane)
                 } else {
                     for row in 0..<g.inputHeight {
-                        (to + row &* paddedWidth).update(from: from + row &* g.inputWidth, count: g.inputWidth)
+                        ShortRows.copy(to + row &* paddedWidth, from + row &* g.inputWidth, g.inputWidth)
                     }
                 }
             }
@@ -353,9 +360,7 @@ final class ConvolutionWorkspace: @unchecked Sendable {
                             let destination = columns + (row &* width &+ s &* sampleWidth)
                             let source = channel + (i &* paddedWidth &+ j)
                             for oh in 0..<outputHeight {
-                                let d = destination + oh &* outputWidth
-                                let f = source + oh &* paddedWidth
-                                for ow in 0..<outputWidth { d[ow] = f[ow] }
+                                ShortRows.copy(destination + oh &* outputWidth, source + oh &* paddedWidth, outputWidth)
                             }
                             row &+= 1
                         }
@@ -382,7 +387,7 @@ final class ConvolutionWorkspace: @unchecked Sendable {
         let g = geometry
         let imageSize = g.channels &* g.inputPlane
         let width = count &* sampleWidth
-        guard wide else {
+        guard usesFrame else {
             for s in 0..<count {
                 ConvolutionEngine.col2imSample(columns + s &* sampleWidth, rowStride: width, geometry: g,
                                                into: inputGradient + (first &+ s) &* imageSize)
@@ -391,6 +396,36 @@ final class ConvolutionWorkspace: @unchecked Sendable {
         }
         let (kernelHeight, kernelWidth, paddedWidth, paddedPlane, sampleWidth) = (g.kernelHeight, g.kernelWidth, paddedWidth, paddedPlane, sampleWidth)
         let interior = g.paddingHeight &* paddedWidth &+ g.paddingWidth
+        if !wide {
+            // Compact rows added into a zeroed frame, whole short rows at a time (no bounds
+            // tests: what lands in the frame's border is dropped), then the interior copied out.
+            // Each input position receives the same additions in the same order as
+            // `col2imSample`, so the result is bitwise the same.
+            let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
+            for s in 0..<count {
+                let image = inputGradient + (first &+ s) &* imageSize
+                var row = 0
+                for c in 0..<g.channels {
+                    let frame = paddedGradient
+                    frame.update(repeating: 0, count: paddedPlane)
+                    for i in 0..<kernelHeight {
+                        for j in 0..<kernelWidth {
+                            let from = columns + (row &* width &+ s &* sampleWidth)
+                            let to = frame + (i &* paddedWidth &+ j)
+                            for oh in 0..<outputHeight {
+                                ShortRows.add(to + oh &* paddedWidth, from + oh &* outputWidth, outputWidth)
+                            }
+                            row &+= 1
+                        }
+                    }
+                    let channel = image + c &* g.inputPlane
+                    for r in 0..<g.inputHeight {
+                        ShortRows.copy(channel + r &* g.inputWidth, frame + (interior &+ r &* paddedWidth), g.inputWidth)
+                    }
+                }
+            }
+            return
+        }
         for s in 0..<count {
             let image = inputGradient + (first &+ s) &* imageSize
             var row = 0

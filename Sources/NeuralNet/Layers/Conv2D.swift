@@ -7,7 +7,7 @@ import TensorCore
 /// `ConvolutionEngine`: in training by cache-sized groups of samples per core
 /// (`BlockedConvolution`), at inference by im2col + `sgemm` over blocks of the batch (or
 /// `DirectConvolution` for one-channel stride-1 layers).
-public final class Conv2D: Layer {
+public final class Conv2D: Layer, RectifyingLayer {
     public let inputChannels: Int
     public let outputChannels: Int
     public let kernelSize: Int
@@ -64,12 +64,21 @@ public final class Conv2D: Layer {
     }
 
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        forward(input, training: training, rectified: false)
+    }
+
+    /// The blocked path applies the ReLU as it adds the bias; the other paths in a pass after.
+    func forwardRectified(_ input: Tensor, training: Bool) -> Tensor {
+        forward(input, training: training, rectified: true)
+    }
+
+    private func forward(_ input: Tensor, training: Bool, rectified: Bool) -> Tensor {
         let sampleShape = Array(input.shape.dropFirst())
         guard let g = geometry(for: sampleShape) else { preconditionFailure("\(description): input shape \(input.shape)") }
         if engine?.geometry != g { engine = ConvolutionEngine(geometry: g, outputChannels: outputChannels) }
         if training { inputSampleShape = sampleShape }
         return engine!.forward(input, weight: weight.value, bias: bias.value,
-                               outputShape: [outputChannels, g.outputHeight, g.outputWidth], training: training)
+                               outputShape: [outputChannels, g.outputHeight, g.outputWidth], training: training, rectified: rectified)
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
