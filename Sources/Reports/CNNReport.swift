@@ -161,7 +161,7 @@ public enum CNNReport: ReportBuilder {
             let modern = sizes.recipeModels[datasetName] ?? []
             let plan = models.map { ($0, RecipeKind.plain) } + modern.map { ($0, RecipeKind.modern) }
             for (model, kind) in plan {
-                let run = try writer.step("train \(model) on \(datasetName) (\(kind.rawValue) recipe)") {
+                let run = try writer.step("train \(model) on \(datasetName) (\(kind == .plain ? "seed" : "modern") recipe)") {
                     try train(model, kind: kind, dataset: datasetName, data: prepared, sizes: sizes, context: context)
                 }
                 runs.append(run)
