@@ -11,8 +11,9 @@ import TensorCore
 /// values per channel). At inference the running statistics are used instead. They are buffers:
 /// saved in checkpoints and snapshots, never changed by an optimizer.
 ///
-/// Sums are taken in Double per channel, so a large batch of a 28x28 map (100,000 values) does
-/// not lose the variance to Float rounding.
+/// Each plane (one sample's map of one channel) is summed in Float over sixteen lanes
+/// (`BatchNormKernels`) and the planes' sums accumulate in Double per channel, so a large batch
+/// of a 28x28 map (100,000 values) does not lose the variance to Float rounding.
 public class BatchNormalization: Layer, RectifyingLayer {
     public let channels: Int
     /// 1 for `BatchNorm1D`, 2 for `BatchNorm2D`: names the layer and its specification.

@@ -93,24 +93,21 @@ final class ConvolutionEngine {
     /// `backward`; at inference the batch runs in cache-sized blocks.
     /// `rectified`: `max(0, ·)` of the output (see `RectifyingLayer`), fused into the blocked
     /// path's output write, a pass after the others.
-    func forward(_ input: Tensor, weight: Tensor, bias: Tensor, outputShape: [Int], training: Bool = true, rectified: Bool) -> Tensor {
+    func forward(_ input: Tensor, weight: Tensor, bias: Tensor, outputShape: [Int], training: Bool = true, rectified: Bool = false) -> Tensor {
         if let blocked, usesBlockedPath {
             if training { self.batch = input.rowCount; forwardWasBlocked = true }
             return blocked.forward(input, weight: weight, bias: bias, outputShape: outputShape, training: training, rectified: rectified)
         }
-        var output = forward(input, weight: weight, bias: bias, outputShape: outputShape, training: training)
+        if training { forwardWasBlocked = false }
+        var output = forwardUnblocked(input, weight: weight, bias: bias, outputShape: outputShape, training: training)
         if rectified { ReLU.rectify(&output) }
         return output
     }
 
-    func forward(_ input: Tensor, weight: Tensor, bias: Tensor, outputShape: [Int], training: Bool = true) -> Tensor {
+    /// The direct path (one-channel stride-1 layers) or whole-batch / blocked-inference im2col.
+    private func forwardUnblocked(_ input: Tensor, weight: Tensor, bias: Tensor, outputShape: [Int], training: Bool) -> Tensor {
         let g = geometry
         let batch = input.rowCount
-        if let blocked, usesBlockedPath {
-            if training { self.batch = batch; forwardWasBlocked = true }
-            return blocked.forward(input, weight: weight, bias: bias, outputShape: outputShape, training: training, rectified: false)
-        }
-        if training { forwardWasBlocked = false }
         if usesDirectPath {
             if training { self.batch = batch }
             let channels = outputChannels
