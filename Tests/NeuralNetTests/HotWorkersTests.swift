@@ -56,4 +56,40 @@ struct HotWorkersTests {
             #expect((0..<count).allSatisfy { seen[$0] == 1 }, "count \(count), minimum chunk \(minimum)")
         }
     }
+
+    /// The probe answers on a machine with a second core, with a round trip far below the
+    /// probe's own time-outs (1-2 ms). Other tests use the workers at the same time (the probe
+    /// then gets nil), so it tries for up to five seconds.
+    @Test func roundTripProbeMeasures() throws {
+        guard HotWorkers.shared.helperCount > 0 else { return }
+        var values: [UInt64] = []
+        let deadline = Date().addingTimeInterval(5)
+        while values.count < 5 && Date() < deadline {
+            if let value = HotWorkers.shared.currentRoundTrip() { values.append(value) } else { Thread.sleep(forTimeInterval: 0.001) }
+        }
+        #expect(!values.isEmpty, "no probe answered")
+        #expect(values.allSatisfy { $0 > 0 && $0 < 1_000_000 }, "\(values)")
+        #expect(counts(3) == [1, 2, 3], "jobs still run after probes")
+    }
+
+    /// The decision: far cores (slow round trip) keep jobs on the caller, near cores split them,
+    /// probes that get no answer three times in a row go back to splitting.
+    @Test func placementDecision() {
+        var placement = CorePlacement(environment: [:])
+        #expect(placement.isDue(at: 0) && !placement.serial)
+        placement.record(roundTrip: 330, at: 0)
+        #expect(placement.serial)
+        #expect(!placement.isDue(at: CorePlacement.probeInterval - 1))
+        #expect(placement.isDue(at: CorePlacement.probeInterval))
+        placement.record(roundTrip: 60, at: 1)
+        #expect(!placement.serial)
+        placement.record(roundTrip: 330, at: 2)
+        placement.record(roundTrip: nil, at: 3)
+        placement.record(roundTrip: nil, at: 4)
+        #expect(placement.serial, "two unanswered probes keep the last decision")
+        placement.record(roundTrip: nil, at: 5)
+        #expect(!placement.serial, "the third goes back to splitting")
+        let off = CorePlacement(environment: ["ATELIER_PLACEMENT_PROBE": "0"])
+        #expect(!off.isDue(at: 0) && !off.serial)
+    }
 }

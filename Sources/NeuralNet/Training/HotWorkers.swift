@@ -41,6 +41,12 @@ final class HotWorkers: @unchecked Sendable {
     /// Written by the caller before publishing a job (release) and read by a helper only after
     /// it has claimed a part of that job (acquire), so the accesses never overlap.
     nonisolated(unsafe) private var job: (@Sendable (Int) -> Void)?
+    /// Read and written only by the thread that holds `busy`.
+    nonisolated(unsafe) private var placement = CorePlacement()
+    /// The probe's cache line, its two threads' arrival count and its result (ns, 0 = none).
+    private let ball = Atomic<Int>(0)
+    private let arrivals = Atomic<Int>(0)
+    private let measured = Atomic<UInt64>(0)
 
     private init(helperCount: Int) {
         self.helperCount = Swift.max(0, helperCount)
@@ -51,7 +57,8 @@ final class HotWorkers: @unchecked Sendable {
         }
     }
 
-    /// Runs `body(0) ... body(parts - 1)` over the caller's thread and the helpers.
+    /// Runs `body(0) ... body(parts - 1)` over the caller's thread and the helpers (or on the
+    /// caller alone while the cores are placed far apart, see `CorePlacement`).
     func run(parts: Int, _ body: @escaping @Sendable (Int) -> Void) {
         guard parts > 1 else {
             if parts == 1 { body(0) }
@@ -63,6 +70,20 @@ final class HotWorkers: @unchecked Sendable {
             return
         }
         defer { busy.store(false, ordering: .releasing) }
+        let now = DispatchTime.now().uptimeNanoseconds
+        if placement.isDue(at: now) {
+            placement.record(roundTrip: measureRoundTrip(), at: now)
+        }
+        if placement.serial {
+            for part in 0..<parts { body(part) }
+            return
+        }
+        dispatch(parts: parts, body)
+    }
+
+    /// Publishes a job of `parts` parts to the helpers, runs parts on the caller too, and waits
+    /// for all of them. Only called while `busy` is held.
+    private func dispatch(parts: Int, _ body: @escaping @Sendable (Int) -> Void) {
         job = body
         finished.store(0, ordering: .relaxed)
         let generation = (state.load(ordering: .relaxed) >> 32) &+ 1
@@ -92,6 +113,80 @@ final class HotWorkers: @unchecked Sendable {
             let start = chunk * size, end = Swift.min(count, start + size)
             if start < end { body(start..<end) }
         }
+    }
+
+    /// The current round trip of a cache line between two cores in nanoseconds (for tests and
+    /// diagnostics); nil without a helper, while another job runs, or when none answered.
+    func currentRoundTrip() -> UInt64? {
+        guard helperCount > 0,
+              busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return nil }
+        defer { busy.store(false, ordering: .releasing) }
+        return measureRoundTrip()
+    }
+
+    /// Bounces a cache line between the caller and a helper (a two-part job) and returns the
+    /// round trip in nanoseconds, or nil when no helper took part in time. Only called
+    /// while `busy` is held.
+    private func measureRoundTrip() -> UInt64? {
+        ball.store(0, ordering: .relaxed)
+        arrivals.store(0, ordering: .relaxed)
+        measured.store(0, ordering: .relaxed)
+        dispatch(parts: 2) { _ in self.bounce() }
+        let value = measured.load(ordering: .relaxed)
+        return value == 0 ? nil : value
+    }
+
+    private static let bounces = 32
+    private static let abandoned = 1 << 20
+
+    /// One side of the probe. The first thread to arrive waits (up to 2 ms) for a second one;
+    /// if the caller ends up running both parts itself, the first gives up and the second
+    /// returns at once.
+    private func bounce() {
+        let arrival = arrivals.add(1, ordering: .acquiringAndReleasing).oldValue
+        if arrival == 0 {
+            if !HotWorkers.spin(nanoseconds: 2_000_000, until: { self.arrivals.load(ordering: .acquiring) >= 2 }),
+               arrivals.compareExchange(expected: 1, desired: HotWorkers.abandoned,
+                                        ordering: .acquiringAndReleasing).exchanged {
+                return
+            }
+            // The fastest of four groups of eight round trips: an interrupt or a preemption
+            // slows one group, not the placement's figure.
+            var fastest = UInt64.max
+            for group in 0..<HotWorkers.bounces / 8 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                for i in group * 8..<(group + 1) * 8 {
+                    ball.store(2 * i + 1, ordering: .releasing)
+                    guard HotWorkers.spin(nanoseconds: 1_000_000, until: { self.ball.load(ordering: .acquiring) == 2 * i + 2 }) else {
+                        ball.store(-1, ordering: .releasing)
+                        return
+                    }
+                }
+                fastest = Swift.min(fastest, (DispatchTime.now().uptimeNanoseconds - start) / 8)
+            }
+            measured.store(Swift.max(1, fastest), ordering: .relaxed)
+        } else if arrival == 1 {
+            for i in 0..<HotWorkers.bounces {
+                let answered = HotWorkers.spin(nanoseconds: 1_000_000) {
+                    let value = self.ball.load(ordering: .acquiring)
+                    return value == 2 * i + 1 || value < 0
+                }
+                guard answered, ball.load(ordering: .acquiring) >= 0 else { return }
+                ball.store(2 * i + 2, ordering: .releasing)
+            }
+        }
+    }
+
+    /// Spins until `condition` holds (true) or `nanoseconds` have passed (false).
+    @inline(__always)
+    private static func spin(nanoseconds: UInt64, until condition: () -> Bool) -> Bool {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var iterations = 0
+        while !condition() {
+            iterations &+= 1
+            if iterations & 63 == 0 && DispatchTime.now().uptimeNanoseconds - start > nanoseconds { return false }
+        }
+        return true
     }
 
     /// Claims and runs parts of job `generation` until none is left; returns how many it ran.
