@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Datasets", "TestSupport"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"]),
         .testTarget(name: "LinearModelsTests", dependencies: ["LinearModels", "Datasets", "Metrics", "TestSupport"]),
-        .testTarget(name: "FraudTests", dependencies: ["Fraud", "TestSupport"]),
+        .testTarget(name: "FraudTests", dependencies: ["Fraud", "LinearModels", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Studies", "StudiesSQLite", "TestSupport"]),
         .testTarget(name: "StudiesTests", dependencies: ["Studies", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import LinearModels
 import Metrics
 import Preprocessing
 import TensorCore
@@ -77,17 +78,30 @@ public struct FraudExperiment: Sendable {
     public var fractions: [Double]
     public var seed: UInt64
     public var balancing: ClassBalancing
-    public var logisticRegression: LogisticRegression
+    /// The L2 penalty of logistic regression on the mean (weighted) training loss, default 1e-4.
+    /// Each fit minimises `Σ_i s_i ℓ_i / Σ_i s_i + (l2Penalty / 2) |w|²` (`s_i` the balancing
+    /// weights, the intercept not penalised): stated per mean loss, one value regularises a fit on
+    /// every training row and one on an undersampled few thousand alike. 0 means no penalty.
+    /// See `logisticRegression(totalWeight:)` for scikit-learn's `C`.
+    public var l2Penalty: Double
     /// The MLP trained next to logistic regression on every feature set; nil skips it.
     public var mlp: MLPClassifier?
 
     public init(fractions: [Double] = [0.6, 0.2, 0.2], seed: UInt64 = 0, balancing: ClassBalancing = .balancedWeights,
-                logisticRegression: LogisticRegression = LogisticRegression(), mlp: MLPClassifier? = MLPClassifier()) {
+                l2Penalty: Double = 1e-4, mlp: MLPClassifier? = MLPClassifier()) {
         self.fractions = fractions
         self.seed = seed
         self.balancing = balancing
-        self.logisticRegression = logisticRegression
+        self.l2Penalty = l2Penalty
         self.mlp = mlp
+    }
+
+    /// LinearModels' logistic regression for training rows whose sample weights sum to
+    /// `totalWeight`: `l2Penalty` per mean loss is scikit-learn's `C = 1 / (l2Penalty Σ_i s_i)`
+    /// (`.infinity`, no penalty, when `l2Penalty` is 0). The solver is LinearModels' default
+    /// (Newton's method for these few columns, to a gradient of 1e-10).
+    public func logisticRegression(totalWeight: Double) -> LogisticRegression {
+        LogisticRegression(inverseRegularization: l2Penalty == 0 ? .infinity : 1 / (l2Penalty * totalWeight))
     }
 
     /// The stratified split indices (train, validation, test) of `data`.
@@ -102,6 +116,9 @@ public struct FraudExperiment: Sendable {
 
     /// Trains logistic regression (and the MLP unless nil) on each feature set and evaluates them.
     public func run(_ data: CreditCardData, featureSets: [FeatureSet]) throws -> FraudExperimentResult {
+        guard l2Penalty >= 0, l2Penalty.isFinite else {
+            throw FraudError.invalidArgument("the L2 penalty of logistic regression must be finite and at least 0, got \(l2Penalty)")
+        }
         let parts = try split(data)
         let labelsOf = { (indices: [Int]) in indices.map { data.labels[$0] } }
         let (trainLabels, validationLabels, testLabels) = (labelsOf(parts[0]), labelsOf(parts[1]), labelsOf(parts[2]))
@@ -116,11 +133,15 @@ public struct FraudExperiment: Sendable {
             let balanced = try balancing.apply(labels: trainLabels, seed: seed &+ 1)
             let fitX = balanced.indices.count == trainLabels.count ? train : train.rows(at: balanced.indices)
             let fitLabels = balanced.indices.map { trainLabels[$0] }
-            var model = FittedLogisticRegression(weights: [], bias: 0, iterations: 0, loss: 0)
-            let elapsed = try Self.seconds { model = try logisticRegression.fit(fitX, labels: fitLabels, sampleWeights: balanced.weights) }
+            let sampleWeights = balanced.weights?.map(Double.init)
+            let logistic = logisticRegression(totalWeight: sampleWeights?.reduce(0, +) ?? Double(fitLabels.count))
+            var model: FittedLogisticRegression?
+            let elapsed = try Self.seconds { model = try logistic.fit(fitX, labels: fitLabels, sampleWeights: sampleWeights) }
+            // Decision values (log-odds of fraud: the labels are 0 and 1, so the one score row is class 1's).
+            let scores = { (x: Tensor) in try model!.decisionFunction(x).map { Float($0[0]) } }
             evaluations.append(evaluate(model: "logistic regression", featureSet: set, trainingRows: fitLabels.count, seconds: elapsed,
-                                        validationScores: model.decisionValues(validation), validationLabels: validationLabels,
-                                        testScores: model.decisionValues(test), testLabels: testLabels))
+                                        validationScores: try scores(validation), validationLabels: validationLabels,
+                                        testScores: try scores(test), testLabels: testLabels))
             if let mlp {
                 // Balanced weights enter the loss per class; undersampling already balanced the rows.
                 var classWeights: [Float]?

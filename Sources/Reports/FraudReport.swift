@@ -125,7 +125,7 @@ public enum FraudReport: ReportBuilder {
                 splitText = "train \(ReportFormat.grouped(Double(result.splitRows[0]))) rows (\(result.splitFrauds[0]) frauds), validation \(ReportFormat.grouped(Double(result.splitRows[1]))) (\(result.splitFrauds[1])), test \(ReportFormat.grouped(Double(result.splitRows[2]))) (\(result.splitFrauds[2]))"
                 evaluations += result.evaluations.map { (balancing.description, $0) }
             }
-            writer.paragraph("Logistic regression (L-BFGS) and a small MLP (Adam, weighted binary cross-entropy) on standardised features, each trained with each class-balancing strategy on all 30 features and on the 10 best by ANOVA F (\(selectedNames.joined(separator: ", ")), chosen on the training split). Stratified split: \(splitText). The threshold maximises F1 on the validation split; the test split is scored once.")
+            writer.paragraph("Logistic regression (LinearModels, Newton's method, L2 penalty \(base.l2Penalty) on the mean loss) and a small MLP (Adam, weighted binary cross-entropy) on standardised features, each trained with each class-balancing strategy on all 30 features and on the 10 best by ANOVA F (\(selectedNames.joined(separator: ", ")), chosen on the training split). Stratified split: \(splitText). The threshold maximises F1 on the validation split; the test split is scored once.")
             var rows: [[String]] = []
             var metrics: [JSONValue] = []
             var figure = Figure(width: 1700, height: 720, dpi: 115, rows: 1, columns: 2, title: "Test-split curves of the classifiers\(mark)")

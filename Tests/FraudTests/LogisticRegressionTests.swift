@@ -1,26 +1,32 @@
 import Datasets
 import Foundation
 import Fraud
+import LinearModels
 import Metrics
 import Plotting
 import TensorCore
 import TestSupport
 import Testing
 
-/// Logistic regression against scikit-learn, class balancing by hand, and the experiment end to end.
+/// The experiment's logistic regression against scikit-learn, class balancing by hand, and the experiment end to end.
 @Suite struct LogisticRegressionTests {
     /// Frozen from scikit-learn 1.9.1 `LogisticRegression(C=1, tol=1e-12)` on 20 rows
-    /// (Benchmarks/python/fraud_fixtures.py). Its objective `0.5 |w|^2 + C sum loss` equals ours
-    /// times n with `l2Penalty = 1 / (C n) = 0.05`.
-    @Test func matchesScikitLearn() throws {
+    /// (Benchmarks/python/fraud_fixtures.py). Its objective `0.5 |w|^2 + C sum loss` equals the
+    /// experiment's per-mean-loss one times n with `l2Penalty = 1 / (C n) = 0.05`.
+    @Test func penaltyPerMeanLossMatchesScikitLearn() throws {
         let x: [Float] = [-0.034, -0.441, -0.508, 0.63, -0.302, -0.151, 0.022, 1.177, 0.681, 0.383, -0.564, -1.382, 0.95, 0.966, -0.141,
                           0.542, 0.781, 0.831, 0.921, -0.456, 1.515, -1.247, 0.862, 0.494, 0.874, 1.879, 1.484, -1.145, -1.689, 0.817,
                           -1.015, -0.012, 0.84, -1.644, -2.11, 0.259, 0.044, -0.246, 0.039, -0.861]
         let y = [0, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 1, 0, 1, 1, 0, 1, 1]
-        let model = try LogisticRegression(l2Penalty: 0.05, gradientTolerance: 1e-9).fit(Tensor(shape: [20, 2], elements: x), labels: y)
-        #expect(abs(Double(model.weights[0]) - 0.8965680030468748) < 1e-4)
-        #expect(abs(Double(model.weights[1]) - -1.1975527800064134) < 1e-4)
-        #expect(abs(Double(model.bias) - 0.24747599960779906) < 1e-4)
+        let logistic = FraudExperiment(l2Penalty: 0.05).logisticRegression(totalWeight: 20)
+        #expect(abs(logistic.inverseRegularization - 1) < 1e-12)
+        let model = try logistic.fit(Tensor(shape: [20, 2], elements: x), labels: y)
+        #expect(model.classes == [0, 1])
+        #expect(abs(model.coefficients[0][0] - 0.8965680030468748) < 1e-6)
+        #expect(abs(model.coefficients[0][1] - -1.1975527800064134) < 1e-6)
+        #expect(abs(model.intercepts[0] - 0.24747599960779906) < 1e-6)
+        // 0 means no penalty (scikit-learn's C = infinity).
+        #expect(FraudExperiment(l2Penalty: 0).logisticRegression(totalWeight: 20).inverseRegularization == .infinity)
     }
 
     @Test func balancedWeightsByHand() throws {
@@ -41,6 +47,9 @@ import Testing
         let experiment = FraudExperiment(seed: 0, mlp: MLPClassifier(minimumSteps: 200))
         let result = try experiment.run(data, featureSets: [FeatureSet(name: "all 30", features: CreditCardSchema.featureNames),
                                                             FeatureSet(name: "four", features: ["V17", "V14", "V12", "V10"])])
+        #expect(throws: FraudError.invalidArgument("the L2 penalty of logistic regression must be finite and at least 0, got -1.0")) {
+            try FraudExperiment(l2Penalty: -1, mlp: nil).run(data, featureSets: [FeatureSet(name: "four", features: ["V17", "V14", "V12", "V10"])])
+        }
         #expect(result.splitRows == [3600, 1200, 1200])
         #expect(result.splitFrauds == [180, 60, 60])
         #expect(result.isSynthetic)

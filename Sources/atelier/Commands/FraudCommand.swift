@@ -171,7 +171,7 @@ struct FraudCommand: ParsableCommand {
         @Option(help: "Score for --top: anova-f, mutual-information, ks, roc-auc, point-biserial.") var score = "anova-f"
         @Option(help: "Class balancing: weights (balanced class weights), undersample, none.") var balancing = "weights"
         @Option(help: "Legit rows per fraud kept by --balancing undersample.") var legitPerFraud = 10.0
-        @Option(help: "L2 penalty of logistic regression.") var l2 = 1e-4
+        @Option(help: "L2 penalty of logistic regression on the mean training loss (scikit-learn's C = 1 / (l2 x training rows); 0: none).") var l2 = 1e-4
         @Option(help: "Seed of the split and undersampling.") var seed: UInt64 = 0
         @Option(help: "Epochs of the MLP, raised to make at least 1,000 Adam steps (0 skips the MLP).") var mlpEpochs = 10
         @Option(help: "Hidden layer widths of the MLP, comma-separated.") var hidden = "32,16"
@@ -205,7 +205,7 @@ struct FraudCommand: ParsableCommand {
             if let out { try OutputCheck.folder(out) }
             let data = try CreditCardData.load(input)
             let mlp = mlpEpochs > 0 ? MLPClassifier(hiddenSizes: hiddenSizes, epochs: mlpEpochs, seed: seed) : nil
-            let experiment = FraudExperiment(seed: seed, balancing: balancingChoice, logisticRegression: LogisticRegression(l2Penalty: l2), mlp: mlp)
+            let experiment = FraudExperiment(seed: seed, balancing: balancingChoice, l2Penalty: l2, mlp: mlp)
             let selected: FeatureSet
             if let features {
                 let names = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
