@@ -62,9 +62,8 @@ enum BilinearResampling {
                         .update(from: source + channel * plane + y * width, count: width)
                 }
             }
-            withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 5) { scratch in
-                // scratch[0]: the 8 offsets; scratch[1..<5]: the 4 x 8 neighbours gathered. Read
-                // and written lane by lane through raw loads and stores, which may alias vectors.
+            withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 1) { scratch in
+                // scratch[0]: the 8 offsets, read back lane by lane through raw loads.
                 let raw = UnsafeMutableRawPointer(scratch.baseAddress!)
                 for y in 0..<height {
                     let py = Float(y) - map.centreY - map.offsetY
@@ -85,17 +84,17 @@ enum BilinearResampling {
                         let column = clamp(x0, -2, Float(width)) + 2, row = clamp(y0, -2, Float(height)) + 2
                         scratch[0] = row * Float(framedWidth) + column + magic
                         let out = target + y * width + start
+                        @inline(__always) func offset(_ i: Int) -> Int { Int(raw.load(fromByteOffset: 4 * i, as: UInt32.self) & 0x7F_FFFF) }
+                        let o = (offset(0), offset(1), offset(2), offset(3), offset(4), offset(5), offset(6), offset(7))
                         for channel in 0..<channels {
                             let image = framed.baseAddress! + channel * framedPlane
-                            for i in 0..<8 {
-                                let p = image + Int(raw.load(fromByteOffset: 4 * i, as: UInt32.self) & 0x7F_FFFF)
-                                raw.storeBytes(of: p[0], toByteOffset: 32 + 4 * i, as: Float.self)
-                                raw.storeBytes(of: p[1], toByteOffset: 64 + 4 * i, as: Float.self)
-                                raw.storeBytes(of: p[framedWidth], toByteOffset: 96 + 4 * i, as: Float.self)
-                                raw.storeBytes(of: p[framedWidth + 1], toByteOffset: 128 + 4 * i, as: Float.self)
-                            }
-                            let top = scratch[1] * (one - fx) + scratch[2] * fx
-                            let bottom = scratch[3] * (one - fx) + scratch[4] * fx
+                            // Each vector built from 8 scalar loads in registers: storing lanes to
+                            // memory and loading them back as one vector stalled on store
+                            // forwarding (a fifth of the resampling's time).
+                            let (p00, p01) = (gather(image, o), gather(image + 1, o))
+                            let (p10, p11) = (gather(image + framedWidth, o), gather(image + framedWidth + 1, o))
+                            let top = p00 * (one - fx) + p01 * fx
+                            let bottom = p10 * (one - fx) + p11 * fx
                             UnsafeMutableRawPointer(out + channel * plane).storeBytes(of: top * (one - fy) + bottom * fy, as: Lanes.self)
                         }
                         start += 8
@@ -103,6 +102,12 @@ enum BilinearResampling {
                 }
             }
         }
+    }
+
+    /// The 8 floats at `base + offsets`.
+    @inline(__always)
+    static func gather(_ base: UnsafePointer<Float>, _ o: (Int, Int, Int, Int, Int, Int, Int, Int)) -> Lanes {
+        Lanes(base[o.0], base[o.1], base[o.2], base[o.3], base[o.4], base[o.5], base[o.6], base[o.7])
     }
 
     /// `min(max(v, low), high)` lane by lane, written out so it inlines into vector min/max

@@ -39,7 +39,8 @@ struct SamplePlan: Sendable {
     var isAffine: Bool { rotation > 0 || scale > 0 || shear > 0 || translation > 0 }
 
     /// Samples per elastic block: 16 images' fields (2 x 16 x 28 x 28 floats, ~100 KB per
-    /// buffer) stay in the L2 cache through both products.
+    /// buffer) stay in the L2 cache through both products. Measured (CPU s per epoch of
+    /// `elastic:34:4`, noisy): 4 and 8 about the same as 16, 32 ~0.70 against ~0.62, 64 ~1.09.
     static let elasticBlock = 16
 
     /// The generator of sample `sample` of the batch with seed `seed`: a SplitMix-style spread so
