@@ -1,9 +1,10 @@
 import Foundation
 import TensorCore
 
-/// How one `Augmentation` transforms one image `[channels, height, width]`: the per-sample
-/// random draws and the resampling. Split from `Augmentation` so the value stays a plain
-/// description and this file holds the pixel work.
+/// How one `Augmentation` transforms the images `[channels, height, width]` of a batch: the
+/// per-sample random draws, the integer copy path and erasing. Split from `Augmentation` so the
+/// value stays a plain description; the interpolating work is in `ElasticField` (the fields'
+/// smoothing, batched) and `BilinearResampling` (8 pixels at a time).
 struct SamplePlan: Sendable {
     let channels, height, width: Int
     var shift = 0
