@@ -125,12 +125,7 @@ public struct Augmentation: Codable, Equatable, Sendable {
             batch.withUnsafeBufferPointer { source in
                 let (from, to) = (SendablePointer(UnsafeMutablePointer(mutating: source.baseAddress!)), SendablePointer(target))
                 HotWorkers.shared.forEachChunk(count) { range in
-                    var scratch = SamplePlan.Scratch()
-                    for sample in range {
-                        // SplitMix-style spread so neighbouring samples get unrelated streams.
-                        var generator = RandomGenerator(seed: seed &+ UInt64(sample) &* 0x9E37_79B9_7F4A_7C15)
-                        plan.transform(from.base + sample * length, into: to.base + sample * length, generator: &generator, scratch: &scratch)
-                    }
+                    plan.transform(samples: range, from: from.base, into: to.base, length: length, seed: seed, batchCount: count)
                 }
             }
         }
