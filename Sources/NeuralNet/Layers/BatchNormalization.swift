@@ -14,7 +14,7 @@ import TensorCore
 /// Each plane (one sample's map of one channel) is summed in Float over sixteen lanes
 /// (`BatchNormKernels`) and the planes' sums accumulate in Double per channel, so a large batch
 /// of a 28x28 map (100,000 values) does not lose the variance to Float rounding.
-public class BatchNormalization: Layer, RectifyingLayer {
+public class BatchNormalization: Layer, PoolingRectifyingLayer {
     public let channels: Int
     /// 1 for `BatchNorm1D`, 2 for `BatchNorm2D`: names the layer and its specification.
     public let spatialDimensions: Int
@@ -77,7 +77,13 @@ public class BatchNormalization: Layer, RectifyingLayer {
         forward(input, training: training, rectified: true)
     }
 
-    func forward(_ input: Tensor, training: Bool, rectified: Bool) -> Tensor {
+    /// Normalizes each plane into a small per-thread buffer and hands it to `pool` (see
+    /// `RectifiedPooling`): the rectified activation is never written to memory.
+    func forwardRectified(_ input: Tensor, training: Bool, pooledBy pool: MaxPool2D) -> Tensor {
+        forward(input, training: training, rectified: true, pool: pool)
+    }
+
+    func forward(_ input: Tensor, training: Bool, rectified: Bool, pool: MaxPool2D? = nil) -> Tensor {
         precondition(input.shape.count >= 2 && input.shape[1] == channels, "\(description): input shape \(input.shape)")
         shape = input.shape
         trainedLast = training
@@ -97,9 +103,9 @@ public class BatchNormalization: Layer, RectifyingLayer {
         }
         let gamma = weight.value.elements, beta = bias.value.elements
         let epsilon = self.epsilon
-        let output = Tensor.filled(input.shape) { out in
+        func run(_ target: SendablePointer<Float>?, _ pooler: PlanePooler?) {
             input.withUnsafeBufferPointer { x in
-                let source = SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!)), target = SendablePointer(out)
+                let source = SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!))
                 means.withUnsafeMutableBufferPointer { meanBuffer in
                     squares.withUnsafeMutableBufferPointer { squareBuffer in
                         floatMeans.withUnsafeMutableBufferPointer { fm in
@@ -107,6 +113,8 @@ public class BatchNormalization: Layer, RectifyingLayer {
                                 let (meanOut, squareOut) = (SendablePointer(meanBuffer.baseAddress!), SendablePointer(squareBuffer.baseAddress!))
                                 let (floatMeanOut, floatScaleOut) = (SendablePointer(fm.baseAddress!), SendablePointer(fs.baseAddress!))
                                 HotWorkers.shared.forEachChunk(channels) { range in
+                                    let scratch = pooler == nil ? nil : UnsafeMutablePointer<Float>.allocate(capacity: plane)
+                                    defer { scratch?.deallocate() }
                                     for c in range {
                                         if training {
                                             var total = 0.0
@@ -124,8 +132,14 @@ public class BatchNormalization: Layer, RectifyingLayer {
                                         let (mean, scale) = (floatMeanOut[c], floatScaleOut[c])
                                         for n in 0..<batch {
                                             let base = (n * channels + c) * plane
-                                            BatchNormKernels.normalize(source.base + base, into: target.base + base, plane,
-                                                                       mean: mean, scale: scale, gamma: gamma[c], beta: beta[c], rectified: rectified)
+                                            if let pooler, let scratch {
+                                                BatchNormKernels.normalize(source.base + base, into: scratch, plane,
+                                                                           mean: mean, scale: scale, gamma: gamma[c], beta: beta[c], rectified: rectified)
+                                                pooler.pool(plane: n * channels + c, from: scratch)
+                                            } else if let target {
+                                                BatchNormKernels.normalize(source.base + base, into: target.base + base, plane,
+                                                                           mean: mean, scale: scale, gamma: gamma[c], beta: beta[c], rectified: rectified)
+                                            }
                                         }
                                     }
                                 }
@@ -134,6 +148,12 @@ public class BatchNormalization: Layer, RectifyingLayer {
                     }
                 }
             }
+        }
+        let output: Tensor
+        if let pool {
+            output = pool.forwardRectified(inputShape: input.shape) { run(nil, $0) }
+        } else {
+            output = Tensor.filled(input.shape) { run(SendablePointer($0), nil) }
         }
         var inverse = [Double](repeating: 0, count: channels)
         if training {

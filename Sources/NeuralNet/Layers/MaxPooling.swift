@@ -6,69 +6,74 @@ import TensorCore
 final class MaxPoolingEngine {
     private var winners: [Int32] = []
     private var inputShape: [Int] = []
+    /// Set when the input was the output of a `ReLU` whose backward this engine takes over
+    /// (see `RectifiedPooling`): backward then passes a window's gradient only where its
+    /// maximum is positive, and the ReLU passes the result through unchanged.
+    private(set) var masksRectifiedGradient = false
+    /// The last output, kept while `masksRectifiedGradient` (the window maxima are the ReLU's
+    /// outputs at the winners, so `output > 0` is the ReLU's mask there).
+    private var output = Tensor.empty
 
+    /// The pooled output of `input` (a standalone pooling: its input is not taken as rectified).
     func forward(_ input: Tensor, geometry g: WindowGeometry) -> Tensor {
-        let batch = input.rowCount
-        let planes = batch * g.channels
-        inputShape = input.shape
-        if winners.count != planes * g.outputPlane { winners = [Int32](repeating: 0, count: planes * g.outputPlane) }
-        var outputShape = input.shape
-        if outputShape.count == 4 { outputShape[2] = g.outputHeight; outputShape[3] = g.outputWidth } else { outputShape[2] = g.outputWidth }
-        let isPairWindow = MaxPoolingEngine.isPairWindow(g)
-        return Tensor.filled(outputShape) { out in
+        forward(inputShape: input.shape, geometry: g, masksRectifiedGradient: false) { pooler in
             input.withUnsafeBufferPointer { x in
-                winners.withUnsafeMutableBufferPointer { w in
-                    let source = SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!))
-                    let target = SendablePointer(out)
-                    let winner = SendablePointer(w.baseAddress!)
-                    Parallel.forEachChunk(planes, minimumChunk: Swift.max(1, 4096 / Swift.max(1, g.inputPlane))) { range in
-                        for plane in range {
-                            let image = source.base + plane * g.inputPlane
-                            let o = target.base + plane * g.outputPlane
-                            let wi = winner.base + plane * g.outputPlane
-                            if isPairWindow {
-                                MaxPoolingEngine.forwardPairs(image, inputWidth: g.inputWidth, outputHeight: g.outputHeight,
-                                                              outputWidth: g.outputWidth, output: o, winners: wi)
-                                continue
-                            }
-                            for oh in 0..<g.outputHeight {
-                                for ow in 0..<g.outputWidth {
-                                    var bestIndex = (oh * g.strideHeight) * g.inputWidth + ow * g.strideWidth
-                                    var best = image[bestIndex]
-                                    for i in 0..<g.kernelHeight {
-                                        let rowStart = (oh * g.strideHeight + i) * g.inputWidth + ow * g.strideWidth
-                                        for j in 0..<g.kernelWidth where image[rowStart + j] > best {
-                                            best = image[rowStart + j]
-                                            bestIndex = rowStart + j
-                                        }
-                                    }
-                                    o[oh * g.outputWidth + ow] = best
-                                    wi[oh * g.outputWidth + ow] = Int32(bestIndex)
-                                }
-                            }
-                        }
-                    }
+                let source = SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!))
+                Parallel.forEachChunk(pooler.planes, minimumChunk: Swift.max(1, 4096 / Swift.max(1, g.inputPlane))) { range in
+                    for plane in range { pooler.pool(plane: plane, from: source.base + plane * g.inputPlane) }
                 }
             }
         }
     }
 
+    /// A pooling whose input planes are handed over one by one by `body` through the
+    /// `PlanePooler` (every plane exactly once, from any thread), so a fused producer never
+    /// writes the whole input. `masksRectifiedGradient`: the planes are a ReLU's outputs.
+    func forward(inputShape shape: [Int], geometry g: WindowGeometry, masksRectifiedGradient masks: Bool,
+                 _ body: (PlanePooler) -> Void) -> Tensor {
+        let planes = shape[0] * g.channels
+        inputShape = shape
+        masksRectifiedGradient = masks
+        if winners.count != planes * g.outputPlane { winners = [Int32](repeating: 0, count: planes * g.outputPlane) }
+        var outputShape = shape
+        if outputShape.count == 4 { outputShape[2] = g.outputHeight; outputShape[3] = g.outputWidth } else { outputShape[2] = g.outputWidth }
+        let result = Tensor.filled(outputShape) { out in
+            winners.withUnsafeMutableBufferPointer { w in
+                body(PlanePooler(geometry: g, planes: planes, output: SendablePointer(out), winners: SendablePointer(w.baseAddress!)))
+            }
+        }
+        output = masks ? result : .empty
+        return result
+    }
+
     func backward(_ outputGradient: Tensor, geometry g: WindowGeometry) -> Tensor {
         let planes = inputShape[0] * g.channels
         precondition(outputGradient.count == planes * g.outputPlane, "max pooling gradient shape \(outputGradient.shape)")
+        let masks = masksRectifiedGradient
         return Tensor.filled(inputShape) { dx in
             outputGradient.withUnsafeBufferPointer { dy in
                 winners.withUnsafeBufferPointer { w in
-                    let source = SendablePointer(UnsafeMutablePointer(mutating: dy.baseAddress!))
-                    let target = SendablePointer(dx)
-                    let winner = SendablePointer(UnsafeMutablePointer(mutating: w.baseAddress!))
-                    Parallel.forEachChunk(planes, minimumChunk: Swift.max(1, 4096 / Swift.max(1, g.inputPlane))) { range in
-                        for plane in range {
-                            let d = target.base + plane * g.inputPlane
-                            d.update(repeating: 0, count: g.inputPlane)
-                            let s = source.base + plane * g.outputPlane
-                            let wi = winner.base + plane * g.outputPlane
-                            for k in 0..<g.outputPlane { d[Int(wi[k])] += s[k] }
+                    output.withUnsafeBufferPointer { y in
+                        let source = SendablePointer(UnsafeMutablePointer(mutating: dy.baseAddress!))
+                        let target = SendablePointer(dx)
+                        let winner = SendablePointer(UnsafeMutablePointer(mutating: w.baseAddress!))
+                        let maxima = masks ? SendablePointer(UnsafeMutablePointer(mutating: y.baseAddress!)) : nil
+                        Parallel.forEachChunk(planes, minimumChunk: Swift.max(1, 4096 / Swift.max(1, g.inputPlane))) { range in
+                            for plane in range {
+                                let d = target.base + plane * g.inputPlane
+                                d.update(repeating: 0, count: g.inputPlane)
+                                let s = source.base + plane * g.outputPlane
+                                let wi = winner.base + plane * g.outputPlane
+                                if let maxima {
+                                    // The ReLU's `y > 0 ? dy : 0` applied to each addition: a
+                                    // position's mask is the same for every window that reaches
+                                    // it, so the sums are bitwise the unfused ReLU's output.
+                                    let m = maxima.base + plane * g.outputPlane
+                                    for k in 0..<g.outputPlane { d[Int(wi[k])] += m[k] > 0 ? s[k] : 0 }
+                                } else {
+                                    for k in 0..<g.outputPlane { d[Int(wi[k])] += s[k] }
+                                }
+                            }
                         }
                     }
                 }
@@ -130,6 +135,44 @@ final class MaxPoolingEngine {
     }
 }
 
+/// Writes the pooled output and winners of single input planes (`MaxPoolingEngine`'s fused
+/// forward). Planes are independent, so any thread may pool any plane.
+struct PlanePooler: @unchecked Sendable {
+    let geometry: WindowGeometry
+    /// Input planes in the batch (`batch × channels`).
+    let planes: Int
+    let output: SendablePointer<Float>
+    let winners: SendablePointer<Int32>
+
+    /// Pools input plane number `plane` (batch-major: `n · channels + c`) read from `image`.
+    @inline(__always)
+    func pool(plane: Int, from image: UnsafePointer<Float>) {
+        let g = geometry
+        let o = output.base + plane * g.outputPlane
+        let wi = winners.base + plane * g.outputPlane
+        if MaxPoolingEngine.isPairWindow(g) {
+            MaxPoolingEngine.forwardPairs(image, inputWidth: g.inputWidth, outputHeight: g.outputHeight,
+                                          outputWidth: g.outputWidth, output: o, winners: wi)
+            return
+        }
+        for oh in 0..<g.outputHeight {
+            for ow in 0..<g.outputWidth {
+                var bestIndex = (oh * g.strideHeight) * g.inputWidth + ow * g.strideWidth
+                var best = image[bestIndex]
+                for i in 0..<g.kernelHeight {
+                    let rowStart = (oh * g.strideHeight + i) * g.inputWidth + ow * g.strideWidth
+                    for j in 0..<g.kernelWidth where image[rowStart + j] > best {
+                        best = image[rowStart + j]
+                        bestIndex = rowStart + j
+                    }
+                }
+                o[oh * g.outputWidth + ow] = best
+                wi[oh * g.outputWidth + ow] = Int32(bestIndex)
+            }
+        }
+    }
+}
+
 /// 2-D max pooling over NCHW batches with a square window (`stride` defaults to the window).
 public final class MaxPool2D: Layer {
     public let kernelSize: Int
@@ -165,6 +208,27 @@ public final class MaxPool2D: Layer {
         guard let g = makeGeometry(Array(input.shape.dropFirst())) else { preconditionFailure("\(description): input shape \(input.shape)") }
         geometry = g
         return engine.forward(input, geometry: g)
+    }
+
+    /// The pooling of a batch of shape `inputShape` whose planes `body` hands over one at a
+    /// time, each a `ReLU`'s output: backward applies that ReLU's mask (see `RectifiedPooling`).
+    func forwardRectified(inputShape: [Int], _ body: (PlanePooler) -> Void) -> Tensor {
+        guard let g = makeGeometry(Array(inputShape.dropFirst())) else { preconditionFailure("\(description): input shape \(inputShape)") }
+        geometry = g
+        return engine.forward(inputShape: inputShape, geometry: g, masksRectifiedGradient: true, body)
+    }
+
+    /// `forward` of a `ReLU`'s output whose backward this layer takes over.
+    func forwardRectified(_ input: Tensor) -> Tensor {
+        let plane = input.shape.dropFirst(2).reduce(1, *)
+        return forwardRectified(inputShape: input.shape) { pooler in
+            input.withUnsafeBufferPointer { x in
+                let source = SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!))
+                Parallel.forEachChunk(pooler.planes, minimumChunk: Swift.max(1, 4096 / Swift.max(1, plane))) { range in
+                    for index in range { pooler.pool(plane: index, from: source.base + index * plane) }
+                }
+            }
+        }
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {

@@ -1,0 +1,39 @@
+import TensorCore
+
+/// A layer, its `ReLU` and a `MaxPool2D` after them run as one: cnn3's and LeNet-5's
+/// `Conv2D [BatchNorm2D] ReLU MaxPool2D` blocks.
+///
+/// With `RectifyingLayer` alone the rectified activation is written once in full, read again by
+/// the pooling, and in backward the pooling writes a full-size gradient that the ReLU reads with
+/// its saved output and writes once more. Here:
+///
+/// - **backward**: the pooling applies the ReLU's mask itself. A window's maximum *is* the
+///   ReLU's output at the window's winner, so `maximum > 0 ? dy : 0` is the mask there, and
+///   every other position gets 0 from both. The ReLU returns what it receives: one full-size
+///   pass (read two tensors, write one) less per block. The ReLU keeps no output.
+/// - **forward** (`PoolingRectifyingLayer`, batch normalization): each normalized, rectified
+///   plane goes to a per-thread buffer of one plane and is pooled from there, so the
+///   full-size activation is never written nor read back (12.8 MB each way on cnn3's first
+///   block at batch 128). Other rectifying layers write their output and the pooling reads it.
+///
+/// Every value is computed by the same expressions on the same operands as the three layers
+/// run one by one, so outputs and gradients are bitwise theirs (`ReLUFusionTests`).
+protocol PoolingRectifyingLayer: RectifyingLayer {
+    /// `pool(max(0, forward(input, training:)))`, the pooling's backward masked.
+    func forwardRectified(_ input: Tensor, training: Bool, pooledBy pool: MaxPool2D) -> Tensor
+}
+
+extension Sequential {
+    /// The fused `layer, relu, pool` forward (see `RectifiedPooling`).
+    static func forwardRectifiedPooled(_ layer: any RectifyingLayer, _ relu: ReLU, _ pool: MaxPool2D,
+                                       _ input: Tensor, training: Bool) -> Tensor {
+        let output: Tensor
+        if let pooling = layer as? any PoolingRectifyingLayer, input.shape.count == 4 {
+            output = pooling.forwardRectified(input, training: training, pooledBy: pool)
+        } else {
+            output = pool.forwardRectified(layer.forwardRectified(input, training: training))
+        }
+        relu.adoptMaskedByPooling()
+        return output
+    }
+}
