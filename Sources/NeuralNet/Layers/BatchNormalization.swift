@@ -78,7 +78,8 @@ public class BatchNormalization: Layer, PoolingRectifyingLayer {
     }
 
     /// Normalizes each plane into a small per-thread buffer and hands it to `pool` (see
-    /// `RectifiedPooling`): the rectified activation is never written to memory.
+    /// `RectifiedPooling`), or with the 2×2/2 window normalizes and pools in registers
+    /// (`NormalizedPairPooling`): the rectified activation is never written to memory.
     func forwardRectified(_ input: Tensor, training: Bool, pooledBy pool: MaxPool2D) -> Tensor {
         forward(input, training: training, rectified: true, pool: pool)
     }
@@ -113,7 +114,8 @@ public class BatchNormalization: Layer, PoolingRectifyingLayer {
                                 let (meanOut, squareOut) = (SendablePointer(meanBuffer.baseAddress!), SendablePointer(squareBuffer.baseAddress!))
                                 let (floatMeanOut, floatScaleOut) = (SendablePointer(fm.baseAddress!), SendablePointer(fs.baseAddress!))
                                 HotWorkers.shared.forEachChunk(channels) { range in
-                                    let scratch = pooler == nil ? nil : UnsafeMutablePointer<Float>.allocate(capacity: plane)
+                                    let pairs = pooler?.isPairWindow ?? false
+                                    let scratch = pooler == nil || pairs ? nil : UnsafeMutablePointer<Float>.allocate(capacity: plane)
                                     defer { scratch?.deallocate() }
                                     for c in range {
                                         if training {
@@ -132,7 +134,13 @@ public class BatchNormalization: Layer, PoolingRectifyingLayer {
                                         let (mean, scale) = (floatMeanOut[c], floatScaleOut[c])
                                         for n in 0..<batch {
                                             let base = (n * channels + c) * plane
-                                            if let pooler, let scratch {
+                                            if let pooler, pairs {
+                                                let g = pooler.geometry
+                                                let (o, w) = pooler.destination(plane: n * channels + c)
+                                                NormalizedPairPooling.pool(source.base + base, inputWidth: g.inputWidth, outputHeight: g.outputHeight,
+                                                                           outputWidth: g.outputWidth, mean: mean, scale: scale, gamma: gamma[c], beta: beta[c],
+                                                                           output: o, winners: w)
+                                            } else if let pooler, let scratch {
                                                 BatchNormKernels.normalize(source.base + base, into: scratch, plane,
                                                                            mean: mean, scale: scale, gamma: gamma[c], beta: beta[c], rectified: rectified)
                                                 pooler.pool(plane: n * channels + c, from: scratch)

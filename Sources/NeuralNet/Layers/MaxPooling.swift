@@ -144,6 +144,15 @@ struct PlanePooler: @unchecked Sendable {
     let output: SendablePointer<Float>
     let winners: SendablePointer<Int32>
 
+    /// The 2×2 window with stride 2 (`MaxPoolingEngine.isPairWindow`).
+    var isPairWindow: Bool { MaxPoolingEngine.isPairWindow(geometry) }
+
+    /// Where the pooled values and winners of input plane number `plane` go.
+    @inline(__always)
+    func destination(plane: Int) -> (output: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>) {
+        (output.base + plane * geometry.outputPlane, winners.base + plane * geometry.outputPlane)
+    }
+
     /// Pools input plane number `plane` (batch-major: `n · channels + c`) read from `image`.
     @inline(__always)
     func pool(plane: Int, from image: UnsafePointer<Float>) {
