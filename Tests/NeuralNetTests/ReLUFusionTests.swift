@@ -27,6 +27,12 @@ struct ReLUFusionTests {
             let b = Self.unfused(plain, input, training: training)
             #expect(a.elements == b.elements, "batch norm \(batchNorm), training \(training): outputs")
             guard training else { continue }
+            if batchNorm {
+                // The fused backward path is the one taken (RectifiedPooling).
+                let normalization = try #require(fused.layers[1] as? BatchNormalization)
+                #expect(normalization.pooledBy === fused.layers[3] as? MaxPool2D)
+                #expect((fused.layers[2] as? ReLU)?.isMaskedByPooling == true)
+            }
             let da = fused.backward(upstream, needsInputGradient: true)
             let db = plain.backward(upstream, needsInputGradient: true)
             #expect(da.elements == db.elements, "batch norm \(batchNorm): input gradients")

@@ -10,6 +10,8 @@ public final class ReLU: Layer {
     /// Set when the max pooling after this layer applied the mask in its own backward (see
     /// `RectifiedPooling`): backward then returns the gradient it receives.
     private var gradientIsMasked = false
+    /// Whether the last forward was done by the layers around it (`adoptMaskedByPooling`).
+    var isMaskedByPooling: Bool { gradientIsMasked }
     public init() {}
     public var kind: String { "ReLU" }
     public var description: String { "ReLU" }

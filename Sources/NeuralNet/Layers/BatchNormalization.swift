@@ -33,6 +33,8 @@ public class BatchNormalization: Layer, PoolingRectifyingLayer {
     private var inverseDeviation: [Double] = []
     private var trainedLast = true
     private var shape: [Int] = []
+    /// The max pooling the last forward handed its planes to (`RectifiedPooling`), else nil.
+    private(set) var pooledBy: MaxPool2D?
 
     init(channels: Int, spatialDimensions: Int, momentum: Double, epsilon: Double) {
         precondition(channels > 0, "batch normalization needs at least one channel")
@@ -88,6 +90,7 @@ public class BatchNormalization: Layer, PoolingRectifyingLayer {
         precondition(input.shape.count >= 2 && input.shape[1] == channels, "\(description): input shape \(input.shape)")
         shape = input.shape
         trainedLast = training
+        pooledBy = pool
         let (batch, plane) = (input.shape[0], input.shape.dropFirst(2).reduce(1, *))
         let perChannel = batch * plane
         if training {
@@ -188,6 +191,20 @@ public class BatchNormalization: Layer, PoolingRectifyingLayer {
     /// Channel by channel as `forward`: the sums and then the input gradient of one channel, the
     /// second pass reading `dy` and `x` from cache.
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
+        backward(outputGradient, planes: nil, needsInputGradient: needsInputGradient)
+    }
+
+    /// `backward` of this layer, its ReLU and `pool` from the pooling's output gradient: each
+    /// plane of `dy` is expanded from the pooled gradient into a one-plane buffer where it is
+    /// used (once for the sums, once for `dx`), never written in full (see `RectifiedPooling`).
+    func backward(pooledGradient: Tensor, pool: MaxPool2D, needsInputGradient: Bool) -> Tensor {
+        pool.withGradientPlanes(pooledGradient) { planes in
+            backward(pooledGradient, planes: planes, needsInputGradient: needsInputGradient)
+        }
+    }
+
+    /// `planes`: `dy` comes plane by plane from a pooling (`outputGradient` is then not read).
+    private func backward(_ outputGradient: Tensor, planes: PlaneGradients?, needsInputGradient: Bool) -> Tensor {
         let (batch, plane) = (shape[0], shape.dropFirst(2).reduce(1, *))
         let perChannel = Double(batch * plane)
         let channels = self.channels
@@ -203,12 +220,20 @@ public class BatchNormalization: Layer, PoolingRectifyingLayer {
                             let (g, source) = (SendablePointer(UnsafeMutablePointer(mutating: dy.baseAddress!)), SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!)))
                             let (aOut, bOut) = (SendablePointer(a.baseAddress!), SendablePointer(b.baseAddress!))
                             HotWorkers.shared.forEachChunk(channels) { range in
+                                let scratch = planes == nil ? nil : UnsafeMutablePointer<Float>.allocate(capacity: plane)
+                                defer { scratch?.deallocate() }
+                                /// The `dy` of sample `n`, channel `c`: in place, or expanded from the pooling.
+                                @inline(__always) func outputGradient(_ n: Int, _ c: Int) -> UnsafePointer<Float> {
+                                    guard let planes, let scratch else { return UnsafePointer(g.base + (n * channels + c) * plane) }
+                                    planes.expand(plane: n * channels + c, into: scratch)
+                                    return UnsafePointer(scratch)
+                                }
                                 for c in range {
                                     let (mean, scale) = (meanValues[c], scaleValues[c])
                                     var (sa, sb) = (0.0, 0.0)
                                     for n in 0..<batch {
                                         let base = (n * channels + c) * plane
-                                        let (pa, pb) = BatchNormKernels.gradientSums(g.base + base, source.base + base, plane, mean: mean, scale: scale)
+                                        let (pa, pb) = BatchNormKernels.gradientSums(outputGradient(n, c), source.base + base, plane, mean: mean, scale: scale)
                                         sa += Double(pa)
                                         sb += Double(pb)
                                     }
@@ -219,11 +244,12 @@ public class BatchNormalization: Layer, PoolingRectifyingLayer {
                                     let (meanGradient, meanProduct) = (Float(sa / perChannel), Float(sb / perChannel))
                                     for n in 0..<batch {
                                         let base = (n * channels + c) * plane
+                                        let dy = outputGradient(n, c)
                                         if training {
-                                            BatchNormKernels.inputGradient(g.base + base, source.base + base, into: target.base + base, plane, mean: mean, scale: scale,
+                                            BatchNormKernels.inputGradient(dy, source.base + base, into: target.base + base, plane, mean: mean, scale: scale,
                                                                            coefficient: coefficient, meanGradient: meanGradient, meanProduct: meanProduct)
                                         } else {
-                                            BatchNormKernels.scaled(g.base + base, into: target.base + base, plane, coefficient: coefficient)
+                                            BatchNormKernels.scaled(dy, into: target.base + base, plane, coefficient: coefficient)
                                         }
                                     }
                                 }

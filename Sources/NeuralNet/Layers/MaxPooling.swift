@@ -47,35 +47,29 @@ final class MaxPoolingEngine {
     }
 
     func backward(_ outputGradient: Tensor, geometry g: WindowGeometry) -> Tensor {
+        Tensor.filled(inputShape) { dx in
+            withGradientPlanes(outputGradient, geometry: g) { planes in
+                let target = SendablePointer(dx)
+                Parallel.forEachChunk(planes.planes, minimumChunk: Swift.max(1, 4096 / Swift.max(1, g.inputPlane))) { range in
+                    for plane in range { planes.expand(plane: plane, into: target.base + plane * g.inputPlane) }
+                }
+            }
+        }
+    }
+
+    /// Runs `body` with the input gradient of the last forward available plane by plane (for a
+    /// fused consumer that never needs the whole of it, see `RectifiedPooling`).
+    func withGradientPlanes<R>(_ outputGradient: Tensor, geometry g: WindowGeometry, _ body: (PlaneGradients) -> R) -> R {
         let planes = inputShape[0] * g.channels
         precondition(outputGradient.count == planes * g.outputPlane, "max pooling gradient shape \(outputGradient.shape)")
         let masks = masksRectifiedGradient
-        return Tensor.filled(inputShape) { dx in
-            outputGradient.withUnsafeBufferPointer { dy in
-                winners.withUnsafeBufferPointer { w in
-                    output.withUnsafeBufferPointer { y in
-                        let source = SendablePointer(UnsafeMutablePointer(mutating: dy.baseAddress!))
-                        let target = SendablePointer(dx)
-                        let winner = SendablePointer(UnsafeMutablePointer(mutating: w.baseAddress!))
-                        let maxima = masks ? SendablePointer(UnsafeMutablePointer(mutating: y.baseAddress!)) : nil
-                        Parallel.forEachChunk(planes, minimumChunk: Swift.max(1, 4096 / Swift.max(1, g.inputPlane))) { range in
-                            for plane in range {
-                                let d = target.base + plane * g.inputPlane
-                                d.update(repeating: 0, count: g.inputPlane)
-                                let s = source.base + plane * g.outputPlane
-                                let wi = winner.base + plane * g.outputPlane
-                                if let maxima {
-                                    // The ReLU's `y > 0 ? dy : 0` applied to each addition: a
-                                    // position's mask is the same for every window that reaches
-                                    // it, so the sums are bitwise the unfused ReLU's output.
-                                    let m = maxima.base + plane * g.outputPlane
-                                    for k in 0..<g.outputPlane { d[Int(wi[k])] += m[k] > 0 ? s[k] : 0 }
-                                } else {
-                                    for k in 0..<g.outputPlane { d[Int(wi[k])] += s[k] }
-                                }
-                            }
-                        }
-                    }
+        return outputGradient.withUnsafeBufferPointer { dy in
+            winners.withUnsafeBufferPointer { w in
+                output.withUnsafeBufferPointer { y in
+                    body(PlaneGradients(geometry: g, planes: planes,
+                                        gradient: SendablePointer(UnsafeMutablePointer(mutating: dy.baseAddress!)),
+                                        winners: SendablePointer(UnsafeMutablePointer(mutating: w.baseAddress!)),
+                                        maxima: masks ? SendablePointer(UnsafeMutablePointer(mutating: y.baseAddress!)) : nil))
                 }
             }
         }
@@ -182,6 +176,36 @@ struct PlanePooler: @unchecked Sendable {
     }
 }
 
+/// The input gradient of a max pooling, one plane at a time: zeros, and each window's output
+/// gradient added at its winner (masked by the ReLU before the pooling when `maxima` is set).
+struct PlaneGradients: @unchecked Sendable {
+    let geometry: WindowGeometry
+    /// Input planes in the batch (`batch × channels`).
+    let planes: Int
+    let gradient: SendablePointer<Float>
+    let winners: SendablePointer<Int32>
+    /// The pooled outputs, when the input was a ReLU's output whose backward the pooling does.
+    let maxima: SendablePointer<Float>?
+
+    /// Writes the gradient of input plane number `plane` (`inputPlane` floats) at `d`.
+    @inline(__always)
+    func expand(plane: Int, into d: UnsafeMutablePointer<Float>) {
+        let g = geometry
+        d.update(repeating: 0, count: g.inputPlane)
+        let s = gradient.base + plane * g.outputPlane
+        let wi = winners.base + plane * g.outputPlane
+        if let maxima {
+            // The ReLU's `y > 0 ? dy : 0` applied to each addition: a position's mask is the
+            // same for every window that reaches it, so the sums are bitwise the unfused ReLU's
+            // output (its `y` at a winner is the window's maximum).
+            let m = maxima.base + plane * g.outputPlane
+            for k in 0..<g.outputPlane { d[Int(wi[k])] += m[k] > 0 ? s[k] : 0 }
+        } else {
+            for k in 0..<g.outputPlane { d[Int(wi[k])] += s[k] }
+        }
+    }
+}
+
 /// 2-D max pooling over NCHW batches with a square window (`stride` defaults to the window).
 public final class MaxPool2D: Layer {
     public let kernelSize: Int
@@ -243,6 +267,14 @@ public final class MaxPool2D: Layer {
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
         guard needsInputGradient else { return .empty }
         return engine.backward(outputGradient, geometry: geometry!)
+    }
+
+    /// Whether the last forward pooled a ReLU's output and masks its gradient.
+    var masksRectifiedGradient: Bool { engine.masksRectifiedGradient }
+
+    /// `backward`'s result plane by plane, for `body` (see `MaxPoolingEngine.withGradientPlanes`).
+    func withGradientPlanes<R>(_ outputGradient: Tensor, _ body: (PlaneGradients) -> R) -> R {
+        engine.withGradientPlanes(outputGradient, geometry: geometry!, body)
     }
 }
 

@@ -16,6 +16,10 @@ import TensorCore
 ///   full-size activation is never written nor read back (12.8 MB each way on cnn3's first
 ///   block at batch 128). Other rectifying layers write their output and the pooling reads it.
 ///
+/// - **backward** of a batch-norm block: batch normalization takes the pooling's output
+///   gradient and expands `dy` plane by plane into a one-plane buffer where its two passes use
+///   it, so the full-size gradient is not written nor read back either.
+///
 /// Every value is computed by the same expressions on the same operands as the three layers
 /// run one by one, so outputs and gradients are bitwise theirs (`ReLUFusionTests`).
 protocol PoolingRectifyingLayer: RectifyingLayer {
@@ -24,6 +28,25 @@ protocol PoolingRectifyingLayer: RectifyingLayer {
 }
 
 extension Sequential {
+    /// `layers`' backward in reverse order; a batch-norm block whose forward was fused with its
+    /// pooling (`pooledBy`, the ReLU and the pooling in their masked state) runs as one.
+    static func backward(_ layers: [any Layer], _ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
+        var gradient = outputGradient
+        var index = layers.count - 1
+        while index >= 0 {
+            if index >= 2, let pool = layers[index] as? MaxPool2D, pool.masksRectifiedGradient,
+               let relu = layers[index - 1] as? ReLU, relu.isMaskedByPooling,
+               let normalization = layers[index - 2] as? BatchNormalization, normalization.pooledBy === pool {
+                gradient = normalization.backward(pooledGradient: gradient, pool: pool, needsInputGradient: index > 2 || needsInputGradient)
+                index -= 3
+            } else {
+                gradient = layers[index].backward(gradient, needsInputGradient: index > 0 || needsInputGradient)
+                index -= 1
+            }
+        }
+        return gradient
+    }
+
     /// The fused `layer, relu, pool` forward (see `RectifiedPooling`).
     static func forwardRectifiedPooled(_ layer: any RectifyingLayer, _ relu: ReLU, _ pool: MaxPool2D,
                                        _ input: Tensor, training: Bool) -> Tensor {
