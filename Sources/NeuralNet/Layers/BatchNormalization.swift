@@ -116,6 +116,22 @@ public class BatchNormalization: Layer, PoolingRectifyingLayer {
                             floatScales.withUnsafeMutableBufferPointer { fs in
                                 let (meanOut, squareOut) = (SendablePointer(meanBuffer.baseAddress!), SendablePointer(squareBuffer.baseAddress!))
                                 let (floatMeanOut, floatScaleOut) = (SendablePointer(fm.baseAddress!), SendablePointer(fs.baseAddress!))
+                                if plane == 1, let target {
+                                    // `[batch, features]`: row by row (`BatchNormRows`), same bits.
+                                    if training {
+                                        BatchNormRows.statistics(source.base, batch: batch, channels: channels, epsilon: epsilon,
+                                                                 means: meanOut.base, squares: squareOut.base,
+                                                                 floatMeans: floatMeanOut.base, floatScales: floatScaleOut.base)
+                                    }
+                                    gamma.withUnsafeBufferPointer { g in
+                                        beta.withUnsafeBufferPointer { b in
+                                            BatchNormRows.normalize(source.base, into: target.base, batch: batch, channels: channels,
+                                                                    means: floatMeanOut.base, scales: floatScaleOut.base,
+                                                                    gamma: g.baseAddress!, beta: b.baseAddress!, rectified: rectified)
+                                        }
+                                    }
+                                    return
+                                }
                                 HotWorkers.shared.forEachChunk(channels) { range in
                                     let pairs = pooler?.isPairWindow ?? false
                                     let scratch = pooler == nil || pairs ? nil : UnsafeMutablePointer<Float>.allocate(capacity: plane)
@@ -219,6 +235,19 @@ public class BatchNormalization: Layer, PoolingRectifyingLayer {
                         sumProduct.withUnsafeMutableBufferPointer { b in
                             let (g, source) = (SendablePointer(UnsafeMutablePointer(mutating: dy.baseAddress!)), SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!)))
                             let (aOut, bOut) = (SendablePointer(a.baseAddress!), SendablePointer(b.baseAddress!))
+                            if plane == 1, planes == nil {
+                                // `[batch, features]`: row by row (`BatchNormRows`), same bits.
+                                BatchNormRows.gradientSums(g.base, source.base, batch: batch, channels: channels, means: meanValues, scales: scaleValues,
+                                                           sumGradient: aOut.base, sumProduct: bOut.base)
+                                guard needsInputGradient else { return }
+                                let coefficients = (0..<channels).map { Float(Double(gamma[$0]) * inverse[$0]) }
+                                let meanGradients = (0..<channels).map { Float(aOut[$0] / perChannel) }
+                                let meanProducts = (0..<channels).map { Float(bOut[$0] / perChannel) }
+                                BatchNormRows.inputGradient(g.base, source.base, into: target.base, batch: batch, channels: channels, training: training,
+                                                            means: meanValues, scales: scaleValues, coefficients: coefficients,
+                                                            meanGradients: meanGradients, meanProducts: meanProducts)
+                                return
+                            }
                             HotWorkers.shared.forEachChunk(channels) { range in
                                 let scratch = planes == nil ? nil : UnsafeMutablePointer<Float>.allocate(capacity: plane)
                                 defer { scratch?.deallocate() }
