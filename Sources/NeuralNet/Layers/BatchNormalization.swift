@@ -211,8 +211,9 @@ public class BatchNormalization: Layer, PoolingRectifyingLayer {
     }
 
     /// `backward` of this layer, its ReLU and `pool` from the pooling's output gradient: each
-    /// plane of `dy` is expanded from the pooled gradient into a one-plane buffer where it is
-    /// used (once for the sums, once for `dx`), never written in full (see `RectifiedPooling`).
+    /// channel's `dy` is expanded from the pooled gradient into a per-thread buffer of one
+    /// channel by the sums pass and read back from cache by the `dx` pass, never written in
+    /// full (see `RectifiedPooling`).
     func backward(pooledGradient: Tensor, pool: MaxPool2D, needsInputGradient: Bool) -> Tensor {
         pool.withGradientPlanes(pooledGradient) { planes in
             backward(pooledGradient, planes: planes, needsInputGradient: needsInputGradient)
@@ -249,20 +250,22 @@ public class BatchNormalization: Layer, PoolingRectifyingLayer {
                                 return
                             }
                             HotWorkers.shared.forEachChunk(channels) { range in
-                                let scratch = planes == nil ? nil : UnsafeMutablePointer<Float>.allocate(capacity: plane)
+                                // One channel's `dy` (≤ 400 KB on cnn3, kept in L2 between the passes).
+                                let scratch = planes == nil ? nil : UnsafeMutablePointer<Float>.allocate(capacity: batch * plane)
                                 defer { scratch?.deallocate() }
-                                /// The `dy` of sample `n`, channel `c`: in place, or expanded from the pooling.
-                                @inline(__always) func outputGradient(_ n: Int, _ c: Int) -> UnsafePointer<Float> {
+                                /// The `dy` of sample `n`, channel `c`: in place, or from the pooling,
+                                /// expanded by the sums pass (`expand`) and reused by the `dx` pass.
+                                @inline(__always) func outputGradient(_ n: Int, _ c: Int, expand: Bool) -> UnsafePointer<Float> {
                                     guard let planes, let scratch else { return UnsafePointer(g.base + (n * channels + c) * plane) }
-                                    planes.expand(plane: n * channels + c, into: scratch)
-                                    return UnsafePointer(scratch)
+                                    if expand { planes.expand(plane: n * channels + c, into: scratch + n * plane) }
+                                    return UnsafePointer(scratch + n * plane)
                                 }
                                 for c in range {
                                     let (mean, scale) = (meanValues[c], scaleValues[c])
                                     var (sa, sb) = (0.0, 0.0)
                                     for n in 0..<batch {
                                         let base = (n * channels + c) * plane
-                                        let (pa, pb) = BatchNormKernels.gradientSums(outputGradient(n, c), source.base + base, plane, mean: mean, scale: scale)
+                                        let (pa, pb) = BatchNormKernels.gradientSums(outputGradient(n, c, expand: true), source.base + base, plane, mean: mean, scale: scale)
                                         sa += Double(pa)
                                         sb += Double(pb)
                                     }
@@ -273,7 +276,7 @@ public class BatchNormalization: Layer, PoolingRectifyingLayer {
                                     let (meanGradient, meanProduct) = (Float(sa / perChannel), Float(sb / perChannel))
                                     for n in 0..<batch {
                                         let base = (n * channels + c) * plane
-                                        let dy = outputGradient(n, c)
+                                        let dy = outputGradient(n, c, expand: false)
                                         if training {
                                             BatchNormKernels.inputGradient(dy, source.base + base, into: target.base + base, plane, mean: mean, scale: scale,
                                                                            coefficient: coefficient, meanGradient: meanGradient, meanProduct: meanProduct)

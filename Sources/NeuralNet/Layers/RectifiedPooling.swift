@@ -17,8 +17,11 @@ import TensorCore
 ///   block at batch 128). Other rectifying layers write their output and the pooling reads it.
 ///
 /// - **backward** of a batch-norm block: batch normalization takes the pooling's output
-///   gradient and expands `dy` plane by plane into a one-plane buffer where its two passes use
-///   it, so the full-size gradient is not written nor read back either.
+///   gradient and expands `dy` plane by plane into a per-thread buffer of one channel (its
+///   sums pass writes it, its `dx` pass reads it from cache), so the full-size gradient is not
+///   written to memory nor read back either. (Expanding each plane again for the `dx` pass
+///   instead cost more than it saved: batch norm backward 11.4 % of a full-epoch profile
+///   against 9.4 % for the separate passes before.)
 ///
 /// Every value is computed by the same expressions on the same operands as the three layers
 /// run one by one, so outputs and gradients are bitwise theirs (`ReLUFusionTests`).
