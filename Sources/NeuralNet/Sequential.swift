@@ -96,11 +96,7 @@ public final class Sequential: Layer {
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
-        var gradient = outputGradient
-        for index in layers.indices.reversed() {
-            gradient = layers[index].backward(gradient, needsInputGradient: index > 0 || needsInputGradient)
-        }
-        return gradient
+        Sequential.backward(layers, outputGradient, needsInputGradient: needsInputGradient)
     }
 
     public func resetParameters(using generator: inout RandomGenerator) {

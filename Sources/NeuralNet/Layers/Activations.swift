@@ -7,6 +7,11 @@ import TensorCore
 /// `max(0, x)`. The derivative at exactly 0 is taken as 0, as PyTorch does.
 public final class ReLU: Layer {
     private var output = Tensor.empty
+    /// Set when the max pooling after this layer applied the mask in its own backward (see
+    /// `RectifiedPooling`): backward then returns the gradient it receives.
+    private var gradientIsMasked = false
+    /// Whether the last forward was done by the layers around it (`adoptMaskedByPooling`).
+    var isMaskedByPooling: Bool { gradientIsMasked }
     public init() {}
     public var kind: String { "ReLU" }
     public var description: String { "ReLU" }
@@ -14,6 +19,7 @@ public final class ReLU: Layer {
     public func outputShape(for inputShape: [Int]) throws -> [Int] { inputShape }
 
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        gradientIsMasked = false
         output = Tensor.filled(input.shape) { out in
             input.withUnsafeBufferPointer { x in
                 for i in 0..<x.count { out[i] = Swift.max(x[i], 0) }
@@ -24,10 +30,21 @@ public final class ReLU: Layer {
 
     /// Takes `output` as this layer's forward result (computed by the layer before it, see
     /// `RectifyingLayer`), for `backward`.
-    func adopt(output: Tensor) { self.output = output }
+    func adopt(output: Tensor) {
+        self.output = output
+        gradientIsMasked = false
+    }
+
+    /// Marks this layer's forward as done by the layers around it, the mask included: the
+    /// layer before wrote `max(0, ·)`, the max pooling after applies `y > 0` in its backward.
+    func adoptMaskedByPooling() {
+        output = .empty
+        gradientIsMasked = true
+    }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
         guard needsInputGradient else { return .empty }
+        if gradientIsMasked { return outputGradient }
         return Tensor.filled(output.shape) { dx in
             output.withUnsafeBufferPointer { y in
                 outputGradient.withUnsafeBufferPointer { dy in

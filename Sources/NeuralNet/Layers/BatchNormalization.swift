@@ -14,7 +14,7 @@ import TensorCore
 /// Each plane (one sample's map of one channel) is summed in Float over sixteen lanes
 /// (`BatchNormKernels`) and the planes' sums accumulate in Double per channel, so a large batch
 /// of a 28x28 map (100,000 values) does not lose the variance to Float rounding.
-public class BatchNormalization: Layer, RectifyingLayer {
+public class BatchNormalization: Layer, PoolingRectifyingLayer {
     public let channels: Int
     /// 1 for `BatchNorm1D`, 2 for `BatchNorm2D`: names the layer and its specification.
     public let spatialDimensions: Int
@@ -33,6 +33,8 @@ public class BatchNormalization: Layer, RectifyingLayer {
     private var inverseDeviation: [Double] = []
     private var trainedLast = true
     private var shape: [Int] = []
+    /// The max pooling the last forward handed its planes to (`RectifiedPooling`), else nil.
+    private(set) var pooledBy: MaxPool2D?
 
     init(channels: Int, spatialDimensions: Int, momentum: Double, epsilon: Double) {
         precondition(channels > 0, "batch normalization needs at least one channel")
@@ -77,10 +79,18 @@ public class BatchNormalization: Layer, RectifyingLayer {
         forward(input, training: training, rectified: true)
     }
 
-    func forward(_ input: Tensor, training: Bool, rectified: Bool) -> Tensor {
+    /// Normalizes each plane into a small per-thread buffer and hands it to `pool` (see
+    /// `RectifiedPooling`), or with the 2×2/2 window normalizes and pools in registers
+    /// (`NormalizedPairPooling`): the rectified activation is never written to memory.
+    func forwardRectified(_ input: Tensor, training: Bool, pooledBy pool: MaxPool2D) -> Tensor {
+        forward(input, training: training, rectified: true, pool: pool)
+    }
+
+    func forward(_ input: Tensor, training: Bool, rectified: Bool, pool: MaxPool2D? = nil) -> Tensor {
         precondition(input.shape.count >= 2 && input.shape[1] == channels, "\(description): input shape \(input.shape)")
         shape = input.shape
         trainedLast = training
+        pooledBy = pool
         let (batch, plane) = (input.shape[0], input.shape.dropFirst(2).reduce(1, *))
         let perChannel = batch * plane
         if training {
@@ -97,16 +107,35 @@ public class BatchNormalization: Layer, RectifyingLayer {
         }
         let gamma = weight.value.elements, beta = bias.value.elements
         let epsilon = self.epsilon
-        let output = Tensor.filled(input.shape) { out in
+        func run(_ target: SendablePointer<Float>?, _ pooler: PlanePooler?) {
             input.withUnsafeBufferPointer { x in
-                let source = SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!)), target = SendablePointer(out)
+                let source = SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!))
                 means.withUnsafeMutableBufferPointer { meanBuffer in
                     squares.withUnsafeMutableBufferPointer { squareBuffer in
                         floatMeans.withUnsafeMutableBufferPointer { fm in
                             floatScales.withUnsafeMutableBufferPointer { fs in
                                 let (meanOut, squareOut) = (SendablePointer(meanBuffer.baseAddress!), SendablePointer(squareBuffer.baseAddress!))
                                 let (floatMeanOut, floatScaleOut) = (SendablePointer(fm.baseAddress!), SendablePointer(fs.baseAddress!))
+                                if plane == 1, let target {
+                                    // `[batch, features]`: row by row (`BatchNormRows`), same bits.
+                                    if training {
+                                        BatchNormRows.statistics(source.base, batch: batch, channels: channels, epsilon: epsilon,
+                                                                 means: meanOut.base, squares: squareOut.base,
+                                                                 floatMeans: floatMeanOut.base, floatScales: floatScaleOut.base)
+                                    }
+                                    gamma.withUnsafeBufferPointer { g in
+                                        beta.withUnsafeBufferPointer { b in
+                                            BatchNormRows.normalize(source.base, into: target.base, batch: batch, channels: channels,
+                                                                    means: floatMeanOut.base, scales: floatScaleOut.base,
+                                                                    gamma: g.baseAddress!, beta: b.baseAddress!, rectified: rectified)
+                                        }
+                                    }
+                                    return
+                                }
                                 HotWorkers.shared.forEachChunk(channels) { range in
+                                    let pairs = pooler?.isPairWindow ?? false
+                                    let scratch = pooler == nil || pairs ? nil : UnsafeMutablePointer<Float>.allocate(capacity: plane)
+                                    defer { scratch?.deallocate() }
                                     for c in range {
                                         if training {
                                             var total = 0.0
@@ -124,8 +153,20 @@ public class BatchNormalization: Layer, RectifyingLayer {
                                         let (mean, scale) = (floatMeanOut[c], floatScaleOut[c])
                                         for n in 0..<batch {
                                             let base = (n * channels + c) * plane
-                                            BatchNormKernels.normalize(source.base + base, into: target.base + base, plane,
-                                                                       mean: mean, scale: scale, gamma: gamma[c], beta: beta[c], rectified: rectified)
+                                            if let pooler, pairs {
+                                                let g = pooler.geometry
+                                                let (o, w) = pooler.destination(plane: n * channels + c)
+                                                NormalizedPairPooling.pool(source.base + base, inputWidth: g.inputWidth, outputHeight: g.outputHeight,
+                                                                           outputWidth: g.outputWidth, mean: mean, scale: scale, gamma: gamma[c], beta: beta[c],
+                                                                           output: o, winners: w)
+                                            } else if let pooler, let scratch {
+                                                BatchNormKernels.normalize(source.base + base, into: scratch, plane,
+                                                                           mean: mean, scale: scale, gamma: gamma[c], beta: beta[c], rectified: rectified)
+                                                pooler.pool(plane: n * channels + c, from: scratch)
+                                            } else if let target {
+                                                BatchNormKernels.normalize(source.base + base, into: target.base + base, plane,
+                                                                           mean: mean, scale: scale, gamma: gamma[c], beta: beta[c], rectified: rectified)
+                                            }
                                         }
                                     }
                                 }
@@ -134,6 +175,12 @@ public class BatchNormalization: Layer, RectifyingLayer {
                     }
                 }
             }
+        }
+        let output: Tensor
+        if let pool {
+            output = pool.forwardRectified(inputShape: input.shape) { run(nil, $0) }
+        } else {
+            output = Tensor.filled(input.shape) { run(SendablePointer($0), nil) }
         }
         var inverse = [Double](repeating: 0, count: channels)
         if training {
@@ -160,6 +207,21 @@ public class BatchNormalization: Layer, RectifyingLayer {
     /// Channel by channel as `forward`: the sums and then the input gradient of one channel, the
     /// second pass reading `dy` and `x` from cache.
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor {
+        backward(outputGradient, planes: nil, needsInputGradient: needsInputGradient)
+    }
+
+    /// `backward` of this layer, its ReLU and `pool` from the pooling's output gradient: each
+    /// channel's `dy` is expanded from the pooled gradient into a per-thread buffer of one
+    /// channel by the sums pass and read back from cache by the `dx` pass, never written in
+    /// full (see `RectifiedPooling`).
+    func backward(pooledGradient: Tensor, pool: MaxPool2D, needsInputGradient: Bool) -> Tensor {
+        pool.withGradientPlanes(pooledGradient) { planes in
+            backward(pooledGradient, planes: planes, needsInputGradient: needsInputGradient)
+        }
+    }
+
+    /// `planes`: `dy` comes plane by plane from a pooling (`outputGradient` is then not read).
+    private func backward(_ outputGradient: Tensor, planes: PlaneGradients?, needsInputGradient: Bool) -> Tensor {
         let (batch, plane) = (shape[0], shape.dropFirst(2).reduce(1, *))
         let perChannel = Double(batch * plane)
         let channels = self.channels
@@ -174,13 +236,36 @@ public class BatchNormalization: Layer, RectifyingLayer {
                         sumProduct.withUnsafeMutableBufferPointer { b in
                             let (g, source) = (SendablePointer(UnsafeMutablePointer(mutating: dy.baseAddress!)), SendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!)))
                             let (aOut, bOut) = (SendablePointer(a.baseAddress!), SendablePointer(b.baseAddress!))
+                            if plane == 1, planes == nil {
+                                // `[batch, features]`: row by row (`BatchNormRows`), same bits.
+                                BatchNormRows.gradientSums(g.base, source.base, batch: batch, channels: channels, means: meanValues, scales: scaleValues,
+                                                           sumGradient: aOut.base, sumProduct: bOut.base)
+                                guard needsInputGradient else { return }
+                                let coefficients = (0..<channels).map { Float(Double(gamma[$0]) * inverse[$0]) }
+                                let meanGradients = (0..<channels).map { Float(aOut[$0] / perChannel) }
+                                let meanProducts = (0..<channels).map { Float(bOut[$0] / perChannel) }
+                                BatchNormRows.inputGradient(g.base, source.base, into: target.base, batch: batch, channels: channels, training: training,
+                                                            means: meanValues, scales: scaleValues, coefficients: coefficients,
+                                                            meanGradients: meanGradients, meanProducts: meanProducts)
+                                return
+                            }
                             HotWorkers.shared.forEachChunk(channels) { range in
+                                // One channel's `dy` (≤ 400 KB on cnn3, kept in L2 between the passes).
+                                let scratch = planes == nil ? nil : UnsafeMutablePointer<Float>.allocate(capacity: batch * plane)
+                                defer { scratch?.deallocate() }
+                                /// The `dy` of sample `n`, channel `c`: in place, or from the pooling,
+                                /// expanded by the sums pass (`expand`) and reused by the `dx` pass.
+                                @inline(__always) func outputGradient(_ n: Int, _ c: Int, expand: Bool) -> UnsafePointer<Float> {
+                                    guard let planes, let scratch else { return UnsafePointer(g.base + (n * channels + c) * plane) }
+                                    if expand { planes.expand(plane: n * channels + c, into: scratch + n * plane) }
+                                    return UnsafePointer(scratch + n * plane)
+                                }
                                 for c in range {
                                     let (mean, scale) = (meanValues[c], scaleValues[c])
                                     var (sa, sb) = (0.0, 0.0)
                                     for n in 0..<batch {
                                         let base = (n * channels + c) * plane
-                                        let (pa, pb) = BatchNormKernels.gradientSums(g.base + base, source.base + base, plane, mean: mean, scale: scale)
+                                        let (pa, pb) = BatchNormKernels.gradientSums(outputGradient(n, c, expand: true), source.base + base, plane, mean: mean, scale: scale)
                                         sa += Double(pa)
                                         sb += Double(pb)
                                     }
@@ -191,11 +276,12 @@ public class BatchNormalization: Layer, RectifyingLayer {
                                     let (meanGradient, meanProduct) = (Float(sa / perChannel), Float(sb / perChannel))
                                     for n in 0..<batch {
                                         let base = (n * channels + c) * plane
+                                        let dy = outputGradient(n, c, expand: false)
                                         if training {
-                                            BatchNormKernels.inputGradient(g.base + base, source.base + base, into: target.base + base, plane, mean: mean, scale: scale,
+                                            BatchNormKernels.inputGradient(dy, source.base + base, into: target.base + base, plane, mean: mean, scale: scale,
                                                                            coefficient: coefficient, meanGradient: meanGradient, meanProduct: meanProduct)
                                         } else {
-                                            BatchNormKernels.scaled(g.base + base, into: target.base + base, plane, coefficient: coefficient)
+                                            BatchNormKernels.scaled(dy, into: target.base + base, plane, coefficient: coefficient)
                                         }
                                     }
                                 }

@@ -22,12 +22,17 @@ extension ReLU {
 }
 
 extension Sequential {
-    /// Runs `layers` in order, fusing each `RectifyingLayer` with a `ReLU` right after it.
+    /// Runs `layers` in order, fusing each `RectifyingLayer` with a `ReLU` right after it, and
+    /// with a `MaxPool2D` after that too when there is one (see `RectifiedPooling`).
     static func forward(_ layers: [any Layer], _ input: Tensor, training: Bool) -> Tensor {
         var x = input
         var index = 0
         while index < layers.count {
-            if index + 1 < layers.count, let relu = layers[index + 1] as? ReLU, let layer = layers[index] as? any RectifyingLayer {
+            if index + 2 < layers.count, let relu = layers[index + 1] as? ReLU, let pool = layers[index + 2] as? MaxPool2D,
+               let layer = layers[index] as? any RectifyingLayer {
+                x = forwardRectifiedPooled(layer, relu, pool, x, training: training)
+                index += 3
+            } else if index + 1 < layers.count, let relu = layers[index + 1] as? ReLU, let layer = layers[index] as? any RectifyingLayer {
                 x = layer.forwardRectified(x, training: training)
                 relu.adopt(output: x)
                 index += 2
