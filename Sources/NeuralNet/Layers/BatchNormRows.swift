@@ -40,10 +40,9 @@ enum BatchNormRows {
                           rectified: Bool) {
         for n in 0..<batch {
             let (row, target) = (x + n &* channels, out + n &* channels)
-            if rectified {
-                for c in 0..<channels { let h = (row[c] - means[c]) * scales[c]; target[c] = Swift.max(gamma[c] * h + beta[c], 0) }
-            } else {
-                for c in 0..<channels { let h = (row[c] - means[c]) * scales[c]; target[c] = gamma[c] * h + beta[c] }
+            for c in 0..<channels {
+                let y = gamma[c] * ((row[c] - means[c]) * scales[c]) + beta[c]
+                target[c] = rectified ? Swift.max(y, 0) : y
             }
         }
     }

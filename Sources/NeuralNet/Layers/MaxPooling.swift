@@ -80,52 +80,13 @@ final class MaxPoolingEngine {
         g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2
     }
 
-    /// 2×2/2 max pooling of one plane. For this window the winner is stored as its flat input
-    /// index like the general path, but found without branches: eight outputs at a time from two
-    /// 16-float loads per input row (even and odd lanes are the window's left and right columns),
-    /// lane compares and selects (`replacing(with:where:)`; the generic `pointwiseMax` was not
-    /// inlined: a call per eight windows). Random data made the branchy version mispredict about
-    /// every other window. Ties keep the first maximum in the order top-left, top-right,
-    /// bottom-left, bottom-right (a later one must be strictly larger), as the general path.
+    /// 2×2/2 max pooling of one plane (`PairWindows`): the winner is stored as its flat input
+    /// index like the general path, and ties are resolved as there.
     @inline(__always)
     static func forwardPairs(_ image: UnsafePointer<Float>, inputWidth: Int, outputHeight: Int, outputWidth: Int,
                              output: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>) {
-        let raw = UnsafeRawPointer(image)
-        let lanes = SIMD8<Int32>(0, 2, 4, 6, 8, 10, 12, 14)
-        for oh in 0..<outputHeight {
-            let top = (2 &* oh) &* inputWidth
-            let bottom = top &+ inputWidth
-            let out = output + oh &* outputWidth
-            let win = winners + oh &* outputWidth
-            var ow = 0
-            while ow &+ 8 <= outputWidth {
-                let upper = raw.loadUnaligned(fromByteOffset: (top &+ 2 &* ow) &* 4, as: SIMD16<Float>.self)
-                let lower = raw.loadUnaligned(fromByteOffset: (bottom &+ 2 &* ow) &* 4, as: SIMD16<Float>.self)
-                let (a, b, c, d) = (upper.evenHalf, upper.oddHalf, lower.evenHalf, lower.oddHalf)
-                let topBest = a.replacing(with: b, where: b .> a)
-                var topIndex = lanes &+ Int32(truncatingIfNeeded: top &+ 2 &* ow)
-                topIndex.replace(with: topIndex &+ 1, where: b .> a)
-                let bottomBest = c.replacing(with: d, where: d .> c)
-                var bottomIndex = lanes &+ Int32(truncatingIfNeeded: bottom &+ 2 &* ow)
-                bottomIndex.replace(with: bottomIndex &+ 1, where: d .> c)
-                let lowerWins = bottomBest .> topBest
-                topIndex.replace(with: bottomIndex, where: lowerWins)
-                UnsafeMutableRawPointer(out + ow).storeBytes(of: topBest.replacing(with: bottomBest, where: lowerWins), as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(win + ow).storeBytes(of: topIndex, as: SIMD8<Int32>.self)
-                ow &+= 8
-            }
-            while ow < outputWidth {
-                let left = top &+ 2 &* ow
-                let (a, b, c, d) = (image[left], image[left &+ 1], image[left &+ inputWidth], image[left &+ inputWidth &+ 1])
-                let topBest = b > a ? b : a
-                let topIndex = b > a ? left &+ 1 : left
-                let bottomBest = d > c ? d : c
-                let bottomIndex = d > c ? left &+ inputWidth &+ 1 : left &+ inputWidth
-                out[ow] = bottomBest > topBest ? bottomBest : topBest
-                win[ow] = Int32(truncatingIfNeeded: bottomBest > topBest ? bottomIndex : topIndex)
-                ow &+= 1
-            }
-        }
+        PairWindows.pool(image, inputWidth: inputWidth, outputHeight: outputHeight, outputWidth: outputWidth,
+                         output: output, winners: winners, wide: { $0 }, narrow: { $0 }, single: { $0 })
     }
 }
 
