@@ -105,8 +105,8 @@ final class ConvolutionEngine {
 
     /// The convolution of a batch. In training the columns of the whole batch are kept for
     /// `backward`; at inference the batch runs in cache-sized blocks.
-    /// `rectified`: `max(0, ·)` of the output (see `RectifyingLayer`), fused into the blocked
-    /// path's output write, a pass after the others.
+    /// `rectified`: `max(0, ·)` of the output (see `RectifyingLayer`), fused into the Winograd
+    /// and blocked paths' output writes, a pass after the others.
     func forward(_ input: Tensor, weight: Tensor, bias: Tensor, outputShape: [Int], training: Bool = true, rectified: Bool = false) -> Tensor {
         if training { forwardWasWinograd = winograd != nil }
         if let winograd {
