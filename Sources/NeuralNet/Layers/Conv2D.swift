@@ -4,9 +4,9 @@ import TensorCore
 /// equal stride and zero padding on both axes. Weight `[out, in, k, k]`, bias `[out]`.
 ///
 /// Output size per axis: `(size + 2·padding - kernel) / stride + 1` (floor). Computed by
-/// `ConvolutionEngine`: in training by cache-sized groups of samples per core
-/// (`BlockedConvolution`), at inference by im2col + `sgemm` over blocks of the batch (or
-/// `DirectConvolution` for one-channel stride-1 layers).
+/// `ConvolutionEngine`: 3×3 stride-1 padding-1 layers with 16 or more input channels by
+/// Winograd F(2×2, 3×3) (`WinogradConvolution`), the others by cache-sized groups of samples per
+/// core (`BlockedConvolution`), in training and at inference alike.
 public final class Conv2D: Layer, RectifyingLayer {
     public let inputChannels: Int
     public let outputChannels: Int
@@ -15,7 +15,10 @@ public final class Conv2D: Layer, RectifyingLayer {
     public let padding: Int
     public let weight: Parameter
     public let bias: Parameter
-    private var engine: ConvolutionEngine?
+    private(set) var engine: ConvolutionEngine?
+    /// The path the engine takes (`.automatic` but in tests comparing Winograd with im2col);
+    /// read when the engine is made, at the first forward.
+    var convolutionStrategy = ConvolutionStrategy.automatic
     private var inputSampleShape: [Int] = []
 
     public init(_ inputChannels: Int, _ outputChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0) {
@@ -75,7 +78,7 @@ public final class Conv2D: Layer, RectifyingLayer {
     private func forward(_ input: Tensor, training: Bool, rectified: Bool) -> Tensor {
         let sampleShape = Array(input.shape.dropFirst())
         guard let g = geometry(for: sampleShape) else { preconditionFailure("\(description): input shape \(input.shape)") }
-        if engine?.geometry != g { engine = ConvolutionEngine(geometry: g, outputChannels: outputChannels) }
+        if engine?.geometry != g { engine = ConvolutionEngine(geometry: g, outputChannels: outputChannels, strategy: convolutionStrategy) }
         if training { inputSampleShape = sampleShape }
         return engine!.forward(input, weight: weight.value, bias: bias.value,
                                outputShape: [outputChannels, g.outputHeight, g.outputWidth], training: training, rectified: rectified)

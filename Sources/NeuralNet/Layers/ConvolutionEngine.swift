@@ -31,10 +31,12 @@ struct WindowGeometry: Equatable {
     }
 }
 
-/// Convolution by im2col + `sgemm`: one-channel stride-1 layers take `DirectConvolution`; the
-/// others take `BlockedConvolution` (groups of samples per core, columns kept in cache), or,
-/// when asked for (`.wholeBatch`, `ATELIER_CONVOLUTION=whole-batch`), the whole-batch path
-/// described here.
+/// Convolution by im2col + `sgemm` or by Winograd: 3×3 stride-1 padding-1 layers with at least
+/// 16 input channels take `WinogradConvolution` (see `WinogradConvolution.applies`); the others
+/// take `BlockedConvolution` (groups of samples per core, columns kept in cache), or, when asked
+/// for (`.wholeBatch`, `ATELIER_CONVOLUTION=whole-batch`), the whole-batch path described here.
+/// `ATELIER_CONVOLUTION=im2col` keeps the Winograd layers on `BlockedConvolution` (to compare
+/// both in benchmarks); training and inference always take the same path.
 ///
 /// Whole-batch path: the column matrix is `[patchSize, batch · outputPlane]` (row = input channel × kernel
 /// offset, column = sample × output position), so the forward product is one large
@@ -57,8 +59,13 @@ final class ConvolutionEngine {
     /// layers: cnn3's first layer (1 -> 32, 28x28) took 1.3-1.9 ms per batch-64 step against
     /// 2.5-3.2 ms on the direct path (`atelier-bench nn-conv-layers`, alternating runs).
     let blocked: BlockedConvolution?
+    /// The Winograd path, for the layers it applies to (`nil` otherwise, or with `.blocked` /
+    /// `.wholeBatch`).
+    let winograd: WinogradConvolution?
     /// Whether the last training forward ran the blocked path (its backward must too).
     private var forwardWasBlocked = false
+    /// Whether the last training forward ran the Winograd path (its backward must too).
+    private var forwardWasWinograd = false
 
     /// `allowsDirectPath: false` forces im2col (to compare the paths in tests).
     init(geometry: WindowGeometry, outputChannels: Int, allowsDirectPath: Bool = true,
@@ -68,6 +75,10 @@ final class ConvolutionEngine {
         self.outputChannels = outputChannels
         self.strategy = strategy
         usesDirectPath = allowsDirectPath && DirectConvolution.applies(to: geometry)
+        let takesWinograd = strategy == .winograd
+            || strategy == .automatic && WinogradConvolution.applies(to: geometry) && !ConvolutionEngine.prefersIm2col
+        winograd = takesWinograd ? WinogradConvolution(geometry: geometry, outputChannels: outputChannels,
+                                                        groupSize: groupSize, workerCount: workerCount) : nil
         blocked = strategy == .wholeBatch ? nil
             : BlockedConvolution(geometry: geometry, outputChannels: outputChannels,
                                  allowsWideLayout: allowsWideLayout, groupSize: groupSize, workerCount: workerCount)
@@ -83,6 +94,9 @@ final class ConvolutionEngine {
     }
 
     static let prefersWholeBatch = ProcessInfo.processInfo.environment["ATELIER_CONVOLUTION"] == "whole-batch"
+    /// `ATELIER_CONVOLUTION=im2col` (or `whole-batch`): no layer takes the Winograd path unless
+    /// forced with `.winograd`.
+    static let prefersIm2col = prefersWholeBatch || ProcessInfo.processInfo.environment["ATELIER_CONVOLUTION"] == "im2col"
 
 
     /// Samples per im2col block at inference, where nothing is kept for backward: small enough
@@ -91,9 +105,14 @@ final class ConvolutionEngine {
 
     /// The convolution of a batch. In training the columns of the whole batch are kept for
     /// `backward`; at inference the batch runs in cache-sized blocks.
-    /// `rectified`: `max(0, ·)` of the output (see `RectifyingLayer`), fused into the blocked
-    /// path's output write, a pass after the others.
+    /// `rectified`: `max(0, ·)` of the output (see `RectifyingLayer`), fused into the Winograd
+    /// and blocked paths' output writes, a pass after the others.
     func forward(_ input: Tensor, weight: Tensor, bias: Tensor, outputShape: [Int], training: Bool = true, rectified: Bool = false) -> Tensor {
+        if training { forwardWasWinograd = winograd != nil }
+        if let winograd {
+            if training { self.batch = input.rowCount; forwardWasBlocked = false }
+            return winograd.forward(input, weight: weight, bias: bias, outputShape: outputShape, training: training, rectified: rectified)
+        }
         if let blocked, usesBlockedPath {
             if training { self.batch = input.rowCount; forwardWasBlocked = true }
             return blocked.forward(input, weight: weight, bias: bias, outputShape: outputShape, training: training, rectified: rectified)
@@ -183,6 +202,10 @@ final class ConvolutionEngine {
         let width = batch * plane
         let channels = outputChannels
         precondition(outputGradient.count == channels * width, "convolution gradient shape \(outputGradient.shape)")
+        if let winograd, forwardWasWinograd {
+            return winograd.backward(outputGradient, inputShape: inputShape, weight: weight, weightGradient: &weightGradient,
+                                     biasGradient: &biasGradient, needsInputGradient: needsInputGradient)
+        }
         if let blocked, forwardWasBlocked {
             return blocked.backward(outputGradient, inputShape: inputShape, weight: weight, weightGradient: &weightGradient,
                                     biasGradient: &biasGradient, needsInputGradient: needsInputGradient)
@@ -365,10 +388,13 @@ final class ConvolutionEngine {
 
 /// Which path an im2col convolution takes (the one-channel direct path is chosen separately).
 enum ConvolutionStrategy: Equatable {
-    /// Blocked, unless `ATELIER_CONVOLUTION=whole-batch` is set (to compare the paths).
+    /// Winograd where it applies unless `ATELIER_CONVOLUTION=im2col` or `whole-batch` is set,
+    /// else blocked unless `ATELIER_CONVOLUTION=whole-batch` is set (to compare the paths).
     case automatic
     /// One column matrix for the whole batch, products split over the cores (`SplitGEMM`).
     case wholeBatch
-    /// Cache-sized groups of samples per core (`BlockedConvolution`).
+    /// Cache-sized groups of samples per core (`BlockedConvolution`), even where Winograd applies.
     case blocked
+    /// Winograd F(2×2, 3×3) (`WinogradConvolution`); the geometry must be 3×3, stride 1, padding 1.
+    case winograd
 }
