@@ -332,7 +332,7 @@ final class ConvolutionWorkspace: @unchecked Sendable {
             }
             return
         }
-        let (kernelHeight, kernelWidth, paddedWidth, paddedPlane) = (g.kernelHeight, g.kernelWidth, paddedWidth, paddedPlane)
+        let (paddedWidth, paddedPlane, wide) = (paddedWidth, paddedPlane, wide)
         let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
         let interior = g.paddingHeight &* paddedWidth &+ g.paddingWidth
         for s in 0..<count {
@@ -350,31 +350,15 @@ final class ConvolutionWorkspace: @unchecked Sendable {
                     }
                 }
             }
-            if !wide {
-                // Compact rows from the frame: no bounds tests, no zero runs.
-                var row = 0
-                for c in 0..<g.channels {
-                    let channel = frame + c &* paddedPlane
-                    for i in 0..<kernelHeight {
-                        for j in 0..<kernelWidth {
-                            let destination = columns + (row &* width &+ s &* sampleWidth)
-                            let source = channel + (i &* paddedWidth &+ j)
-                            for oh in 0..<outputHeight {
-                                ShortRows.copy(destination + oh &* outputWidth, source + oh &* paddedWidth, outputWidth)
-                            }
-                            row &+= 1
-                        }
-                    }
-                }
-                continue
-            }
-            var row = 0
-            for c in 0..<g.channels {
-                let channel = frame + c &* paddedPlane
-                for i in 0..<kernelHeight {
-                    for j in 0..<kernelWidth {
-                        (columns + (row &* width &+ s &* sampleWidth)).update(from: channel + (i &* paddedWidth &+ j), count: sampleWidth)
-                        row &+= 1
+            forEachTap { row, c, offset in
+                let destination = columns + (row &* width &+ s &* sampleWidth)
+                let source = frame + (c &* paddedPlane &+ offset)
+                if wide {
+                    destination.update(from: source, count: sampleWidth)
+                } else {
+                    // Compact rows from the frame: no bounds tests, no zero runs.
+                    for oh in 0..<outputHeight {
+                        ShortRows.copy(destination + oh &* outputWidth, source + oh &* paddedWidth, outputWidth)
                     }
                 }
             }
@@ -394,57 +378,53 @@ final class ConvolutionWorkspace: @unchecked Sendable {
             }
             return
         }
-        let (kernelHeight, kernelWidth, paddedWidth, paddedPlane, sampleWidth) = (g.kernelHeight, g.kernelWidth, paddedWidth, paddedPlane, sampleWidth)
+        let (paddedWidth, paddedPlane, sampleWidth, wide) = (paddedWidth, paddedPlane, sampleWidth, wide)
+        let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
         let interior = g.paddingHeight &* paddedWidth &+ g.paddingWidth
-        if !wide {
-            // Compact rows added into a zeroed frame, whole short rows at a time (no bounds
-            // tests: what lands in the frame's border is dropped), then the interior copied out.
-            // Each input position receives the same additions in the same order as
-            // `col2imSample`, so the result is bitwise the same.
-            let (outputHeight, outputWidth) = (g.outputHeight, g.outputWidth)
-            for s in 0..<count {
-                let image = inputGradient + (first &+ s) &* imageSize
-                var row = 0
-                for c in 0..<g.channels {
-                    let frame = paddedGradient
-                    frame.update(repeating: 0, count: paddedPlane)
-                    for i in 0..<kernelHeight {
-                        for j in 0..<kernelWidth {
-                            let from = columns + (row &* width &+ s &* sampleWidth)
-                            let to = frame + (i &* paddedWidth &+ j)
-                            for oh in 0..<outputHeight {
-                                ShortRows.add(to + oh &* paddedWidth, from + oh &* outputWidth, outputWidth)
-                            }
-                            row &+= 1
-                        }
-                    }
-                    let channel = image + c &* g.inputPlane
-                    for r in 0..<g.inputHeight {
-                        ShortRows.copy(channel + r &* g.inputWidth, frame + (interior &+ r &* paddedWidth), g.inputWidth)
-                    }
-                }
-            }
-            return
-        }
+        // Column rows added into a zeroed frame per channel (no bounds tests: what lands in the
+        // frame's border is dropped), then the interior copied out. Compact rows are added whole
+        // short rows at a time; each input position receives the same additions in the same
+        // order as `col2imSample`, so the result is bitwise the same.
         for s in 0..<count {
             let image = inputGradient + (first &+ s) &* imageSize
-            var row = 0
-            for c in 0..<g.channels {
-                let frame = paddedGradient
-                frame.update(repeating: 0, count: paddedPlane)
-                for i in 0..<kernelHeight {
-                    for j in 0..<kernelWidth {
-                        let from = columns + (row &* width &+ s &* sampleWidth)
-                        let to = frame + (i &* paddedWidth &+ j)
-                        for k in 0..<sampleWidth { to[k] += from[k] }
-                        row &+= 1
+            let frame = paddedGradient
+            forEachTap(startingChannel: { _ in frame.update(repeating: 0, count: paddedPlane) },
+                       finishingChannel: { c in
+                           let channel = image + c &* g.inputPlane
+                           for r in 0..<g.inputHeight {
+                               ShortRows.copy(channel + r &* g.inputWidth, frame + (interior &+ r &* paddedWidth), g.inputWidth)
+                           }
+                       }) { row, _, offset in
+                let from = columns + (row &* width &+ s &* sampleWidth)
+                let to = frame + offset
+                if wide {
+                    for k in 0..<sampleWidth { to[k] += from[k] }
+                } else {
+                    for oh in 0..<outputHeight {
+                        ShortRows.add(to + oh &* paddedWidth, from + oh &* outputWidth, outputWidth)
                     }
                 }
-                let channel = image + c &* g.inputPlane
-                for r in 0..<g.inputHeight {
-                    (channel + r &* g.inputWidth).update(from: frame + (interior &+ r &* paddedWidth), count: g.inputWidth)
+            }
+        }
+    }
+
+    /// Calls `body(columnRow, c, offset)` for every tap `(c, i, j)` in column-row order, with
+    /// `offset = i·paddedWidth + j` the tap's shift inside a zero-framed channel; `startingChannel`
+    /// and `finishingChannel` run around each channel's taps.
+    @inline(__always)
+    private func forEachTap(startingChannel: (Int) -> Void = { _ in }, finishingChannel: (Int) -> Void = { _ in },
+                            _ body: (Int, Int, Int) -> Void) {
+        let g = geometry
+        var row = 0
+        for c in 0..<g.channels {
+            startingChannel(c)
+            for i in 0..<g.kernelHeight {
+                for j in 0..<g.kernelWidth {
+                    body(row, c, i &* paddedWidth &+ j)
+                    row &+= 1
                 }
             }
+            finishingChannel(c)
         }
     }
 }
