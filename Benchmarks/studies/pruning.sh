@@ -5,7 +5,8 @@
 #
 #   bash Benchmarks/studies/pruning.sh [LIMIT] [TRIALS] [EPOCHS]     (defaults 10000 40 10)
 #
-# PRUNERS="none median" picks the pruners (default: all six), SEED=S the TPE seed (default 0),
+# PRUNERS="none median" picks the pruners (default: all six), SEED=S the sampler seed (default 0),
+# SAMPLER=random|tpe the sampler (default tpe),
 # SPACE=FILE the search space (default Benchmarks/studies/pruning-space.json; SPACE=default uses
 # the model's documented default space, seed 002's ranges).
 #
@@ -13,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 limit=${1:-10000}; trials=${2:-40}; epochs=${3:-10}
-seed=${SEED:-0}; space=${SPACE:-Benchmarks/studies/pruning-space.json}
+seed=${SEED:-0}; sampler=${SAMPLER:-tpe}; space=${SPACE:-Benchmarks/studies/pruning-space.json}
 space_flag=(--space "$space"); [ "$space" = default ] && space_flag=()
 A=.build/release/atelier
 out=$(mktemp -d)
@@ -21,7 +22,7 @@ printf '| pruner | trials | complete | pruned | epochs | saved | best validation
 for pruner in ${PRUNERS:-none median percentile halving hyperband patient}; do
   start=$(date +%s.%N)
   $A study run --storage "sqlite:///$out/$pruner.db" --study shallow --model shallow "${space_flag[@]}" \
-     --limit "$limit" --epochs "$epochs" --patience 0 --trials "$trials" --sampler tpe --seed "$seed" --pruner "$pruner" --json > "$out/$pruner.json"
+     --limit "$limit" --epochs "$epochs" --patience 0 --trials "$trials" --sampler "$sampler" --seed "$seed" --pruner "$pruner" --json > "$out/$pruner.json"
   end=$(date +%s.%N)
   python3 - "$out/$pruner.json" "$pruner" "$start" "$end" "$trials" "$epochs" <<'PY'
 import json, sys
@@ -31,4 +32,4 @@ print(f"| {pruner} | {r['trials']} | {c['complete']} | {c['pruned']} | {r['epoch
       f"{100 * r['best']['value']:.2f} % | {seconds:.0f} |")
 PY
 done
-echo "(seed $seed, space $space; limit $limit images: $((limit * 9 / 10)) fit, $((limit / 10)) validation; $trials trials x $epochs epochs; databases in $out)"
+echo "(sampler $sampler, seed $seed, space $space; limit $limit images: $((limit * 9 / 10)) fit, $((limit / 10)) validation; $trials trials x $epochs epochs; databases in $out)"
