@@ -7,6 +7,8 @@ defaults) against NopPruner. Prints epochs spent and the best validation accurac
 much Optuna's own median pruner saves on a study of this kind.
 
     python3 Benchmarks/python/optuna_pruning_study.py [SEEDS...]      (default 0 1 2)
+
+SAMPLER=random uses RandomSampler(seed) instead of TPESampler(seed), as pruning.sh's SAMPLER.
 """
 import gzip, os, struct, sys, time
 import numpy as np, optuna, torch
@@ -59,7 +61,8 @@ print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 for seed in [int(s) for s in sys.argv[1:]] or [0, 1, 2]:
     for name, pruner in [("none", optuna.pruners.NopPruner()), ("median", optuna.pruners.MedianPruner())]:
         used, start = [0], time.perf_counter()
-        study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner)
+        sampler = (optuna.samplers.RandomSampler if os.environ.get("SAMPLER") == "random" else optuna.samplers.TPESampler)(seed=seed)
+        study = optuna.create_study(direction="maximize", sampler=sampler, pruner=pruner)
         study.optimize(lambda t: objective(t, used), n_trials=40)
         states = [t.state.name for t in study.trials]
         print(f"| {name} | {seed} | {states.count('COMPLETE')} | {states.count('PRUNED')} | {used[0]} | "
