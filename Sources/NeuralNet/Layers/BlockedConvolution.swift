@@ -1,4 +1,3 @@
-import Dispatch
 import TensorCore
 
 /// Convolution in cache-sized groups of samples, each core working through its own samples.
@@ -105,14 +104,7 @@ final class BlockedConvolution {
     private func forEachWorker(groups: Int, workers: Int,
                                _ body: @Sendable (ConvolutionWorkspace, Range<Int>) -> Void) {
         prepareWorkspaces(workers)
-        let spaces = workspaces
-        let share = (groups + workers - 1) / workers
-        if workers == 1 { body(spaces[0], 0..<groups); return }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let start = worker * share
-            let end = Swift.min(groups, start + share)
-            if start < end { body(spaces[worker], start..<end) }
-        }
+        GroupShares.run(groups: groups, spaces: Array(workspaces.prefix(workers)), body)
     }
 
     /// `output[n, o] = bias[o] + Σ weight[o, c, i, j] · input[n, c, shifted by (i, j)]`.
@@ -292,7 +284,7 @@ final class ConvolutionWorkspace: @unchecked Sendable {
     let biasGradient: UnsafeMutablePointer<Float>
     /// Whether the accumulators hold this batch's sums (set by the worker in `backward`).
     var hasGradients = false
-    private let allocations: [(UnsafeMutablePointer<Float>, Int)]
+    private let buffers: ZeroedBuffers
 
     init(geometry g: WindowGeometry, outputChannels: Int, groupSize: Int, sampleWidth: Int, wide: Bool) {
         geometry = g
@@ -302,22 +294,13 @@ final class ConvolutionWorkspace: @unchecked Sendable {
         paddedWidth = g.inputWidth + 2 * g.paddingWidth
         paddedPlane = (g.inputHeight + 2 * g.paddingHeight) * paddedWidth
         usesFrame = g.strideHeight == 1 && g.strideWidth == 1
-        func zeroed(_ count: Int) -> UnsafeMutablePointer<Float> {
-            let pointer = UnsafeMutablePointer<Float>.allocate(capacity: Swift.max(1, count))
-            pointer.initialize(repeating: 0, count: Swift.max(1, count))
-            return pointer
-        }
         let sizes = [g.patchSize * groupSize * sampleWidth, outputChannels * groupSize * sampleWidth,
                      usesFrame ? groupSize * g.channels * paddedPlane : 0, usesFrame ? paddedPlane : 0,
                      outputChannels * g.patchSize, outputChannels]
-        let pointers = sizes.map(zeroed)
+        buffers = ZeroedBuffers(sizes)
+        let pointers = buffers.pointers
         (columns, product, padded, paddedGradient, weightGradient, biasGradient) =
             (pointers[0], pointers[1], pointers[2], pointers[3], pointers[4], pointers[5])
-        allocations = zip(pointers, sizes).map { ($0, Swift.max(1, $1)) }
-    }
-
-    deinit {
-        for (pointer, count) in allocations { pointer.deinitialize(count: count); pointer.deallocate() }
     }
 
     /// Builds the columns `[patch, count · sampleWidth]` of samples `first ..< first + count`.

@@ -1,4 +1,3 @@
-import Dispatch
 import TensorCore
 
 /// 3×3, stride-1, padding-1 convolution by Winograd's F(2×2, 3×3) (see `WinogradTransforms`),
@@ -97,14 +96,7 @@ final class WinogradConvolution {
             workspaces.append(WinogradWorkspace(geometry: geometry, outputChannels: outputChannels, groupSize: groupSize,
                                                 tilesHigh: tilesHigh, tilesWide: tilesWide))
         }
-        let spaces = workspaces
-        let share = (groups + workers - 1) / workers
-        if workers == 1 { body(spaces[0], 0..<groups); return }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let start = worker * share
-            let end = Swift.min(groups, start + share)
-            if start < end { body(spaces[worker], start..<end) }
-        }
+        GroupShares.run(groups: groups, spaces: Array(workspaces.prefix(workers)), body)
     }
 
     /// `U[ξ][k, c] = (G g[k, c] Gᵀ)[ξ]` for the weights `[K, C, 3, 3]`.

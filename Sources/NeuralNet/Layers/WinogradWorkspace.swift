@@ -32,7 +32,7 @@ final class WinogradWorkspace: @unchecked Sendable {
     let biasGradient: UnsafeMutablePointer<Float>
     /// Whether the accumulators hold this batch's sums (set by the worker in `backward`).
     var hasGradients = false
-    private let allocations: [(UnsafeMutablePointer<Float>, Int)]
+    private let buffers: ZeroedBuffers
 
     init(geometry g: WindowGeometry, outputChannels: Int, groupSize: Int, tilesHigh: Int, tilesWide: Int) {
         geometry = g
@@ -46,19 +46,12 @@ final class WinogradWorkspace: @unchecked Sendable {
         let splitPlane = (2 * tilesHigh + 2) * splitPitch
         let sizes = [16 * (g.channels * tiles + 8), 16 * outputChannels * tiles, splitPlane, framePlane,
                      8 * (splitPitch + 8), 16 * outputChannels * g.channels, outputChannels, 4 * tiles, splitPlane]
-        let pointers = sizes.map { count -> UnsafeMutablePointer<Float> in
-            let pointer = UnsafeMutablePointer<Float>.allocate(capacity: count)
-            pointer.initialize(repeating: 0, count: count)
-            return pointer
-        }
+        buffers = ZeroedBuffers(sizes)
+        let pointers = buffers.pointers
         (transformed, product, evenColumns, gradientFrame, rows, filterGradient, biasGradient, tileValues, oddColumns) =
             (pointers[0], pointers[1], pointers[2], pointers[3], pointers[4], pointers[5], pointers[6], pointers[7], pointers[8])
-        allocations = Array(zip(pointers, sizes))
     }
 
-    deinit {
-        for (pointer, count) in allocations { pointer.deinitialize(count: count); pointer.deallocate() }
-    }
 
     /// Distance between two of the 16 matrices of V for a group of `count` samples.
     func transformedStride(count: Int) -> Int { geometry.channels &* count &* tilesHigh &* tilesWide &+ 8 }
