@@ -135,6 +135,41 @@ struct StudyCommandTests {
         #expect(refused.status != 0 && refused.stderr.contains("step"), "\(refused.stderr)")
     }
 
+    /// `--sampler-startup-trials` and `--sampler-candidates` are stored with the study and used by
+    /// every later `ask`. Observable from outside: TPE's startup draws are the random sampler's
+    /// (same seed, same trial number), so with 2 startup trials the third point leaves the random
+    /// stream, and with one candidate it is the first of the 24 candidates the default scores.
+    @Test func samplerSettingsAreStoredAndUsed() throws {
+        let folder = TestSupport.temporaryDirectory("atelier-study-tpe-settings")
+        let spacePath = try TestSupport.writeFile(Self.space, named: "space.json", in: folder)
+        let variants: [(study: String, flags: [String])] = [
+            ("random", ["--sampler", "random"]), ("tpe", []), ("tpe2", ["--sampler-startup-trials", "2"]),
+            ("tpe2one", ["--sampler-startup-trials", "2", "--sampler-candidates", "1"])]
+        var thirdPoints: [String: [String: Double]] = [:]
+        for variant in variants {
+            let create = try atelier(["study", "create", "--study", variant.study, "--space", spacePath, "--direction", "minimize",
+                                      "--seed", "7"] + variant.flags, in: folder)
+            #expect(create.status == 0, "\(create.stderr)")
+            for number in 0..<3 {
+                let ask = try atelier(["study", "ask", "--study", variant.study], in: folder)
+                #expect(ask.status == 0, "\(ask.stderr)")
+                let params = try #require(try json(ask.stdout)["params"] as? [String: Any])
+                let x = try #require(params["x"] as? Double), n = try #require(params["n"] as? Int)
+                if number == 2 { thirdPoints[variant.study] = ["x": x, "n": Double(n)] }
+                let tell = try atelier(["study", "tell", "--study", variant.study, "--trial", "\(number)", "--value", "\(x * x + Double(n))"], in: folder)
+                #expect(tell.status == 0, "\(tell.stderr)")
+            }
+        }
+        #expect(thirdPoints["tpe"] == thirdPoints["random"], "within 10 startup trials TPE draws as the random sampler")
+        #expect(thirdPoints["tpe2"] != thirdPoints["random"], "after 2 startup trials TPE models the study")
+        #expect(thirdPoints["tpe2one"] != thirdPoints["tpe2"], "one candidate is not the best of 24")
+
+        let wrongSampler = try atelier(["study", "create", "--study", "r", "--sampler", "random", "--sampler-candidates", "48"], in: folder)
+        #expect(wrongSampler.status == 64 && wrongSampler.stderr.contains("--sampler-candidates applies to the tpe sampler"), "\(wrongSampler.stderr)")
+        let zero = try atelier(["study", "create", "--study", "z", "--sampler-candidates", "0"], in: folder)
+        #expect(zero.status == 64 && zero.stderr.contains("--sampler-candidates must be at least 1, got 0"), "\(zero.stderr)")
+    }
+
     @Test func badInputGetsClearErrors() throws {
         let folder = TestSupport.temporaryDirectory("atelier-study-bad")
         let broken = try TestSupport.writeFile(#"{"x": {"type": "float", "low": 1"#, named: "broken.json", in: folder)
@@ -180,6 +215,10 @@ struct StudyCommandTests {
         let counts = try #require(resumed["counts"] as? [String: Int])
         #expect((counts["complete"] ?? 0) + (counts["pruned"] ?? 0) + (counts["fail"] ?? 0) >= 5)
         #expect((resumed["trials"] as? Int ?? 0) <= 6, "two workers overshoot by at most one trial")
+
+        // Joining keeps the stored sampler: asking for another one is an error, not ignored.
+        let otherSampler = try atelier(common + ["--trials", "6", "--sampler", "tpe"], in: folder)
+        #expect(otherSampler.status == 1 && otherSampler.stderr.contains("--sampler tpe (the study has random)"), "\(otherSampler.stderr)")
 
         let bestText = try atelier(["study", "best", "--storage", storage, "--study", "shallow"], in: folder)
         #expect(bestText.stdout.contains("retrain: atelier train --model shallow --dataset mnist"), "\(bestText.stdout)")

@@ -195,6 +195,14 @@ struct StudyRunCommand: ParsableCommand {
         try printSummary(storage: storage, studyID: studyID, objective: objective, started: started)
     }
 
+    /// Joining a study keeps its stored sampler and pruner: a flag that asks for other ones is an
+    /// error rather than silently ignored.
+    func checkStoredSettings(_ storage: any StudyStorage, studyID: Int64) throws {
+        guard let stored = try StudySettings.stored(in: storage, studyID: studyID),
+              let conflict = settings.conflict(with: stored) else { return }
+        throw StudyError.invalidValue("\(conflict): study \"\(location.study)\" keeps the sampler and pruner it was created with; leave the flag out or use another --study name")
+    }
+
     /// Creates the study with its settings, space and objective, or joins the existing one.
     func prepareStudy(_ storage: any StudyStorage) throws -> (Int64, ObjectiveSettings) {
         if let id = try existingStudyID(storage) {
@@ -208,6 +216,7 @@ struct StudyRunCommand: ParsableCommand {
             if let dataset, dataset != stored.dataset {
                 throw StudyError.invalidValue("--dataset \(dataset): study \"\(location.study)\" uses \(stored.dataset), not \(dataset)")
             }
+            try checkStoredSettings(storage, studyID: id)
             return (id, stored)
         }
         guard let model = model?.lowercased() else {
@@ -232,6 +241,7 @@ struct StudyRunCommand: ParsableCommand {
             guard let stored = try Self.storedObjective(in: storage, studyID: existing) else {
                 throw StudyError.invalidValue("study \"\(location.study)\" was created meanwhile without an objective")
             }
+            try checkStoredSettings(storage, studyID: existing)
             return (existing, stored)
         }
         try settings.store(in: storage, studyID: id)
