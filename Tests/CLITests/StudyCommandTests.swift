@@ -170,6 +170,67 @@ struct StudyCommandTests {
         #expect(zero.status == 64 && zero.stderr.contains("--sampler-candidates must be at least 1, got 0"), "\(zero.stderr)")
     }
 
+    /// A `run` worker killed with SIGKILL mid-trial: its heartbeats stop, so the next `run` on the
+    /// study (after the grace period) marks the trial FAIL and retries it with the same parameters.
+    @Test func killedRunWorkerIsFailedAndRetriedWithItsParameters() throws {
+        let folder = TestSupport.temporaryDirectory("atelier-study-killed")
+        let spacePath = try TestSupport.writeFile(
+            #"{"learningRate": {"type": "float", "low": 0.001, "high": 0.01, "log": true}, "batchSize": [64], "hidden": [100], "optimizer": ["adam"]}"#,
+            named: "space.json", in: folder)
+        let storage = "sqlite:///" + folder.appendingPathComponent("killed.db").path
+        let common = ["study", "run", "--storage", storage, "--study", "k", "--data-dir", Self.mnist,
+                      "--heartbeat-interval", "1", "--grace-period", "2"]
+        let worker = Process()
+        worker.executableURL = Self.binary
+        worker.arguments = common + ["--trials", "1", "--model", "shallow", "--space", spacePath, "--limit", "6000", "--epochs", "2", "--patience", "0"]
+        worker.currentDirectoryURL = folder
+        worker.standardOutput = FileHandle.nullDevice
+        worker.standardError = FileHandle.nullDevice
+        try worker.run()
+        // Wait until the trial runs with its parameters, then kill the worker without warning.
+        let table = folder.appendingPathComponent("trials.csv").path
+        let export = ["study", "export", "--storage", storage, "--study", "k", "--out", table]
+        var running: [String]? = nil
+        let deadline = Date().addingTimeInterval(120)
+        while running == nil && Date() < deadline && worker.isRunning {
+            if try atelier(export, in: folder).status == 0,
+               let row = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n").dropFirst().first,
+               row.contains("RUNNING") {
+                running = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            }
+        }
+        let killed = try #require(running, "the worker's trial was never seen RUNNING")
+        kill(worker.processIdentifier, SIGKILL)
+        worker.waitUntilExit()
+        Thread.sleep(forTimeInterval: 2.5)
+
+        // The study holds one trial; asking for two makes the next run look, fail it and retry it.
+        let resumed = try atelier(common + ["--trials", "2", "--json"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try atelier(export, in: folder).status == 0)
+        let lines = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n")
+        let header = lines[0].split(separator: ",").map(String.init)
+        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.count == 2, "\(lines)")
+        let state = try #require(header.firstIndex(of: "state")), rate = try #require(header.firstIndex(of: "learningRate"))
+        #expect(rows.first?[state] == "FAIL" && rows.last?[state] == "COMPLETE", "\(lines)")
+        #expect(rows.first?[rate] == killed[rate] && rows.last?[rate] == killed[rate], "retried with the killed trial's learning rate: \(lines)")
+    }
+
+    /// `--timeout` ends a run between trials once the time is up, whatever `--trials` allows.
+    @Test func timeoutEndsARun() throws {
+        let folder = TestSupport.temporaryDirectory("atelier-study-timeout")
+        let started = Date()
+        let run = try atelier(["study", "run", "--storage", "memory", "--study", "t", "--model", "perceptron", "--limit", "200",
+                               "--epochs", "1", "--trials", "100000", "--timeout", "2s", "--data-dir", Self.mnist, "--json"], in: folder)
+        #expect(run.status == 0, "\(run.stderr)")
+        let trials = try #require(try json(run.stdout)["trials"] as? Int)
+        #expect(trials >= 1 && trials < 100_000)
+        #expect(Date().timeIntervalSince(started) < 60, "stopped soon after the 2 s budget")
+        let bad = try atelier(["study", "run", "--study", "t", "--model", "shallow", "--timeout", "3 weeks"], in: folder)
+        #expect(bad.status == 64 && bad.stderr.contains("--timeout"), "\(bad.stderr)")
+    }
+
     @Test func badInputGetsClearErrors() throws {
         let folder = TestSupport.temporaryDirectory("atelier-study-bad")
         let broken = try TestSupport.writeFile(#"{"x": {"type": "float", "low": 1"#, named: "broken.json", in: folder)
