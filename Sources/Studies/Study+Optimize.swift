@@ -70,8 +70,9 @@ private final class ErrorBox: @unchecked Sendable {
     func set(_ error: any Error) { lock.withLock { if stored == nil { stored = error } } }
 }
 
-/// The shared state of one `optimize` call: budgets, counters, the progress line.
-private final class OptimizeRun: @unchecked Sendable {
+/// The shared state of one `optimize` call: budgets, counters, the progress line. Internal, not
+/// private, so tests can watch its progress line.
+final class OptimizeRun: @unchecked Sendable {
     let study: Study
     let trialBudget: Int?
     let deadline: Date?
@@ -83,8 +84,13 @@ private final class OptimizeRun: @unchecked Sendable {
     private var halted = false
     private var counts: [TrialState: Int] = [:]
     private let progress: ProgressLine
+    /// Sees every state of the line, terminal or not (tests).
+    private let observer: ((StudyProgress) -> Void)?
+    /// Finished trials the study held when a study-wide run started: the run's own pace starts there.
+    private var finishedBefore = 0
 
-    init(study: Study, trials: Int?, timeout: TimeInterval?, budget: TrialBudget, showsProgress: Bool?) throws {
+    init(study: Study, trials: Int?, timeout: TimeInterval?, budget: TrialBudget, showsProgress: Bool?,
+         observer: ((StudyProgress) -> Void)? = nil) throws {
         if let trials, trials < 0 { throw StudyError.invalidValue("trials must be at least 0, got \(trials)") }
         if let timeout, !(timeout >= 0) { throw StudyError.invalidValue("timeout must be at least 0 s, got \(timeout)") }
         self.study = study
@@ -93,7 +99,12 @@ private final class OptimizeRun: @unchecked Sendable {
         deadline = timeout.map { Date().addingTimeInterval($0) }
         self.budget = budget
         progress = ProgressLine(enabled: showsProgress)
+        self.observer = observer
         study.clearStop()
+        if budget == .study, progress.isEnabled || observer != nil {
+            finishedBefore = (try? study.storage.trialCount(studyID: study.id, states: StudyProgress.finishedStates)) ?? 0
+        }
+        lock.withLock { show() }   // a resumed study shows where it stands before its next trial ends
     }
 
     func halt() { lock.withLock { halted = true } }
@@ -167,21 +178,29 @@ private final class OptimizeRun: @unchecked Sendable {
     private func record(_ trial: FrozenTrial) {
         lock.withLock {
             counts[trial.state, default: 0] += 1
-            guard progress.isEnabled else { return }
-            let done = counts.values.reduce(0, +)
-            var text = "trials \(done)\(trialBudget.map { "/\($0)" } ?? "")"
-            if let pruned = counts[.pruned] { text += "  pruned \(pruned)" }
-            if let failed = counts[.fail] { text += "  failed \(failed)" }
-            if let best = try? study.bestValue { text += "  best \(String(format: "%.6g", best))" }
-            let elapsed = Date().timeIntervalSince(started)
-            var left: [TimeInterval] = []
-            if let timeout { left.append(max(0, timeout - elapsed)) }
-            if let trialBudget, budget == .thisCall, done > 0 {
-                left.append(elapsed / Double(done) * Double(max(0, trialBudget - done)))
-            }
-            if let soonest = left.min() { text += "  left \(ProgressLine.duration(soonest))" }
-            progress.update(text)
+            show()
         }
+    }
+
+    /// Writes the line, counted as the budget counts: the whole study (read from storage, so other
+    /// workers' and earlier runs' trials are in it) or this call's trials. Call under `lock`.
+    private func show() {
+        guard progress.isEnabled || observer != nil else { return }
+        let elapsed = Date().timeIntervalSince(started)
+        let state: StudyProgress
+        switch budget {
+        case .study:
+            guard let trials = try? study.trials else { return }
+            state = StudyProgress(trials: trials, direction: study.direction, finishedBefore: finishedBefore,
+                                  budget: trialBudget, timeout: timeout, elapsed: elapsed)
+        case .thisCall:
+            let finished = counts.values.reduce(0, +)
+            state = StudyProgress(finished: finished, pruned: counts[.pruned] ?? 0, failed: counts[.fail] ?? 0,
+                                  running: max(0, startedHere - finished), best: try? study.bestValue,
+                                  budget: trialBudget, timeout: timeout, elapsed: elapsed, finishedHere: finished)
+        }
+        observer?(state)
+        progress.update(state.text)
     }
 
     func finish() { progress.finish() }

@@ -88,15 +88,19 @@ public final class Study: @unchecked Sendable {
     /// The COMPLETE trial with the best value (the earliest among equals), or `nil` when no trial
     /// has completed. (Optuna raises instead; an optional says the same without a throw.)
     public var bestTrial: FrozenTrial? {
-        get throws {
-            var best: FrozenTrial?
-            for trial in try trials(states: [.complete]) {
-                guard let value = trial.value, !value.isNaN else { continue }
-                if let current = best?.value, !direction.isBetter(value, than: current) { continue }
-                best = trial
-            }
-            return best
+        get throws { Self.best(of: try trials(states: [.complete]), direction: direction) }
+    }
+
+    /// The best COMPLETE trial among `trials`, by the rule of `bestTrial`: shared with the progress
+    /// line, which already holds every trial.
+    static func best(of trials: [FrozenTrial], direction: StudyDirection) -> FrozenTrial? {
+        var best: FrozenTrial?
+        for trial in trials where trial.state == .complete {
+            guard let value = trial.value, !value.isNaN else { continue }
+            if let current = best?.value, !direction.isBetter(value, than: current) { continue }
+            best = trial
         }
+        return best
     }
 
     public var bestValue: Double? { get throws { try bestTrial?.value } }

@@ -166,7 +166,7 @@ struct StudyRunCommand: ParsableCommand {
         }
 
         if workers > 1 && !workerProcess {
-            try runWorkers(storage: storage, studyID: studyID, started: started, metric: objective.metricName)
+            try runWorkers(storage: storage, studyID: studyID)
         } else {
             let heartbeat = heartbeatInterval > 0 && location.storage != "memory"
                 ? Heartbeat(interval: heartbeatInterval, gracePeriod: gracePeriod, retries: retries) : nil
@@ -257,11 +257,16 @@ struct StudyRunCommand: ParsableCommand {
     }
 
     /// Starts `workers` copies of this command as worker processes and shows their progress.
-    func runWorkers(storage: any StudyStorage, studyID: Int64, started: Date, metric: String) throws {
+    func runWorkers(storage: any StudyStorage, studyID: Int64) throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         if let index = arguments.firstIndex(of: "--json") { arguments.remove(at: index) }
         arguments.append("--worker-process")
         let executable = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
+        let progress = ProgressLine()
+        // The workers' pace counts from here: the trials finished before are earlier runs'.
+        let finishedBefore = progress.isEnabled
+            ? (try? storage.trialCount(studyID: studyID, states: StudyProgress.finishedStates)) ?? 0 : 0
+        let workersStarted = Date()
         var processes: [Process] = []
         for _ in 0..<workers {
             let process = Process()
@@ -272,19 +277,14 @@ struct StudyRunCommand: ParsableCommand {
             try process.run()
             processes.append(process)
         }
-        let progress = ProgressLine()
         let direction = try storage.study(id: studyID).directions.first ?? .maximize
         while processes.contains(where: \.isRunning) {
             Thread.sleep(forTimeInterval: 1)
             guard progress.isEnabled, let trials = try? storage.trials(studyID: studyID) else { continue }
-            let counts = StateCounts(trials)
-            let best = trials.filter { $0.state == .complete }.compactMap(\.value)
-                .reduce(nil as Double?) { best, v in best.map { direction.isBetter(v, than: $0) ? v : $0 } ?? v }
-            var text = "\(workers) workers: \(counts.complete) done, \(counts.pruned) pruned, \(counts.fail) failed, \(counts.running) running"
-            if let best { text += String(format: ", best %@ %.4f", metric, best) }
-            text += ", \(ProgressLine.duration(Date().timeIntervalSince(started)))"
-            if let timeout { text += " of \(ProgressLine.duration(timeout.seconds))" }
-            progress.update(text)
+            // Each worker's timeout starts after it loaded the data, so this time left errs short.
+            let state = StudyProgress(trials: trials, direction: direction, finishedBefore: finishedBefore, budget: self.trials,
+                                      timeout: timeout?.seconds, elapsed: Date().timeIntervalSince(workersStarted), workers: workers)
+            progress.update(state.text)
         }
         progress.finish()
         let failed = processes.filter { $0.terminationStatus != 0 }
