@@ -265,12 +265,12 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     /// Sends the statements `build` makes (literals inlined with the connection's escaping) in one
     /// round trip, inside `BEGIN … COMMIT` when `transaction`, and returns each statement's rows.
     /// Retries on deadlocks and serialization failures, and once on a new connection when no
-    /// statement had answered yet: the server had ended the idle session (a restart, an idle
-    /// timeout, `pg_terminate_backend`), or ended it during the only statement, which it then rolled
-    /// back. (A break with neither an answer nor an error from the server, a network failure, is
-    /// taken for the same; had the server committed before it, the batch would run twice.) A
-    /// connection lost after a statement answered is an error, not retried: a batch is not
-    /// idempotent in general (a new trial, a WAITING trial taken); see `lostConnection`.
+    /// statement had answered yet and either the batch never left this process or the server said
+    /// it ended the session (a restart, an idle timeout, `pg_terminate_backend`: a SQLSTATE), so
+    /// it ran none of it. A break with neither an answer nor an error from the server (a network
+    /// failure) is an error, not retried: the server may have committed the batch before it, and
+    /// a batch is not idempotent in general (a new trial, a WAITING trial taken); see
+    /// `lostConnection`. TCP keepalives (`PostgresURL.connectionString`) keep idle connections open.
     private func send(transaction: Bool, durable: Bool = false, _ build: (PostgresConnection) -> [String]) throws -> [[[String?]]] {
         lock.lock()
         defer { lock.unlock() }
@@ -291,7 +291,10 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
                     Thread.sleep(forTimeInterval: Double.random(in: 0.001...0.02) * Double(attempt))
                     continue
                 }
-                if failure.connectionLost && failure.resultsBefore == 0 && attempt == 1 {
+                // Sent again only when the server cannot have run it: it never left, or the server
+                // itself said it ended the session before the first statement answered.
+                if failure.connectionLost && failure.resultsBefore == 0 && attempt == 1
+                    && (failure.beforeSending || !failure.state.isEmpty) {
                     try? connection.reconnect()
                     continue
                 }
