@@ -73,7 +73,11 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
             "'" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
         }
         var parts = ["host=\(quoted(host))", "port=\(port)", "dbname=\(quoted(database))",
-                     "connect_timeout=\(timeout)", "application_name=\(quoted(applicationName))"]
+                     "connect_timeout=\(timeout)", "application_name=\(quoted(applicationName))",
+                     // TCP keepalives every minute: an idle connection (a worker in a long trial)
+                     // stays open through NAT and firewalls, and a dead server is noticed before
+                     // the next write is sent rather than after (when its outcome is unknown).
+                     "keepalives=1", "keepalives_idle=60", "keepalives_interval=10", "keepalives_count=6"]
         if let user { parts.append("user=\(quoted(user))") }
         if let password { parts.append("password=\(quoted(password))") }
         return parts.joined(separator: " ")
@@ -94,6 +98,9 @@ final class PostgresConnection {
         var connectionLost: Bool
         /// How many statements of a batch had answered before the failure.
         var resultsBefore = 0
+        /// The query never left this process (not connected, or the send itself failed): the
+        /// server cannot have run any of it, so it is safe to send again.
+        var beforeSending = false
     }
 
     private let applicationName: String
@@ -165,9 +172,10 @@ final class PostgresConnection {
     /// rows of each, in order. A failing statement stops the rest; an open transaction is then
     /// rolled back. `Failure.resultsBefore` says how many statements had answered.
     func batch(_ sql: String) throws -> [[[String?]]] {
-        guard let connection else { throw Failure(state: "", message: "not connected", connectionLost: true) }
+        guard let connection else { throw Failure(state: "", message: "not connected", connectionLost: true, beforeSending: true) }
         guard PQsendQuery(connection, sql) == 1 else {
-            throw Failure(state: "", message: Self.oneLine(String(cString: PQerrorMessage(connection))), connectionLost: true)
+            throw Failure(state: "", message: Self.oneLine(String(cString: PQerrorMessage(connection))), connectionLost: true,
+                          beforeSending: true)
         }
         var results: [[[String?]]] = []
         var failure: Failure?

@@ -17,6 +17,9 @@ import StudyStorageSupport
 ///   worker, can lose them, never a told trial).
 /// - An unreachable server is reported within `connectTimeout` seconds (default 5), naming the URL
 ///   without its password.
+/// - A connection lost in the middle of a call is an error naming the URL and saying whether the
+///   call's transaction was rolled back (nothing written) or broke while committing (outcome
+///   unknown). Such a call is not retried; the next call opens a new connection.
 public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     /// The database, without its password.
     public let url: PostgresURL
@@ -38,9 +41,9 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     // MARK: Transactions
 
     /// Runs `body` in a transaction, retrying it on deadlocks and serialization failures, and once
-    /// on a new connection when the old one turns out dead before anything was sent (a server
-    /// restart, an idle timeout). A connection lost later is an error: the transaction is then
-    /// rolled back by the server, so nothing is half written.
+    /// on a new connection when the old one turns out dead at `BEGIN` (a server restart, an idle
+    /// timeout). A connection lost later is an error: the transaction is then rolled back by the
+    /// server, so nothing is half written (see `lostConnection`).
     private func transaction<T>(durable: Bool = false, readOnly: Bool = false, _ body: (PostgresConnection) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
@@ -48,6 +51,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
         while true {
             attempt += 1
             var begun = false
+            var committing = false
             do {
                 try connection.ensureConnected()
                 // One round trip; only finishing transactions wait for the WAL flush (the
@@ -62,6 +66,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
                     _ = try? connection.executeScript("ROLLBACK")
                     throw error
                 }
+                committing = true
                 try connection.execute("COMMIT")
                 return result
             } catch let failure as PostgresConnection.Failure {
@@ -74,11 +79,24 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
                     continue
                 }
                 if failure.connectionLost {
-                    throw StudyError.storage("lost the connection to \(location): \(failure.message)")
+                    // Until COMMIT is sent, the server can only roll the transaction back.
+                    throw lostConnection(failure, rolledBack: !committing)
                 }
                 throw StudyError.storage("\(location): \(failure.message)")
             }
         }
+    }
+
+    /// The error for a connection that broke during a call, naming the server and saying what
+    /// became of the call, since that decides what the caller may do next: `rolledBack` when the
+    /// break is known to have come before the commit (the server rolls back a transaction whose
+    /// connection is gone, so nothing of the call was written and it can simply be made again);
+    /// otherwise the break came while committing and only looking at the data tells whether it was
+    /// saved (making a new trial again blindly could leave a second one).
+    private func lostConnection(_ failure: PostgresConnection.Failure, rolledBack: Bool) -> StudyError {
+        rolledBack
+            ? .storage("lost the connection to \(location) before the transaction was committed; it was rolled back, nothing of it was written (\(failure.message))")
+            : .storage("lost the connection to \(location) while committing; the write may or may not have been saved (\(failure.message))")
     }
 
     // MARK: Schema
@@ -246,18 +264,26 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     /// Sends the statements `build` makes (literals inlined with the connection's escaping) in one
     /// round trip, inside `BEGIN … COMMIT` when `transaction`, and returns each statement's rows.
-    /// Retries on deadlocks and serialization failures, and once on a new connection when the
-    /// old one was found dead before any statement ran.
+    /// Retries on deadlocks and serialization failures, and once on a new connection when no
+    /// statement had answered yet and either the batch never left this process or the server said
+    /// it ended the session (a restart, an idle timeout, `pg_terminate_backend`: a SQLSTATE), so
+    /// it ran none of it. A break with neither an answer nor an error from the server (a network
+    /// failure) is an error, not retried: the server may have committed the batch before it, and
+    /// a batch is not idempotent in general (a new trial, a WAITING trial taken); see
+    /// `lostConnection`. TCP keepalives (`PostgresURL.connectionString`) keep idle connections open.
     private func send(transaction: Bool, durable: Bool = false, _ build: (PostgresConnection) -> [String]) throws -> [[[String?]]] {
         lock.lock()
         defer { lock.unlock() }
+        let prefix = transaction ? (durable ? ["BEGIN", "SET LOCAL synchronous_commit = on"] : ["BEGIN"]) : []
         var attempt = 0
         while true {
             attempt += 1
+            // Where the transaction commits: at COMMIT, or with the last statement without BEGIN.
+            var commitIndex = prefix.count
             do {
                 try connection.ensureConnected()
                 let statements = build(connection)
-                let prefix = transaction ? (durable ? ["BEGIN", "SET LOCAL synchronous_commit = on"] : ["BEGIN"]) : []
+                commitIndex = prefix.count + statements.count - (transaction ? 0 : 1)
                 let results = try connection.batch((prefix + statements + (transaction ? ["COMMIT"] : [])).joined(separator: ";\n"))
                 return Array(results[prefix.count..<(prefix.count + statements.count)])
             } catch let failure as PostgresConnection.Failure {
@@ -265,12 +291,19 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
                     Thread.sleep(forTimeInterval: Double.random(in: 0.001...0.02) * Double(attempt))
                     continue
                 }
-                if failure.connectionLost && failure.resultsBefore == 0 && attempt == 1 {
+                // Sent again only when the server cannot have run it: it never left, or the server
+                // itself said it ended the session before the first statement answered.
+                if failure.connectionLost && failure.resultsBefore == 0 && attempt == 1
+                    && (failure.beforeSending || !failure.state.isEmpty) {
                     try? connection.reconnect()
                     continue
                 }
                 if failure.connectionLost {
-                    throw StudyError.storage("lost the connection to \(location): \(failure.message)")
+                    // The statements run in order: an error the server itself reported (it has a
+                    // SQLSTATE, e.g. 57P01 for pg_terminate_backend) on a statement before the
+                    // commit means it never got there. A break without one leaves the outcome
+                    // unknown: answers may have been lost on the way.
+                    throw lostConnection(failure, rolledBack: !failure.state.isEmpty && failure.resultsBefore < commitIndex)
                 }
                 throw StudyError.storage("\(location): \(failure.message)")
             }

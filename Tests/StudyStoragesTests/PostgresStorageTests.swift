@@ -1,6 +1,6 @@
 import Foundation
 import Studies
-import StudiesPostgres
+@testable import StudiesPostgres
 import StudyStorages
 import TestSupport
 import Testing
@@ -71,5 +71,119 @@ struct PostgresStorageTests {
         #expect(number == 1)
         try storage.setTrialState(trialID: second, state: .complete, values: [1])
         #expect(try storage.trials(studyID: study).map(\.id) == [first, second])
+    }
+
+    @Test("a connection killed inside a write transaction: a clear error, nothing half written, the next call reconnects")
+    func connectionKilledMidTransaction() throws {
+        let base = try TestEnvironment.requirePostgres()
+        // A database of its own: the test locks whole tables, which would stall the tests beside it.
+        let url = try PostgresURL(base)
+        let name = "atelier_killed_\(UUID().uuidString.prefix(8).lowercased())"
+        let scratchURL = "postgresql://\(url.user ?? "")\(url.password.map { ":\($0)" } ?? "")@\(url.host):\(url.port)/\(name)"
+        _ = try client("psql", [base, "-qc", "CREATE DATABASE \(name)"])
+        defer { _ = try? client("psql", [base, "-qc", "DROP DATABASE \(name) WITH (FORCE)"]) }
+
+        let application = "atelier-test-\(UUID().uuidString.prefix(8))"
+        let storage = try PostgresStudyStorage(url: scratchURL, applicationName: application)
+        let study = try storage.createStudy(name: uniqueStudyName("killed"), directions: [.minimize])
+        let (first, _) = try storage.createTrial(studyID: study, template: nil)
+        try storage.setTrialParameter(trialID: first, name: "x", internalValue: 1, distribution: StorageConformanceTests.float)
+        // Two more sessions: one holds a table lock in an open transaction, one watches
+        // pg_stat_activity (inside a transaction that view is a snapshot) and kills.
+        let holder = try PostgresConnection(url: PostgresURL(scratchURL), timeout: 5, applicationName: "\(application)-holder")
+        let watcher = try PostgresConnection(url: PostgresURL(scratchURL), timeout: 5, applicationName: "\(application)-watcher")
+        func rowCounts() throws -> [String?] {
+            try watcher.execute("""
+                SELECT (SELECT count(*) FROM trials), (SELECT count(*) FROM trial_params), (SELECT count(*) FROM trial_values),
+                       (SELECT count(*) FROM trial_user_attributes)
+                """)[0]
+        }
+
+        /// Locks `table`, runs `write` on another thread until it waits for that lock inside its
+        /// transaction, terminates the storage's backend and returns what `write` threw. The lock is
+        /// released only after `write` returned: the kill lands while the write is still blocked.
+        func killedInside(locking table: String, _ write: @escaping @Sendable () throws -> Void) throws -> (any Error)? {
+            try holder.executeScript("BEGIN; LOCK TABLE \(table) IN ACCESS EXCLUSIVE MODE")
+            defer { try? holder.executeScript("ROLLBACK") }
+            let outcome = Outcome()
+            Thread { do { try write(); outcome.finish(nil) } catch { outcome.finish(error) } }.start()
+            let deadline = Date().addingTimeInterval(3)
+            var pid: String?
+            while pid == nil {
+                pid = try watcher.execute("""
+                    SELECT pid FROM pg_stat_activity
+                    WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock'
+                    """, [application]).first?[0] ?? nil
+                if pid == nil {
+                    try #require(Date() < deadline, "the write on \(table) never waited for the lock")
+                    Thread.sleep(forTimeInterval: 0.005)
+                }
+            }
+            #expect(try watcher.execute("SELECT pg_terminate_backend($1::int)", [pid])[0][0] == "t")
+            return try #require(outcome.wait(seconds: 3), "the write on \(table) did not return within 3 s after its connection was killed")
+        }
+
+        func expectClearError(_ error: (any Error)?, _ what: Comment) {
+            guard case .storage(let message)? = error as? StudyError else {
+                Issue.record("\(what): expected StudyError.storage, got \(String(describing: error))")
+                return
+            }
+            #expect(message.contains("lost the connection to") && message.contains("\(url.host):\(url.port)"), what)
+            #expect(message.contains("nothing of it was written"), what)
+        }
+
+        // 1. A new trial (one round trip: BEGIN, lock the study row, INSERT, COMMIT) waits at the INSERT.
+        var before = try rowCounts()
+        expectClearError(try killedInside(locking: "trials") { _ = try storage.createTrial(studyID: study, template: nil) },
+                         "createTrial")
+        #expect(try rowCounts() == before)
+        let (second, number) = try storage.createTrial(studyID: study, template: nil)  // reconnects
+        #expect(number == 1)
+
+        // 2. An enqueued trial with parameters (one statement at a time): its trials row is
+        // inserted, then the transaction waits at trial_params. No WAITING trial without them.
+        let template = FrozenTrial(id: 0, number: 0, state: .waiting, params: ["x": 2, "c": 1],
+                                   distributions: ["x": StorageConformanceTests.float, "c": StorageConformanceTests.choice],
+                                   userAttributes: ["source": .string("enqueued")])
+        before = try rowCounts()
+        expectClearError(try killedInside(locking: "trial_params") { _ = try storage.createTrial(studyID: study, template: template) },
+                         "createTrial(template:)")
+        #expect(try rowCounts() == before)
+        #expect(try storage.popWaitingTrial(studyID: study) == nil)
+        let (enqueued, enqueuedNumber) = try storage.createTrial(studyID: study, template: template)
+        #expect(enqueuedNumber == 2)
+
+        // 3. Finishing a trial (state and value in one statement) waits at trial_values: the trial
+        // stays RUNNING without a value, and finishing it again works.
+        before = try rowCounts()
+        expectClearError(try killedInside(locking: "trial_values") { try storage.setTrialState(trialID: second, state: .complete, values: [0.5]) },
+                         "setTrialState")
+        #expect(try rowCounts() == before)
+        #expect(try storage.trial(id: second).state == .running)
+        #expect(try storage.setTrialState(trialID: second, state: .complete, values: [0.5]))
+
+        let trials = try storage.trials(studyID: study)
+        try #require(trials.count == 3)
+        #expect(trials.map(\.number) == [0, 1, 2])
+        #expect(trials.map(\.id) == [first, second, enqueued])
+        #expect(trials.map(\.state) == [.running, .complete, .waiting])
+        #expect(trials[2].params == ["x": 2, "c": 1] && trials[1].values == [0.5])
+        #expect(try rowCounts() == ["3", "3", "1", "1"])
+    }
+}
+
+/// What a call on another thread ended with, waited for with a timeout.
+private final class Outcome: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var error: (any Error)?
+
+    func finish(_ error: (any Error)?) {
+        self.error = error
+        done.signal()
+    }
+
+    /// `.some(error)` (`.some(nil)`: no error) when the call returned within `seconds`, else `nil`.
+    func wait(seconds: Double) -> (any Error)?? {
+        done.wait(timeout: .now() + seconds) == .timedOut ? nil : .some(error)
     }
 }
