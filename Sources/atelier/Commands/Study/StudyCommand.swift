@@ -138,7 +138,7 @@ struct StudySettingOptions: ParsableArguments {
     @Option(help: "Random trials before TPE models the study (Optuna's n_startup_trials, default 10).")
     var samplerStartupTrials: Int?
 
-    @Option(help: "Candidates TPE draws and scores per proposal (Optuna's n_ei_candidates, default 24). More candidates search closer to the best trials: on 4- to 6-parameter functions 96 found better optima on most seeds, on 2-parameter ones it made no difference (BENCHMARKS.md).")
+    @Option(help: "Candidates TPE draws and scores per proposal (Optuna's n_ei_candidates, default 24). More candidates search closer to the best trials: 96 found better optima than 24 on most 4- to 6-parameter test functions and no better on 2- and 3-parameter ones, at twice the time per ask (BENCHMARKS.md).")
     var samplerCandidates: Int?
 
     @Option(help: "Seed of the sampler.")
