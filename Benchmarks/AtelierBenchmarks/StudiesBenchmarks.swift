@@ -75,8 +75,9 @@ enum StudiesBenchmarks {
     static func ask() {
         do {
             for (label, makeSampler) in [("Random", { RandomSampler(seed: 0) as any Sampler }),
-                                         ("TPE default (multivariate, constant liar)", { TPESampler(seed: 0) as any Sampler })] {
-                for n in [100, 500, 1000, 3000] {
+                                         ("TPE default (multivariate, constant liar)", { TPESampler(seed: 0) as any Sampler }),
+                                         ("TPE 96 candidates", { TPESampler(seed: 0, candidateCount: 96) as any Sampler })] {
+                for n in label == "TPE 96 candidates" ? [1000, 3000] : [100, 500, 1000, 3000] {
                     let study = try Study.create(name: "ask", sampler: makeSampler())
                     try prefill(study, count: n)
                     _ = try oneAsk(study)

@@ -8,8 +8,9 @@ public struct StudyProgress: Sendable, Equatable {
     /// The states that count as finished.
     public static let finishedStates: Set<TrialState> = [.complete, .pruned, .fail]
 
-    /// Trials finished (COMPLETE, PRUNED or FAIL), counted as `budget` counts them: the whole study
-    /// for a study-wide budget, so a resumed study starts where it stopped.
+    /// Trials finished (COMPLETE, PRUNED or FAIL), over the whole study for a study-wide budget, so
+    /// a resumed study starts where it stopped. (The budget also counts RUNNING trials, which are
+    /// shown apart as `running`.)
     public var finished: Int
     public var pruned: Int
     public var failed: Int

@@ -94,7 +94,8 @@ final class PostgresConnection {
     struct Failure: Error {
         var state: String
         var message: String
-        /// The connection broke (no SQLSTATE from the server).
+        /// The connection is gone afterwards (the server may have said why with a SQLSTATE, e.g.
+        /// 57P01 for an ended session, or nothing: a network break).
         var connectionLost: Bool
         /// How many statements of a batch had answered before the failure.
         var resultsBefore = 0

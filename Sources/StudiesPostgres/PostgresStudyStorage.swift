@@ -270,8 +270,11 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     /// it ran none of it. A break with neither an answer nor an error from the server (a network
     /// failure) is an error, not retried: the server may have committed the batch before it, and
     /// a batch is not idempotent in general (a new trial, a WAITING trial taken); see
-    /// `lostConnection`. TCP keepalives (`PostgresURL.connectionString`) keep idle connections open.
-    private func send(transaction: Bool, durable: Bool = false, _ build: (PostgresConnection) -> [String]) throws -> [[[String?]]] {
+    /// `lostConnection`. A call marked `idempotent` (a read, an upsert: running it twice leaves
+    /// what running it once does) is sent again after any break before its first answer.
+    /// TCP keepalives (`PostgresURL.connectionString`) keep idle connections open.
+    private func send(transaction: Bool, durable: Bool = false, idempotent: Bool = false,
+                      _ build: (PostgresConnection) -> [String]) throws -> [[[String?]]] {
         lock.lock()
         defer { lock.unlock() }
         let prefix = transaction ? (durable ? ["BEGIN", "SET LOCAL synchronous_commit = on"] : ["BEGIN"]) : []
@@ -294,9 +297,12 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
                 // Sent again only when the server cannot have run it: it never left, or the server
                 // itself said it ended the session before the first statement answered.
                 if failure.connectionLost && failure.resultsBefore == 0 && attempt == 1
-                    && (failure.beforeSending || !failure.state.isEmpty) {
+                    && (idempotent || failure.beforeSending || !failure.state.isEmpty) {
                     try? connection.reconnect()
                     continue
+                }
+                if failure.connectionLost && idempotent {
+                    throw StudyError.storage("lost the connection to \(location) again after reconnecting (\(failure.message))")
                 }
                 if failure.connectionLost {
                     // The statements run in order: an error the server itself reported (it has a
@@ -322,7 +328,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     private func studyOf(trialID: Int64) throws -> Int64 {
         if let study = trialStudies[trialID] { return study }
-        let rows = try send(transaction: false) { _ in ["SELECT study_id FROM trials WHERE trial_id = \(trialID)"] }[0]
+        let rows = try send(transaction: false, idempotent: true) { _ in ["SELECT study_id FROM trials WHERE trial_id = \(trialID)"] }[0]
         guard let row = rows.first else { throw StudyError.unknownTrial("id \(trialID) in \(location)") }
         let study = try int64(row[0])
         trialStudies[trialID] = study
@@ -332,7 +338,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     /// The distribution the study first used for `name`, read once.
     private func previousDistribution(studyID: Int64, name: String) throws -> Distribution? {
         if let known = distributions.distribution(studyID: studyID, name: name) { return known }
-        let rows = try send(transaction: false) { c in ["""
+        let rows = try send(transaction: false, idempotent: true) { c in ["""
             SELECT p.distribution_json FROM trial_params p JOIN trials t ON p.trial_id = t.trial_id
             WHERE t.study_id = \(studyID) AND p.param_name = \(c.literal(name)) LIMIT 1
             """] }[0]
@@ -427,13 +433,14 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     public func popWaitingTrial(studyID: Int64) throws -> Int64? {
         while true {
             // Every ask looks: one read first, so that the usual answer (none) takes no lock.
-            let found = try send(transaction: false) { _ in ["""
+            let found = try send(transaction: false, idempotent: true) { _ in ["""
                 SELECT (SELECT count(*) FROM studies WHERE study_id = \(studyID)),
                        EXISTS (SELECT 1 FROM trials WHERE study_id = \(studyID) AND state = 'WAITING')
                 """] }[0][0]
             guard found[0] == "1" else { throw StudyError.unknownStudy("id \(studyID)") }
             guard found[1] == "t" else { return nil }
             let now = UTCDateTime.format(Date())
+            // Not idempotent: sent twice, it could take a second WAITING trial.
             let taken = try send(transaction: false) { c in ["""
                 UPDATE trials SET state = 'RUNNING', datetime_start = \(c.literal(now))
                 WHERE trial_id = (SELECT trial_id FROM trials WHERE study_id = \(studyID) AND state = 'WAITING'
@@ -457,7 +464,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
             throw StudyError.incompatibleDistribution("parameter \"\(name)\" was \(previous) in this study, cannot be \(distribution)")
         }
         // A second value for the same name is ignored, as Optuna ignores the IntegrityError.
-        let rows = try send(transaction: false) { c in ["""
+        let rows = try send(transaction: false, idempotent: true) { c in ["""
             WITH \(lockedTrial(trialID)),
             i AS (INSERT INTO trial_params (trial_id, param_name, param_value, distribution_json)
                   SELECT \(trialID), \(c.literal(name)), \(sqlDouble(internalValue)), \(c.literal(distribution.optunaJSON))
@@ -523,7 +530,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     public func setTrialIntermediateValue(trialID: Int64, step: Int, value: Double) throws {
         let stored = StoredValue.intermediate(value)
-        let rows = try send(transaction: false) { _ in ["""
+        let rows = try send(transaction: false, idempotent: true) { _ in ["""
             WITH \(lockedTrial(trialID)),
             i AS (INSERT INTO trial_intermediate_values (trial_id, step, intermediate_value, intermediate_value_type)
                   SELECT \(trialID), \(step), \(sqlDouble(stored.value)), '\(stored.type)'::trialintermediatevaluetype FROM t WHERE \(Self.updatable)
@@ -553,7 +560,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     private func setTrialAttribute(table: String, trialID: Int64, key: String, value: AttributeValue) throws {
         let json = try value.jsonText()
-        let rows = try send(transaction: false) { c in ["""
+        let rows = try send(transaction: false, idempotent: true) { c in ["""
             WITH \(lockedTrial(trialID)),
             i AS (INSERT INTO \(table) (trial_id, key, value_json) SELECT \(trialID), \(c.literal(key)), \(c.literal(json))
                   FROM t WHERE \(Self.updatable) ON CONFLICT (trial_id, key) DO UPDATE SET value_json = EXCLUDED.value_json)
@@ -626,7 +633,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     public func trial(id: Int64) throws -> FrozenTrial {
         if let trial = finished.trial(id) { return trial }
-        let rows = try send(transaction: false) { _ in [Self.trialQuery(trialFilter: "trial_id = \(id)", childFilter: "true")] }[0]
+        let rows = try send(transaction: false, idempotent: true) { _ in [Self.trialQuery(trialFilter: "trial_id = \(id)", childFilter: "true")] }[0]
         let (trials, studies) = try assemble(rows, known: [:])
         guard let trial = trials.first, let studyID = studies[id] else { throw StudyError.unknownTrial("id \(id) in \(location)") }
         trialStudies[id] = studyID
@@ -647,7 +654,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     private func trials(studyID: Int64, states: Set<TrialState>?, known: [Int64: FrozenTrial]) throws -> [FrozenTrial] {
         let cached = "'{\(known.keys.map(String.init).joined(separator: ","))}'::int[]"
-        let rows = try send(transaction: false) { _ in [
+        let rows = try send(transaction: false, idempotent: true) { _ in [
             Self.trialQuery(trialFilter: "study_id = \(studyID)", childFilter: "NOT (trial_id = ANY(\(cached)))")
                 + "\nUNION ALL SELECT 9, study_id, NULL, NULL, NULL, NULL, NULL FROM studies WHERE study_id = \(studyID)",
         ] }[0]
@@ -686,7 +693,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     }
 
     public func trialID(studyID: Int64, number: Int) throws -> Int64 {
-        let row = try send(transaction: false) { _ in [
+        let row = try send(transaction: false, idempotent: true) { _ in [
             "SELECT (SELECT count(*) FROM studies WHERE study_id = \(studyID)), (SELECT trial_id FROM trials WHERE study_id = \(studyID) AND number = \(number))",
         ] }[0][0]
         guard row[0] == "1" else { throw StudyError.unknownStudy("id \(studyID)") }
@@ -696,7 +703,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     public func trialCount(studyID: Int64, states: Set<TrialState>?) throws -> Int {
         let filter = states.map { " AND state IN (" + $0.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ") + ")" } ?? ""
-        let row = try send(transaction: false) { _ in [
+        let row = try send(transaction: false, idempotent: true) { _ in [
             states?.isEmpty == true
                 ? "SELECT count(*), 0 FROM studies WHERE study_id = \(studyID)"
                 : "SELECT (SELECT count(*) FROM studies WHERE study_id = \(studyID)), (SELECT count(*) FROM trials WHERE study_id = \(studyID)\(filter))",
@@ -709,7 +716,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
 
     public func recordHeartbeat(trialID: Int64) throws {
         // The server's clock in the session's time zone, as Optuna's `func.now()` stores it.
-        let rows = try send(transaction: false) { _ in ["""
+        let rows = try send(transaction: false, idempotent: true) { _ in ["""
             INSERT INTO trial_heartbeats (trial_id, heartbeat) SELECT trial_id, LOCALTIMESTAMP FROM trials WHERE trial_id = \(trialID)
             ON CONFLICT (trial_id) DO UPDATE SET heartbeat = EXCLUDED.heartbeat RETURNING 1
             """] }[0]
@@ -719,7 +726,7 @@ public final class PostgresStudyStorage: StudyStorage, @unchecked Sendable {
     public func failStaleTrials(studyID: Int64, gracePeriod: TimeInterval) throws -> [FrozenTrial] {
         let now = UTCDateTime.format(Date())
         // Every ask looks: one read first, so that the usual answer (none) takes no lock.
-        let found = try send(transaction: false) { _ in ["""
+        let found = try send(transaction: false, idempotent: true) { _ in ["""
             SELECT (SELECT count(*) FROM studies WHERE study_id = \(studyID)),
                    EXISTS (SELECT 1 FROM trials t JOIN trial_heartbeats h ON h.trial_id = t.trial_id
                            WHERE t.study_id = \(studyID) AND t.state = 'RUNNING'

@@ -182,21 +182,31 @@ struct StudyCommandTests {
                       "--heartbeat-interval", "1", "--grace-period", "2"]
         let worker = Process()
         worker.executableURL = Self.binary
-        worker.arguments = common + ["--trials", "1", "--model", "shallow", "--space", spacePath, "--limit", "6000", "--epochs", "2", "--patience", "0"]
+        worker.arguments = common + ["--trials", "1", "--model", "shallow", "--space", spacePath, "--limit", "6000", "--epochs", "4", "--patience", "0"]
         worker.currentDirectoryURL = folder
         worker.standardOutput = FileHandle.nullDevice
         worker.standardError = FileHandle.nullDevice
         try worker.run()
-        // Wait until the trial runs with its parameters, then kill the worker without warning.
+        // Wait until the trial has its parameters and has reported an epoch (so its heartbeats
+        // are being written), then kill the worker without warning, epochs before it would end.
         let table = folder.appendingPathComponent("trials.csv").path
         let export = ["study", "export", "--storage", storage, "--study", "k", "--out", table]
-        var running: [String]? = nil
+        func rows() throws -> [[String: String]] {
+            let lines = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n")
+            let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return lines.dropFirst().map { line in
+                let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                return Dictionary(uniqueKeysWithValues: zip(header, cells))
+            }
+        }
+        var running: [String: String]? = nil
         let deadline = Date().addingTimeInterval(120)
         while running == nil && Date() < deadline && worker.isRunning {
-            if try atelier(export, in: folder).status == 0,
-               let row = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n").dropFirst().first,
-               row.contains("RUNNING") {
-                running = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if try atelier(export, in: folder).status == 0, let row = try rows().first, row["state"] == "RUNNING",
+               !(row["learningRate"] ?? "").isEmpty, !(row["lastStep"] ?? "").isEmpty {
+                running = row
+            } else {
+                Thread.sleep(forTimeInterval: 0.2)
             }
         }
         let killed = try #require(running, "the worker's trial was never seen RUNNING")
@@ -208,13 +218,10 @@ struct StudyCommandTests {
         let resumed = try atelier(common + ["--trials", "2", "--json"], in: folder)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try atelier(export, in: folder).status == 0)
-        let lines = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n")
-        let header = lines[0].split(separator: ",").map(String.init)
-        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        #expect(rows.count == 2, "\(lines)")
-        let state = try #require(header.firstIndex(of: "state")), rate = try #require(header.firstIndex(of: "learningRate"))
-        #expect(rows.first?[state] == "FAIL" && rows.last?[state] == "COMPLETE", "\(lines)")
-        #expect(rows.first?[rate] == killed[rate] && rows.last?[rate] == killed[rate], "retried with the killed trial's learning rate: \(lines)")
+        let final = try rows()
+        #expect(final.map { $0["state"] } == ["FAIL", "COMPLETE"], "\(final)")
+        #expect(final.map { $0["learningRate"] } == [killed["learningRate"], killed["learningRate"]],
+                "retried with the killed trial's learning rate: \(final)")
     }
 
     /// `--timeout` ends a run between trials once the time is up, whatever `--trials` allows.
@@ -280,6 +287,12 @@ struct StudyCommandTests {
         // Joining keeps the stored sampler: asking for another one is an error, not ignored.
         let otherSampler = try atelier(common + ["--trials", "6", "--sampler", "tpe"], in: folder)
         #expect(otherSampler.status == 1 && otherSampler.stderr.contains("--sampler tpe (the study has random)"), "\(otherSampler.stderr)")
+        let otherSeed = try atelier(common + ["--trials", "6", "--seed", "3"], in: folder)
+        #expect(otherSeed.status == 1 && otherSeed.stderr.contains("--seed 3 (the study has 0)"), "\(otherSeed.stderr)")
+        let notTPE = try atelier(common + ["--trials", "6", "--sampler-candidates", "48"], in: folder)
+        #expect(notTPE.status == 1 && notTPE.stderr.contains("--sampler-candidates (the study's sampler is random"), "\(notTPE.stderr)")
+        let sameFlags = try atelier(common + ["--trials", "5", "--sampler", "random", "--pruner", "median", "--pruner-startup-trials", "1"], in: folder)
+        #expect(sameFlags.status == 0, "joining with the flags the study was made with: \(sameFlags.stderr)")
 
         let bestText = try atelier(["study", "best", "--storage", storage, "--study", "shallow"], in: folder)
         #expect(bestText.stdout.contains("retrain: atelier train --model shallow --dataset mnist"), "\(bestText.stdout)")

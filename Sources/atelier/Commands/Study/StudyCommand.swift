@@ -60,6 +60,13 @@ struct StudySettings: Codable, Equatable {
     /// TPE's candidates per proposal (Optuna's `n_ei_candidates`, default 24).
     var samplerCandidates: Int?
 
+    /// The defaults of the optional settings, Optuna's: `MedianPruner`/`PercentilePruner`'s
+    /// n_startup_trials and n_warmup_steps, `TPESampler`'s n_startup_trials and n_ei_candidates.
+    static let defaultPrunerStartupTrials = 5
+    static let defaultPrunerWarmupSteps = 0
+    static let defaultSamplerStartupTrials = 10
+    static let defaultSamplerCandidates = 24
+
     static let key = "atelier:settings"
     static let spaceKey = "atelier:space"
     static let objectiveKey = "atelier:objective"
@@ -90,7 +97,9 @@ struct StudySettings: Codable, Equatable {
         case "grid":
             return try GridSampler(space: Dictionary(uniqueKeysWithValues: try space.map { ($0.name, try StudyPruners.gridValues($0.name, $0.distribution)) }),
                                    seed: seed)
-        default: return TPESampler(seed: seed, startupTrials: samplerStartupTrials ?? 10, candidateCount: samplerCandidates ?? 24)
+        default:
+            return TPESampler(seed: seed, startupTrials: samplerStartupTrials ?? Self.defaultSamplerStartupTrials,
+                              candidateCount: samplerCandidates ?? Self.defaultSamplerCandidates)
         }
     }
 
@@ -141,29 +150,44 @@ struct StudySettingOptions: ParsableArguments {
     @Option(help: "Candidates TPE draws and scores per proposal (Optuna's n_ei_candidates, default 24). More candidates search closer to the best trials: 96 found better optima than 24 on most 4- to 6-parameter test functions and no better on 2- and 3-parameter ones, at twice the time per ask (BENCHMARKS.md).")
     var samplerCandidates: Int?
 
-    @Option(help: "Seed of the sampler.")
-    var seed: UInt64 = 0
+    @Option(help: "Seed of the sampler (and of `run`'s training; default 0).")
+    var seed: UInt64?
 
     var settings: StudySettings {
-        StudySettings(sampler: sampler ?? "tpe", pruner: pruner ?? "none", seed: seed,
+        StudySettings(sampler: sampler ?? "tpe", pruner: pruner ?? "none", seed: seed ?? 0,
                       prunerStartupTrials: prunerStartupTrials, prunerWarmupSteps: prunerWarmupSteps,
                       samplerStartupTrials: samplerStartupTrials, samplerCandidates: samplerCandidates)
     }
 
     /// The first flag given here that disagrees with the settings stored with an existing study,
-    /// as "--flag given (the study has stored)"; nil when every given flag agrees. A study keeps
-    /// the settings it was created with, so that all its workers and ask processes draw alike.
+    /// as "--flag given (the study has stored)", or that does not apply to its sampler or pruner;
+    /// nil when every given flag agrees. A study keeps the settings it was created with, so that
+    /// all its workers and ask processes draw alike.
     func conflict(with stored: StudySettings) -> String? {
-        func check<T: Equatable>(_ flag: String, _ given: T?, _ kept: T) -> String? {
-            guard let given, given != kept else { return nil }
-            return "\(flag) \(given) (the study has \(kept))"
+        if let sampler, sampler != stored.sampler { return "--sampler \(sampler) (the study has \(stored.sampler))" }
+        if let pruner, pruner != stored.pruner { return "--pruner \(pruner) (the study has \(stored.pruner))" }
+        if let seed, seed != stored.seed { return "--seed \(seed) (the study has \(stored.seed))" }
+        let thresholdPruners = ["median", "percentile", "patient"]
+        // (flag, given, stored or default, the samplers or pruners it applies to, which of the two)
+        let settings: [(String, Int?, Int, [String], String)] = [
+            ("--pruner-startup-trials", prunerStartupTrials,
+             stored.prunerStartupTrials ?? StudySettings.defaultPrunerStartupTrials, thresholdPruners, "pruner"),
+            ("--pruner-warmup-steps", prunerWarmupSteps,
+             stored.prunerWarmupSteps ?? StudySettings.defaultPrunerWarmupSteps, thresholdPruners, "pruner"),
+            ("--sampler-startup-trials", samplerStartupTrials,
+             stored.samplerStartupTrials ?? StudySettings.defaultSamplerStartupTrials, ["tpe"], "sampler"),
+            ("--sampler-candidates", samplerCandidates,
+             stored.samplerCandidates ?? StudySettings.defaultSamplerCandidates, ["tpe"], "sampler"),
+        ]
+        for (flag, given, kept, appliesTo, kind) in settings {
+            guard let given else { continue }
+            let storedName = kind == "pruner" ? stored.pruner : stored.sampler
+            if !appliesTo.contains(storedName) {
+                return "\(flag) (the study's \(kind) is \(storedName), which has no such setting)"
+            }
+            if given != kept { return "\(flag) \(given) (the study has \(kept))" }
         }
-        return check("--sampler", sampler, stored.sampler)
-            ?? check("--pruner", pruner, stored.pruner)
-            ?? check("--pruner-startup-trials", prunerStartupTrials, stored.prunerStartupTrials ?? 5)
-            ?? check("--pruner-warmup-steps", prunerWarmupSteps, stored.prunerWarmupSteps ?? 0)
-            ?? check("--sampler-startup-trials", samplerStartupTrials, stored.samplerStartupTrials ?? 10)
-            ?? check("--sampler-candidates", samplerCandidates, stored.samplerCandidates ?? 24)
+        return nil
     }
 }
 

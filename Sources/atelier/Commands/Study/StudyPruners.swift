@@ -8,12 +8,12 @@ enum StudyPruners {
     static func make(name: String, startupTrials: Int?, warmupSteps: Int?) throws -> any Pruner {
         switch name {
         case "none": return NopPruner()
-        case "median": return try MedianPruner(startupTrials: startupTrials ?? 5, warmupSteps: warmupSteps ?? 0)
-        case "percentile": return try PercentilePruner(percentile: 25, startupTrials: startupTrials ?? 5, warmupSteps: warmupSteps ?? 0)
+        case "median": return try MedianPruner(startupTrials: startupTrials ?? StudySettings.defaultPrunerStartupTrials, warmupSteps: warmupSteps ?? StudySettings.defaultPrunerWarmupSteps)
+        case "percentile": return try PercentilePruner(percentile: 25, startupTrials: startupTrials ?? StudySettings.defaultPrunerStartupTrials, warmupSteps: warmupSteps ?? StudySettings.defaultPrunerWarmupSteps)
         case "halving": return try SuccessiveHalvingPruner()
         case "hyperband": return try HyperbandPruner()
         case "patient":
-            return try PatientPruner(wrapping: try MedianPruner(startupTrials: startupTrials ?? 5, warmupSteps: warmupSteps ?? 0), patience: 3)
+            return try PatientPruner(wrapping: try MedianPruner(startupTrials: startupTrials ?? StudySettings.defaultPrunerStartupTrials, warmupSteps: warmupSteps ?? StudySettings.defaultPrunerWarmupSteps), patience: 3)
         default: throw ValidationError("--pruner must be one of \(StudySettings.pruners.joined(separator: ", ")), got '\(name)'")
         }
     }

@@ -224,7 +224,7 @@ struct StudyRunCommand: ParsableCommand {
         }
         let objective = ObjectiveSettings(model: model, dataset: dataset ?? "mnist", limit: limit, epochs: epochs ?? 10,
                                           patience: patience ?? 2, minDelta: minDelta ?? 0.001,
-                                          validationFraction: validationFraction ?? 0.1, seed: settings.seed)
+                                          validationFraction: validationFraction ?? 0.1, seed: settings.seed ?? 0)
         let spaceList = try space.map(SpaceFile.read)
             ?? TrainingConfiguration.defaultSpace(model: model).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         let settings = try settings.settings.validated()
