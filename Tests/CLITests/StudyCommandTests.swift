@@ -166,6 +166,8 @@ struct StudyCommandTests {
 
         let wrongSampler = try atelier(["study", "create", "--study", "r", "--sampler", "random", "--sampler-candidates", "48"], in: folder)
         #expect(wrongSampler.status == 64 && wrongSampler.stderr.contains("--sampler-candidates applies to the tpe sampler"), "\(wrongSampler.stderr)")
+        let unknownModel = try atelier(["study", "create", "--study", "m", "--model", "resnet"], in: folder)
+        #expect(unknownModel.status == 64 && unknownModel.stderr.contains("--model must be one of"), "\(unknownModel.stderr)")
         let zero = try atelier(["study", "create", "--study", "z", "--sampler-candidates", "0"], in: folder)
         #expect(zero.status == 64 && zero.stderr.contains("--sampler-candidates must be at least 1, got 0"), "\(zero.stderr)")
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NeuralNet
 import Studies
 import StudyObjectives
 
@@ -23,7 +24,7 @@ struct StudyCreateCommand: ParsableCommand {
     @Option(help: "Search space file (JSON).")
     var space: String?
 
-    @Option(help: "Use this built-in model's default space (shallow, mlp, lenet5, cnn3, autoencoder).")
+    @Option(help: "Use this built-in model's default space (shallow, mlp, lenet5, cnn3, autoencoder, perceptron, conv1d).")
     var model: String?
 
     @Option(help: "minimize or maximize.")
@@ -40,6 +41,9 @@ struct StudyCreateCommand: ParsableCommand {
         }
         _ = try settings.settings.validated()
         if space != nil && model != nil { throw ValidationError("give --space FILE or --model NAME, not both") }
+        if let model, !ModelZoo.names.contains(model.lowercased()) {
+            throw ValidationError("--model must be one of \(ModelZoo.names.joined(separator: ", ")), got '\(model)'")
+        }
     }
 
     struct Report: Encodable {
