@@ -42,7 +42,7 @@ struct ParzenEstimator {
         self.distributions = distributions
         var w = weights ?? Self.defaultWeights(n)
         if n == 0 { w = [1] } else { w.append(priorWeight) }
-        let total = w.reduce(0, +)
+        let total = NumPy.sum(w)
         self.weights = w.map { $0 / total }
         kernels = zip(observations, distributions).map { column, distribution in
             switch distribution {
@@ -178,46 +178,58 @@ struct ParzenEstimator {
 
     // MARK: Sampling
 
-    /// `count` draws from the mixture, as rows of internal values (one per parameter).
-    func sample(count: Int, using generator: inout RandomGenerator) -> [[Double]] {
-        var cumulative = [Double](repeating: 0, count: weights.count)
-        var running = 0.0
-        for (k, w) in weights.enumerated() {
-            running += w
-            cumulative[k] = running
+    /// `count` draws from the mixture, as rows of internal values (one per parameter), in the
+    /// order and arithmetic of Optuna's `_MixtureOfProductDistribution.sample`: first every
+    /// draw's kernel (`choice`), then one uniform per draw for each categorical parameter, then
+    /// one per draw for each numerical parameter, inverted through the truncated normal's
+    /// quantile function (`Gaussian.optunaPPF`, one batch).
+    func sample(count: Int, using generator: inout MersenneTwister) -> [[Double]] {
+        let active = generator.choice(probabilities: weights, count: count)
+        var rows = Array(repeating: [Double](repeating: 0, count: kernels.count), count: count)
+        for (p, kernel) in kernels.enumerated() {
+            guard case .categorical(let probabilities, let choiceCount) = kernel else { continue }
+            for r in 0..<count {
+                let u = generator.randomSample()
+                let row = active[r] * choiceCount
+                var cumulative = 0.0
+                var below = 0
+                for c in 0..<choiceCount {
+                    cumulative += probabilities[row + c]
+                    if c == choiceCount - 1 { cumulative = 1 }   // as Optuna: no rounding error at the end
+                    if cumulative < u { below += 1 }
+                }
+                rows[r][p] = Double(below)
+            }
         }
-        var rows: [[Double]] = []
-        rows.reserveCapacity(count)
-        for _ in 0..<count {
-            let u = generator.uniformDouble() * running
-            var active = 0
-            while active < cumulative.count - 1 && cumulative[active] <= u { active += 1 }
-            rows.append(kernels.map { Self.draw(from: $0, kernel: active, using: &generator) })
+        var quantiles: [Double] = [], lower: [Double] = [], upper: [Double] = []
+        for kernel in kernels {
+            guard case .numerical(let mus, let sigmas, let low, let high, _, _, _, _) = kernel else { continue }
+            for r in 0..<count {
+                quantiles.append(generator.randomSample())
+                let k = active[r]
+                lower.append((low - mus[k]) / sigmas[k])
+                upper.append((high - mus[k]) / sigmas[k])
+            }
+        }
+        if quantiles.isEmpty { return rows }
+        let standard = Gaussian.optunaPPF(quantiles, lower, upper)
+        var offset = 0
+        for (p, kernel) in kernels.enumerated() {
+            guard case .numerical(let mus, let sigmas, _, _, let log, let step, let valueLow, let valueHigh) = kernel else { continue }
+            for r in 0..<count {
+                let k = active[r]
+                var x = standard[offset + r] * sigmas[k] + mus[k]
+                if log { x = Foundation.exp(x) }
+                if let step {
+                    x = min(max(valueLow + ((x - valueLow) / step).rounded(.toNearestOrEven) * step, valueLow), valueHigh)
+                } else {
+                    x = min(max(x, valueLow), valueHigh)
+                }
+                rows[r][p] = x
+            }
+            offset += count
         }
         return rows
-    }
-
-    private static func draw(from kernels: Kernels, kernel k: Int, using generator: inout RandomGenerator) -> Double {
-        switch kernels {
-        case .categorical(let p, let choiceCount):
-            let u = generator.uniformDouble()
-            var cumulative = 0.0
-            for c in 0..<choiceCount {
-                cumulative += p[k * choiceCount + c]
-                if u < cumulative { return Double(c) }
-            }
-            return Double(choiceCount - 1)
-        case .numerical(let mus, let sigmas, let low, let high, let log, let step, let valueLow, let valueHigh):
-            let mu = mus[k], sigma = sigmas[k]
-            var x = mu + sigma * Gaussian.truncatedSample((low - mu) / sigma, (high - mu) / sigma, using: &generator)
-            if log { x = Foundation.exp(x) }
-            if let step {
-                x = min(max(valueLow + ((x - valueLow) / step).rounded(.toNearestOrEven) * step, valueLow), valueHigh)
-            } else {
-                x = min(max(x, valueLow), valueHigh)
-            }
-            return x
-        }
     }
 
     // MARK: Density
@@ -265,7 +277,7 @@ struct ParzenEstimator {
                 let index = k * numerical.count + d
                 if truncation[index].isNaN {
                     let a = (column.low - column.mus[k]) / column.sigmas[k], b = (column.high - column.mus[k]) / column.sigmas[k]
-                    truncation[index] = -Gaussian.logMass(a, b)
+                    truncation[index] = -Gaussian.optunaLogMass(a, b)
                 }
                 total += truncation[index]
             }

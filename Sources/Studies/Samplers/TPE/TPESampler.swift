@@ -17,8 +17,10 @@ import TensorCore
 /// - PRUNED trials count after the COMPLETE ones, ranked by their last step (later is better),
 ///   then by the value reported at it (Optuna's `_get_pruned_trial_score`).
 ///
-/// Randomness: each trial's draws come from a generator seeded by (seed, trial number), so a
-/// seeded study repeats exactly and concurrent workers never share a stream.
+/// Randomness: Optuna's two streams (TPE's and its startup random sampler's), positioned per trial
+/// from the study's history (`SamplerStreams`), so a seeded study run one trial at a time proposes
+/// what Optuna's `TPESampler(seed=…)` proposes, resumes where it stopped, and concurrent workers
+/// never share draws. (`group` mode draws from per-trial streams; Optuna has no equal for them.)
 public struct TPESampler: Sampler {
     public var seed: UInt64
     public var startupTrials: Int
@@ -54,6 +56,12 @@ public struct TPESampler: Sampler {
 
     /// Remembered observations and search spaces (see `TPEObservationCache`).
     let cache = TPEObservationCache()
+    /// Where the draws come from (shared by copies of this value, like `cache`).
+    let streams = SamplerStreams()
+
+    var plan: SamplerStreams.Plan {
+        SamplerStreams.Plan(startupTrials: startupTrials, candidateCount: candidateCount, multivariate: multivariate)
+    }
 
     public func relativeSearchSpace(_ context: SamplingContext) throws -> [String: Distribution] {
         guard multivariate else { return [:] }
@@ -88,10 +96,10 @@ public struct TPESampler: Sampler {
                 let subspace = part.filter { space[$0.key] != nil }
                 if subspace.isEmpty { continue }
                 let salt = subspace.keys.sorted().joined(separator: ",")
-                values.merge(try sample(context, trials: trials, space: subspace, salt: salt)) { first, _ in first }
+                values.merge(try sample(context, trials: trials, space: subspace, joint: true, salt: salt)) { first, _ in first }
             }
         } else {
-            values = try sample(context, trials: trials, space: space, salt: "")
+            values = try sample(context, trials: trials, space: space, joint: true, salt: nil)
         }
         if constantLiar && !values.isEmpty {
             // Share the proposal with other workers before the objective reads it, as Optuna does.
@@ -117,9 +125,10 @@ public struct TPESampler: Sampler {
     public func sampleIndependent(_ context: SamplingContext, name: String, distribution: Distribution) throws -> Double {
         let trials = try context.trials()
         if Self.finishedCount(trials) < startupTrials {
-            return try RandomSampler(seed: seed).sampleIndependent(context, name: name, distribution: distribution)
+            return try RandomSampler(seed: seed, streams: streams, plan: plan)
+                .sampleIndependent(context, name: name, distribution: distribution)
         }
-        return try sample(context, trials: trials, space: [name: distribution], salt: name)[name]!
+        return try sample(context, trials: trials, space: [name: distribution], joint: false, salt: group ? name : nil)[name]!
     }
 
     /// Optuna's `_GroupDecomposedSearchSpace(include_pruned=True)`: the coarsest partition of the
@@ -144,7 +153,7 @@ public struct TPESampler: Sampler {
 
     /// Optuna's `TPESampler._sample`.
     private func sample(_ context: SamplingContext, trials: [FrozenTrial], space: [String: Distribution],
-                        salt: String) throws -> [String: Double] {
+                        joint: Bool, salt: String?) throws -> [String: Double] {
         let names = space.keys.sorted()
         let distributions = names.map { space[$0]! }
         let key = TPEObservationCache.SpaceKey(storage: ObjectIdentifier(context.study.storage), study: context.study.id,
@@ -185,7 +194,8 @@ public struct TPESampler: Sampler {
         }
         let belowEstimator = ParzenEstimator(observations: belowColumns, distributions: distributions, priorWeight: priorWeight)
         let aboveEstimator = ParzenEstimator(observations: aboveColumns, distributions: distributions, priorWeight: priorWeight)
-        var generator = context.generator(seed: seed, salt: "tpe:" + salt)
+        var generator = try streams.generator(.tpe, seed: seed, plan: plan, context: context, joint: joint,
+                                              salt: salt.map { "tpe:" + $0 })
         let candidates = belowEstimator.sample(count: candidateCount, using: &generator)
         let l = belowEstimator.logDensity(candidates)
         let g = aboveEstimator.logDensity(candidates)

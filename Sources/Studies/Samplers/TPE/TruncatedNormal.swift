@@ -54,22 +54,75 @@ enum Gaussian {
         0.5 * (erf(b * 0.7071067811865476) - erf(a * 0.7071067811865476))
     }
 
-    /// A draw from the standard normal truncated to [a, b], by rejection (the kernels TPE draws
-    /// from keep at least ~1/3 of their mass inside the bounds: their centres lie inside and their
-    /// widths are clipped to at most the range), falling back to the inverse CDF by bisection.
-    static func truncatedSample(_ a: Double, _ b: Double, using generator: inout RandomGenerator) -> Double {
-        for _ in 0..<256 {
-            let z = generator.normal()
-            if z >= a && z <= b { return z }
+    /// Optuna's `_ndtr`: Φ(a) as 0.5 + 0.5 erf(a/√2) (no erfc switch), which its
+    /// `_log_gauss_mass` uses for intervals that straddle 0.
+    @inline(__always)
+    static func optunaCDF(_ a: Double) -> Double { 0.5 + 0.5 * erf(a / 2.0.squareRoot()) }
+
+    /// log(Φ(b) − Φ(a)) exactly as Optuna's `_log_gauss_mass` computes it (its central case
+    /// differs from `logMass` in the last bits, which the sampling path must reproduce).
+    static func optunaLogMass(_ a: Double, _ b: Double) -> Double {
+        if b <= 0 { return logDifference(logCDF(b), logCDF(a)) }
+        if a > 0 { return logDifference(logCDF(-a), logCDF(-b)) }
+        return Foundation.log1p(-optunaCDF(a) - optunaCDF(-b))
+    }
+
+    /// NumPy's `logaddexp`.
+    static func logAddExp(_ x: Double, _ y: Double) -> Double {
+        if x == y { return x + M_LN2 }
+        let difference = x - y
+        if difference > 0 { return x + Foundation.log1p(Foundation.exp(-difference)) }
+        if difference <= 0 { return y + Foundation.log1p(Foundation.exp(difference)) }
+        return difference
+    }
+
+    /// Optuna's `_truncnorm.ppf`: for each quantile q in [0, 1), the point c of the standard
+    /// normal truncated to [a, b] with mass q below it. Inverted by Newton's method on log Φ, with
+    /// the iteration count shared by each half of the batch (left: a < 0, right: a ≥ 0), as
+    /// Optuna's vectorised loop runs until all of them converge; so a batch gives Optuna's bits.
+    static func optunaPPF(_ q: [Double], _ a: [Double], _ b: [Double]) -> [Double] {
+        let count = q.count
+        var out = [Double](repeating: 0, count: count)
+        let left = (0..<count).filter { a[$0] < 0 }
+        let right = (0..<count).filter { !(a[$0] < 0) }
+        if !left.isEmpty {
+            let y = left.map { i in logAddExp(logCDF(a[i]), Foundation.log(q[i]) + optunaLogMass(a[i], b[i])) }
+            for (i, x) in zip(left, inverseLogCDF(y)) { out[i] = x }
         }
-        // Far in a tail: invert Φ on [a, b] by bisection in log space.
-        let u = generator.uniformDouble()
-        let logTarget = logMass(a, b) + Foundation.log(max(u, .leastNormalMagnitude))
-        var low = a, high = b
-        for _ in 0..<200 {
-            let mid = 0.5 * (low + high)
-            if logMass(a, mid) < logTarget { low = mid } else { high = mid }
+        if !right.isEmpty {
+            let y = right.map { i in logAddExp(logCDF(-b[i]), Foundation.log1p(-q[i]) + optunaLogMass(a[i], b[i])) }
+            for (i, x) in zip(right, inverseLogCDF(y)) { out[i] = -x }
         }
-        return 0.5 * (low + high)
+        for i in 0..<count {
+            if q[i] == 0 { out[i] = a[i] }
+            if q[i] == 1 { out[i] = b[i] }
+            if a[i] == b[i] { out[i] = .nan }
+        }
+        return out
+    }
+
+    /// Optuna's `_ndtri_exp`: x with log Φ(x) = y, for a batch that iterates together.
+    static func inverseLogCDF(_ y: [Double]) -> [Double] {
+        let logC = logNormalizer
+        let approximation = 3.0.squareRoot() / Double.pi
+        let flipped = y.map { $0 > -1e-2 }
+        var z = y
+        for i in z.indices where flipped[i] { z[i] = Foundation.log(-Foundation.expm1(y[i])) }
+        var x = z.map { z in
+            z < -5 ? -(-2.0 * (z + logC)).squareRoot() : -approximation * Foundation.log(Foundation.expm1(-z))
+        }
+        for _ in 0..<100 {
+            var converged = true
+            for i in x.indices {
+                let logCDFx = logCDF(x[i])
+                let logPDFx = -0.5 * (x[i] * x[i]) - logC
+                let dx = (logCDFx - z[i]) * Foundation.exp(logCDFx - logPDFx)
+                x[i] -= dx
+                if !(abs(dx) < 1e-8 * abs(x[i])) { converged = false }
+            }
+            if converged { break }
+        }
+        for i in x.indices where flipped[i] { x[i] = -x[i] }
+        return x
     }
 }

@@ -1,0 +1,167 @@
+import Foundation
+import TensorCore
+
+/// Where the random and TPE samplers draw their numbers, chosen so that a seeded Atelier study
+/// proposes exactly what Optuna proposes with the same seed, while staying repeatable across
+/// processes and safe for concurrent workers.
+///
+/// Optuna's `RandomSampler(seed=s)` and `TPESampler(seed=s)` each draw from a process-local
+/// `numpy.random.RandomState(s)` (TPE keeps two: its own, and its startup `RandomSampler`'s),
+/// consumed in call order. Atelier reproduces those streams (`MersenneTwister`) but does not
+/// keep them in a process: a trial's position in each stream is computed from the study's history,
+/// as the number of draws the trials before it consumed when sampled one after another. So:
+/// - **One trial at a time** (every other trial finished when this one samples, the usual
+///   `optimize` loop, and `ask`/`tell` in turn from separate processes): the trial draws exactly
+///   the numbers Optuna's sampler draws at that point, and a study resumed in a new process goes
+///   on where the stream stood (Optuna would restart it and repeat its first proposals).
+/// - **Trials that overlap** (several workers): the trial draws from a stream of its own seeded by
+///   (seed, trial number, stream), so concurrent workers never share draws, and the study still
+///   repeats for a seed whichever worker runs which trial.
+///
+/// The draws a trial consumes are fixed by what it sampled: at random, one uniform per numerical
+/// parameter and one per choice of a categorical one; by TPE, `candidates` for the kernel choice
+/// plus `candidates` per parameter of a joint proposal, and `2 × candidates` per parameter
+/// sampled alone.
+final class SamplerStreams: @unchecked Sendable {
+    enum Kind: UInt64 { case random = 1, tpe = 2 }
+
+    /// How the sampler that owns the streams consumes them.
+    struct Plan: Hashable {
+        /// Finished trials before TPE takes over from random sampling (`Int.max`: always random).
+        var startupTrials: Int
+        var candidateCount: Int
+        var multivariate: Bool
+    }
+
+    /// Stream positions after the first `walked` trials (in number order), all finished.
+    private struct Walk {
+        var walked = 0
+        var lastID: Int64 = -1
+        var finished = 0
+        /// The intersection search space of the finished trials so far (nil: none yet).
+        var space: [String: Distribution]?
+        var random = 0
+        var tpe = 0
+    }
+
+    private struct WalkKey: Hashable {
+        var storage: ObjectIdentifier
+        var study: Int64
+        var plan: Plan
+    }
+
+    private let lock = NSLock()
+    private var walks: [WalkKey: Walk] = [:]
+    private var generators: [UInt64: (position: Int, generator: MersenneTwister)] = [:]
+
+    init() {}
+
+    /// The generator for `context.trial`'s next draw from stream `kind`; `joint` for the joint
+    /// (relative) proposal, which is a trial's first TPE draw.
+    ///
+    /// A `salt` asks for a stream of the trial's own for that salt instead (TPE's `group` mode,
+    /// whose joint draws per group have no Optuna-equal position).
+    func generator(_ kind: Kind, seed: UInt64, plan: Plan, context: SamplingContext, joint: Bool = false,
+                   salt: String? = nil) throws -> MersenneTwister {
+        let trial = context.trial
+        if let salt {
+            let mixed = SamplingContext.mix(seed, UInt64(truncatingIfNeeded: trial.number), SamplingContext.stableHash(salt) ^ kind.rawValue)
+            return MersenneTwister(seed: Self.numpySeed(mixed))
+        }
+        let all = try context.allTrials()
+        let overlapping = all.contains { $0.number != trial.number && (!$0.state.isFinished || $0.number > trial.number) }
+        lock.lock()
+        defer { lock.unlock() }
+        let walk = overlapping ? Self.current(all, excluding: trial.number)
+                               : advance(over: all.filter { $0.number < trial.number }, context: context, plan: plan)
+        let offset = joint ? (random: 0, tpe: 0) : Self.cost(of: trial, before: walk, plan: plan, current: true)
+        if overlapping {
+            var generator = MersenneTwister(seed: Self.numpySeed(SamplingContext.mix(seed, UInt64(trial.number), kind.rawValue)))
+            generator.skipSamples(kind == .random ? offset.random : offset.tpe)
+            return generator
+        }
+        let position = kind == .random ? walk.random + offset.random : walk.tpe + offset.tpe
+        let key = seed &* 4 &+ kind.rawValue
+        var generator: MersenneTwister
+        var from = 0
+        if let cached = generators[key], cached.position <= position {
+            (from, generator) = cached
+        } else {
+            generator = MersenneTwister(seed: Self.numpySeed(seed))
+        }
+        generator.skipSamples(position - from)
+        if generators.count > 64 { generators.removeAll() }
+        generators[key] = (position, generator)
+        return generator
+    }
+
+    /// NumPy accepts seeds below 2^32; larger ones are folded (they have no Optuna twin).
+    static func numpySeed(_ seed: UInt64) -> UInt32 {
+        seed <= UInt64(UInt32.max) ? UInt32(seed) : UInt32(truncatingIfNeeded: seed ^ (seed >> 32))
+    }
+
+    /// The walk over `previous` (every trial before the current one, all finished), resumed
+    /// from the cached one when the study's prefix is unchanged.
+    private func advance(over previous: [FrozenTrial], context: SamplingContext, plan: Plan) -> Walk {
+        let key = WalkKey(storage: ObjectIdentifier(context.study.storage), study: context.study.id, plan: plan)
+        var walk = walks[key] ?? Walk()
+        if walk.walked > previous.count || (walk.walked > 0 && previous[walk.walked - 1].id != walk.lastID) {
+            walk = Walk()
+        }
+        while walk.walked < previous.count {
+            let trial = previous[walk.walked]
+            let spent = Self.cost(of: trial, before: walk, plan: plan, current: false)
+            walk.random += spent.random
+            walk.tpe += spent.tpe
+            if trial.state == .complete || trial.state == .pruned {
+                walk.finished += 1
+                if let space = walk.space {
+                    walk.space = space.filter { trial.distributions[$0.key] == $0.value }
+                } else {
+                    walk.space = trial.distributions
+                }
+            }
+            walk.lastID = trial.id
+            walk.walked += 1
+        }
+        if walks.count > 64 { walks.removeAll() }
+        walks[key] = walk
+        return walk
+    }
+
+    /// The finished count and intersection space of the study now (for overlapping trials,
+    /// whose position does not come from a walk but whose phase does matter).
+    private static func current(_ trials: [FrozenTrial], excluding number: Int) -> Walk {
+        var walk = Walk()
+        for trial in trials where trial.number != number && (trial.state == .complete || trial.state == .pruned) {
+            walk.finished += 1
+            walk.space = walk.space.map { space in space.filter { trial.distributions[$0.key] == $0.value } } ?? trial.distributions
+        }
+        return walk
+    }
+
+    /// The draws `trial` consumed (or, for the trial being sampled, has consumed so far) from
+    /// each stream, given the study as it stood before it.
+    private static func cost(of trial: FrozenTrial, before walk: Walk, plan: Plan, current: Bool) -> (random: Int, tpe: Int) {
+        let sampled = trial.distributions.filter { !$0.value.isSingle }
+        if walk.finished < plan.startupTrials {
+            return (sampled.values.reduce(0) { $0 + randomDraws($1) }, 0)
+        }
+        let joint = plan.multivariate ? (walk.space ?? [:]).filter { !$0.value.isSingle } : [:]
+        var tpe = 0
+        // The joint proposal is drawn at the trial's first suggestion, before any value exists.
+        if !joint.isEmpty && (current || !sampled.isEmpty) {
+            tpe += plan.candidateCount * (1 + joint.count)
+        }
+        for (name, distribution) in sampled where joint[name] != distribution {
+            tpe += 2 * plan.candidateCount
+        }
+        return (0, tpe)
+    }
+
+    /// Uniforms one random draw of `distribution` takes (Optuna's one-hot for categoricals).
+    static func randomDraws(_ distribution: Distribution) -> Int {
+        if case .categorical(let d) = distribution { return d.choices.count }
+        return 1
+    }
+}
