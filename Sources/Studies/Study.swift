@@ -43,8 +43,9 @@ public final class Study: @unchecked Sendable {
     /// Creates a study in `storage` (or joins it, when `loadIfExists` and it exists).
     ///
     /// The defaults are Optuna's: minimize, a TPE sampler, no pruning. Note one difference: the
-    /// default sampler is seeded (seed 0) so runs repeat; samplers draw per trial number, so
-    /// workers sharing one study still propose different points.
+    /// default sampler is seeded (seed 0) so runs repeat; it proposes what Optuna's
+    /// `TPESampler(seed=0)` proposes, and workers sharing one study still propose different points
+    /// (see `SamplerStreams`).
     public static func create(name: String, storage: any StudyStorage = InMemoryStorage(),
                               direction: StudyDirection = .minimize, sampler: (any Sampler)? = nil,
                               pruner: (any Pruner)? = nil, loadIfExists: Bool = false,

@@ -6,9 +6,10 @@ import TensorCore
 /// (dependent parameters, or parameters a study has not seen yet).
 ///
 /// Values are exchanged in internal form (`Distribution.toInternal`: the number itself, or the
-/// index of a categorical choice). Samplers are values: their randomness is drawn from
-/// `RandomGenerator`s seeded by (seed, trial number, parameter), so a seeded study repeats, and
-/// workers that share a study never draw the same stream.
+/// index of a categorical choice). Samplers are values: the random and TPE samplers draw from
+/// Optuna's own NumPy streams, positioned per trial from the study's history (`SamplerStreams`),
+/// so a seeded study repeats, proposes what Optuna proposes, and workers that share a study never
+/// draw the same numbers.
 public protocol Sampler: Sendable {
     /// The parameters to sample jointly for this trial (empty: all independently).
     func relativeSearchSpace(_ context: SamplingContext) throws -> [String: Distribution]
@@ -43,6 +44,9 @@ public struct SamplingContext: Sendable {
         self.snapshot = snapshot
     }
 
+    /// Whether this trial's proposals have read the study's trials already.
+    var hasReadTrials: Bool { snapshot.isFilled }
+
     /// All the study's trials, ordered by number, read once per trial (see `init`).
     public func allTrials() throws -> [FrozenTrial] {
         try snapshot.trials { try study.storage.trials(studyID: study.id, states: nil) }
@@ -55,12 +59,6 @@ public struct SamplingContext: Sendable {
         var all = try allTrials()
         if let states { all = all.filter { states.contains($0.state) } }
         return study.pruner.trialsForSampler(all, trial: trial, study: study)
-    }
-
-    /// A generator for this trial's draws, seeded by `seed`, the trial number and a `salt` (a
-    /// parameter name), independent of which worker runs the trial.
-    public func generator(seed: UInt64, salt: String = "") -> RandomGenerator {
-        RandomGenerator(seed: Self.mix(seed, UInt64(truncatingIfNeeded: trial.number), Self.stableHash(salt)))
     }
 
     /// FNV-1a over the UTF-8 bytes: Swift's `Hasher` is seeded per process, this is not.
@@ -88,6 +86,8 @@ public final class TrialsSnapshot: @unchecked Sendable {
     private var stored: [FrozenTrial]?
 
     public init() {}
+
+    var isFilled: Bool { lock.withLock { stored != nil } }
 
     func trials(_ read: () throws -> [FrozenTrial]) rethrows -> [FrozenTrial] {
         try lock.withLock {

@@ -68,19 +68,47 @@ final class SamplerStreams: @unchecked Sendable {
             let mixed = SamplingContext.mix(seed, UInt64(truncatingIfNeeded: trial.number), SamplingContext.stableHash(salt) ^ kind.rawValue)
             return MersenneTwister(seed: Self.numpySeed(mixed))
         }
+        func offset(_ walk: Walk) -> (random: Int, tpe: Int) {
+            joint ? (random: 0, tpe: 0) : Self.cost(of: trial, before: walk, plan: plan, current: true)
+        }
+        if !context.hasReadTrials {
+            lock.lock()
+            defer { lock.unlock() }
+            if let walk = try shortWalk(context, plan: plan) {
+                let within = offset(walk)
+                return positioned(kind, seed: seed, at: kind == .random ? walk.random + within.random : walk.tpe + within.tpe)
+            }
+        }
         let all = try context.allTrials()
-        let overlapping = all.contains { $0.number != trial.number && (!$0.state.isFinished || $0.number > trial.number) }
+        // One pass, no copies (an ask at 3000 trials must stay well under a millisecond): is
+        // every other trial finished and older, and where does the current one sit?
+        var overlapping = false
+        var end = all.count
+        for index in all.indices {
+            let other = all[index]
+            if other.number == trial.number {
+                end = min(end, index)
+            } else if !other.state.isFinished || other.number > trial.number {
+                overlapping = true
+                break
+            }
+        }
         lock.lock()
         defer { lock.unlock() }
         let walk = overlapping ? Self.current(all, excluding: trial.number)
-                               : advance(over: all.filter { $0.number < trial.number }, context: context, plan: plan)
-        let offset = joint ? (random: 0, tpe: 0) : Self.cost(of: trial, before: walk, plan: plan, current: true)
+                               : advance(over: all[..<end], context: context, plan: plan)
+        let within = offset(walk)
         if overlapping {
             var generator = MersenneTwister(seed: Self.numpySeed(SamplingContext.mix(seed, UInt64(trial.number), kind.rawValue)))
-            generator.skipSamples(kind == .random ? offset.random : offset.tpe)
+            generator.skipSamples(kind == .random ? within.random : within.tpe)
             return generator
         }
-        let position = kind == .random ? walk.random + offset.random : walk.tpe + offset.tpe
+        return positioned(kind, seed: seed, at: kind == .random ? walk.random + within.random : walk.tpe + within.tpe)
+    }
+
+    /// Seed `seed`'s stream after `position` samples (from the cached generator when it is not
+    /// past that point). Call with the lock held.
+    private func positioned(_ kind: Kind, seed: UInt64, at position: Int) -> MersenneTwister {
         let key = seed &* 4 &+ kind.rawValue
         var generator: MersenneTwister
         var from = 0
@@ -95,6 +123,28 @@ final class SamplerStreams: @unchecked Sendable {
         return generator
     }
 
+    /// The walk up to the current trial from the cached one, when that covers every trial but
+    /// the last one or two and nothing overlaps: a few indexed questions to the storage instead of
+    /// reading the whole study (a random sampler needs nothing else from it). Call with the lock
+    /// held.
+    private func shortWalk(_ context: SamplingContext, plan: Plan) throws -> Walk? {
+        let number = context.trial.number
+        let key = WalkKey(storage: ObjectIdentifier(context.study.storage), study: context.study.id, plan: plan)
+        guard var walk = walks[key], walk.walked > 0, walk.walked == number || walk.walked == number - 1 else { return nil }
+        let storage = context.study.storage, study = context.study.id
+        // The walked trials were finished when walked, and a finished trial stays so: only the
+        // one after them and any newer than this one can overlap.
+        guard try storage.trialCount(studyID: study, states: nil) == number + 1,
+              try storage.trialID(studyID: study, number: walk.walked - 1) == walk.lastID else { return nil }
+        if walk.walked == number - 1 {
+            let previous = try storage.trial(studyID: study, number: number - 1)
+            guard previous.state.isFinished else { return nil }
+            Self.step(&walk, over: previous, plan: plan)
+            walks[key] = walk
+        }
+        return walk
+    }
+
     /// NumPy accepts seeds below 2^32; larger ones are folded (they have no Optuna twin).
     static func numpySeed(_ seed: UInt64) -> UInt32 {
         seed <= UInt64(UInt32.max) ? UInt32(seed) : UInt32(truncatingIfNeeded: seed ^ (seed >> 32))
@@ -102,31 +152,30 @@ final class SamplerStreams: @unchecked Sendable {
 
     /// The walk over `previous` (every trial before the current one, all finished), resumed
     /// from the cached one when the study's prefix is unchanged.
-    private func advance(over previous: [FrozenTrial], context: SamplingContext, plan: Plan) -> Walk {
+    private func advance(over previous: ArraySlice<FrozenTrial>, context: SamplingContext, plan: Plan) -> Walk {
         let key = WalkKey(storage: ObjectIdentifier(context.study.storage), study: context.study.id, plan: plan)
         var walk = walks[key] ?? Walk()
-        if walk.walked > previous.count || (walk.walked > 0 && previous[walk.walked - 1].id != walk.lastID) {
+        let first = previous.startIndex
+        if walk.walked > previous.count || (walk.walked > 0 && previous[first + walk.walked - 1].id != walk.lastID) {
             walk = Walk()
         }
-        while walk.walked < previous.count {
-            let trial = previous[walk.walked]
-            let spent = Self.cost(of: trial, before: walk, plan: plan, current: false)
-            walk.random += spent.random
-            walk.tpe += spent.tpe
-            if trial.state == .complete || trial.state == .pruned {
-                walk.finished += 1
-                if let space = walk.space {
-                    walk.space = space.filter { trial.distributions[$0.key] == $0.value }
-                } else {
-                    walk.space = trial.distributions
-                }
-            }
-            walk.lastID = trial.id
-            walk.walked += 1
-        }
+        while walk.walked < previous.count { Self.step(&walk, over: previous[first + walk.walked], plan: plan) }
         if walks.count > 64 { walks.removeAll() }
         walks[key] = walk
         return walk
+    }
+
+    /// Moves `walk` past `trial`, the next trial in number order.
+    private static func step(_ walk: inout Walk, over trial: FrozenTrial, plan: Plan) {
+        let spent = cost(of: trial, before: walk, plan: plan, current: false)
+        walk.random += spent.random
+        walk.tpe += spent.tpe
+        if trial.state == .complete || trial.state == .pruned {
+            walk.finished += 1
+            walk.space = walk.space.map { space in space.filter { trial.distributions[$0.key] == $0.value } } ?? trial.distributions
+        }
+        walk.lastID = trial.id
+        walk.walked += 1
     }
 
     /// The finished count and intersection space of the study now (for overlapping trials,

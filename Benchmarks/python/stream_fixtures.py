@@ -1,0 +1,64 @@
+# Fixtures for Tests/StudiesTests/SamplerStreamTests.swift: the trials Optuna 5.1's seeded
+# RandomSampler and TPESampler propose, printed as Swift literals (internal representation:
+# numbers as they are, categoricals as the index of the choice).
+#   /work/pyenv/bin/python Benchmarks/python/stream_fixtures.py > Tests/StudiesTests/SamplerStreamFixtures.swift
+# The mixed space's numerical parameters have thousands of values, so that no two trials share
+# one: NumPy's argsort breaks ties in a machine-dependent order (AVX-512 sorts are not stable),
+# which decides which of two equal kernel centres gets which width, on Optuna's side only.
+import math
+import numpy as np
+import optuna
+
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+A = np.array([[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]])
+P = 1e-4 * np.array([[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
+                     [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]])
+ALPHA = np.array([1.0, 1.2, 3.0, 3.2])
+CHOICES = ["sgd", "adam", "rmsprop"]
+
+
+def hartmann6(t):
+    x = np.array([t.suggest_float(f"x{i}", 0, 1) for i in range(6)])
+    return float(-np.sum(ALPHA * np.exp(-np.sum(A * (x - P) ** 2, axis=1))))
+
+
+def mixed(t):
+    lr = t.suggest_float("lr", 1e-5, 1e-1, log=True)
+    units = t.suggest_int("units", 1, 100000, log=True)
+    opt = t.suggest_categorical("opt", CHOICES)
+    drop = t.suggest_float("drop", 0.0, 10.0, step=0.001)
+    batch = t.suggest_int("batch", 16, 80000, step=8)
+    return ((math.log10(lr) + 3) ** 2 + 0.1 * (math.log2(units) - 8) ** 2 + {"sgd": 1.0, "adam": 0.0, "rmsprop": 0.5}[opt]
+            + (drop - 2.5) ** 2 / 10 + ((batch - 4000) / 20000) ** 2)
+
+
+def rows(study, names):
+    out = []
+    for t in study.trials:
+        row = []
+        for n in names:
+            v = t.params[n]
+            row.append(float(CHOICES.index(v)) if isinstance(v, str) else float(v))
+        out.append(row)
+    return out
+
+
+def lit(rows):
+    return "[\n" + "".join("        [" + ", ".join(repr(v) for v in r) + "],\n" for r in rows) + "    ]"
+
+
+print("// Made by Benchmarks/python/stream_fixtures.py with optuna", optuna.__version__, "and numpy", np.__version__)
+print("enum SamplerStreamFixtures {")
+mixed_names = ["lr", "units", "opt", "drop", "batch"]
+s = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=3)); s.optimize(mixed, n_trials=20)
+print("    /// RandomSampler(seed=3), 20 trials of the mixed space, columns", mixed_names)
+print("    static let randomMixed: [[Double]] =", lit(rows(s, mixed_names)))
+s = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=3)); s.optimize(mixed, n_trials=40)
+print("    /// TPESampler(seed=3), 40 trials of the mixed space")
+print("    static let tpeMixed: [[Double]] =", lit(rows(s, mixed_names)))
+h_names = [f"x{i}" for i in range(6)]
+s = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0)); s.optimize(hartmann6, n_trials=100)
+print("    /// TPESampler(seed=0), 100 trials of Hartmann-6, columns x0...x5")
+print("    static let tpeHartmann: [[Double]] =", lit(rows(s, h_names)))
+print("    static let tpeHartmannBest =", repr(s.best_value))
+print("}")

@@ -1,0 +1,99 @@
+import Foundation
+import Studies
+import Testing
+
+/// Seeded samplers against Optuna 5.1's on the same objectives (`SamplerStreamFixtures`, made by
+/// `Benchmarks/python/stream_fixtures.py`): the same trials, parameter for parameter, also when a
+/// study is resumed by another sampler instance; and overlapping trials draw numbers of their own.
+@Suite("Samplers against Optuna 5.1, draw for draw")
+struct SamplerStreamTests {
+    static let mixedNames = ["lr", "units", "opt", "drop", "batch"]
+    static let choices = ["sgd", "adam", "rmsprop"]
+
+    static func mixed(_ trial: Trial) throws -> Double {
+        let lr = try trial.suggestFloat("lr", in: 1e-5...1e-1, log: true)
+        let units = try trial.suggestInt("units", in: 1...100_000, log: true)
+        let opt = try trial.suggestCategorical("opt", choices)
+        let drop = try trial.suggestFloat("drop", in: 0...10, step: 0.001)
+        let batch = try trial.suggestInt("batch", in: 16...80_000, step: 8)
+        let penalty = ["sgd": 1.0, "adam": 0, "rmsprop": 0.5][opt]!
+        let a = log10(lr) + 3, b = log2(Double(units)) - 8, c = Double(batch - 4000) / 20000
+        return a * a + 0.1 * b * b + penalty + (drop - 2.5) * (drop - 2.5) / 10 + c * c
+    }
+
+    static let hartmannA: [[Double]] = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14],
+                                        [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
+    static let hartmannP: [[Double]] = [[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
+                                        [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]]
+        .map { $0.map { $0 * 1e-4 } }
+
+    static func hartmann6(_ trial: Trial) throws -> Double {
+        let x = try (0..<6).map { try trial.suggestFloat("x\($0)", in: 0...1) }
+        var total = 0.0
+        for (i, alpha) in [1.0, 1.2, 3.0, 3.2].enumerated() {
+            var inner = 0.0
+            for j in 0..<6 { inner += hartmannA[i][j] * (x[j] - hartmannP[i][j]) * (x[j] - hartmannP[i][j]) }
+            total += alpha * exp(-inner)
+        }
+        return -total
+    }
+
+    /// Each trial's internal values in `names` order.
+    static func rows(_ study: Study, _ names: [String]) throws -> [[Double]] {
+        try study.trials.map { trial in names.map { trial.params[$0] ?? .nan } }
+    }
+
+    /// Equal up to the last bits (NumPy's SIMD exp and log may round differently from libm's).
+    static func same(_ a: [[Double]], _ b: [[Double]]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { row, expected in
+            zip(row, expected).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) }
+        }
+    }
+
+    @Test func randomSamplerProposesOptunasTrials() throws {
+        let study = try Study.create(name: "random", sampler: RandomSampler(seed: 3))
+        try study.optimize(trials: 20, objective: Self.mixed)
+        #expect(Self.same(try Self.rows(study, Self.mixedNames), SamplerStreamFixtures.randomMixed))
+    }
+
+    @Test func tpeProposesOptunasTrialsOnAMixedSpace() throws {
+        // Log float, log int, categorical, float with a step, int with a step: the startup trials,
+        // then 30 joint proposals.
+        let study = try Study.create(name: "tpe", sampler: TPESampler(seed: 3))
+        try study.optimize(trials: 40, objective: Self.mixed)
+        #expect(Self.same(try Self.rows(study, Self.mixedNames), SamplerStreamFixtures.tpeMixed))
+    }
+
+    @Test func tpeProposesOptunasTrialsOnHartmann6() throws {
+        let study = try Study.create(name: "hartmann", sampler: TPESampler(seed: 0))
+        try study.optimize(trials: 100, objective: Self.hartmann6)
+        #expect(Self.same(try Self.rows(study, (0..<6).map { "x\($0)" }), SamplerStreamFixtures.tpeHartmann))
+        let best = try #require(try study.bestValue)
+        #expect(abs(best - SamplerStreamFixtures.tpeHartmannBest) < 1e-12)
+    }
+
+    @Test func aResumedStudyGoesOnWhereTheStreamStood() throws {
+        // 25 trials, then another sampler instance (nothing cached, as in a new process) runs 15
+        // more: the 40 trials are those of one uninterrupted run (Optuna's would restart its stream).
+        let storage = InMemoryStorage()
+        let first = try Study.create(name: "resumed", storage: storage, sampler: TPESampler(seed: 3))
+        try first.optimize(trials: 25, objective: Self.mixed)
+        let second = try Study.load(name: "resumed", storage: storage, sampler: TPESampler(seed: 3))
+        try second.optimize(trials: 15, objective: Self.mixed)
+        #expect(Self.same(try Self.rows(second, Self.mixedNames), SamplerStreamFixtures.tpeMixed))
+    }
+
+    @Test func overlappingTrialsDrawNumbersOfTheirOwn() throws {
+        // Two trials running at once (two workers) must not propose the same point, and the
+        // study still repeats for its seed.
+        func twoRunning() throws -> [Double] {
+            let study = try Study.create(name: "overlap", sampler: RandomSampler(seed: 5))
+            let a = try study.ask(), b = try study.ask()
+            return [try a.suggestFloat("x", in: 0...1), try b.suggestFloat("x", in: 0...1),
+                    try a.suggestFloat("y", in: 0...1), try b.suggestFloat("y", in: 0...1)]
+        }
+        let values = try twoRunning()
+        #expect(Set(values).count == 4)
+        #expect(try twoRunning() == values)
+    }
+}
