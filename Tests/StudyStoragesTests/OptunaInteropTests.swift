@@ -192,6 +192,45 @@ struct OptunaInteropTests {
         #expect(integers(more["numbers"]) == [10, 11])
     }
 
+    /// `seeded_objective` of optuna_interop.py (continuous numbers and a categorical; see there).
+    static func seededObjective(_ trial: Trial) throws -> Double {
+        let lr = try trial.suggestFloat("lr", in: 1e-5...1e-1, log: true)
+        let width = try trial.suggestFloat("width", in: 1...100_000, log: true)
+        let optimizer = try trial.suggestCategorical("optimizer", ["adam", "sgd", "rmsprop"])
+        let drop = try trial.suggestFloat("drop", in: 0...10)
+        let momentum = try trial.suggestFloat("momentum", in: 0...1)
+        let a = log10(lr) + 3, b = log2(width) - 8
+        return a * a + 0.1 * (b * b) + 0.5 * Double(["adam", "sgd", "rmsprop"].firstIndex(of: optimizer)!)
+            + (drop - 2.5) * (drop - 2.5) / 10 + (momentum - 0.9) * (momentum - 0.9)
+    }
+
+    @Test("same seed, same trials: Atelier's TPE proposes Optuna's, and continues Optuna's study as Optuna would", arguments: kinds)
+    func seededTrialsEqualOptunas(kind: StorageKind) throws {
+        let url = try kind.makeURL()
+        let whole = uniqueStudyName("optuna-whole"), part = uniqueStudyName("optuna-part"), ours = uniqueStudyName("atelier")
+        _ = try ChildProcess.python(["seeded", optunaURL(url), whole, "7", "30"])
+        _ = try ChildProcess.python(["seeded", optunaURL(url), part, "7", "18"])
+        let storage = try kind.open(url)
+        let study = try Study.create(name: ours, storage: storage, sampler: TPESampler(seed: 7))
+        try study.optimize(trials: 30, objective: Self.seededObjective)
+        let continued = try Study.load(name: part, storage: storage, sampler: TPESampler(seed: 7))
+        try continued.optimize(trials: 12, objective: Self.seededObjective)
+
+        func params(_ name: String) throws -> [[String: Double]] {
+            try storage.trials(studyID: try storage.studyID(named: name)).map(\.params)
+        }
+        let expected = try params(whole)
+        #expect(expected.count == 30)
+        for name in [ours, part] {
+            let got = try params(name)
+            #expect(got.count == 30)
+            for (number, (a, b)) in zip(got, expected).enumerated() {
+                #expect(a.keys == b.keys && a.allSatisfy { abs($0.value - b[$0.key]!) <= 1e-12 * max(1, abs($0.value)) },
+                        "\(name) trial \(number): \(a) against Optuna's \(b)")
+            }
+        }
+    }
+
     @Test("a Python worker and Atelier workers share one study", arguments: kinds)
     func mixedWorkers(kind: StorageKind) throws {
         try ChildProcess.requireWorker()

@@ -18,6 +18,11 @@ import TensorCore
 ///   (seed, trial number, stream), so concurrent workers never share draws, and the study still
 ///   repeats for a seed whichever worker runs which trial.
 ///
+/// One known difference: where two observations of a parameter are equal (integers, steps),
+/// Optuna's kernel widths depend on how `numpy.argsort` orders the tie, which is not stable on
+/// AVX-512 machines (so Optuna itself proposes differently from one machine to another); Atelier
+/// keeps trial order. Continuous parameters never tie, and there the trials are Optuna's.
+///
 /// The draws a trial consumes are fixed by what it sampled: at random, one uniform per numerical
 /// parameter and one per choice of a categorical one; by TPE, `candidates` for the kernel choice
 /// plus `candidates` per parameter of a joint proposal, and `2 × candidates` per parameter

@@ -79,6 +79,26 @@ def worker_objective(trial):
     return x * x + math.log10(lr) ** 2
 
 
+def seeded_objective(trial):
+    """The space of Atelier's "same seed, same trials" test: continuous numbers and a categorical.
+    (Integers and steps repeat values, and NumPy's argsort orders equal values differently on
+    AVX-512 machines, which changes Optuna's own proposals from one machine to another.)"""
+    lr = trial.suggest_float("lr", 1e-5, 1e-1, log=True)
+    width = trial.suggest_float("width", 1.0, 100000.0, log=True)
+    optimizer = trial.suggest_categorical("optimizer", ["adam", "sgd", "rmsprop"])
+    drop = trial.suggest_float("drop", 0.0, 10.0)
+    momentum = trial.suggest_float("momentum", 0.0, 1.0)
+    return ((math.log10(lr) + 3) ** 2 + 0.1 * (math.log2(width) - 8) ** 2
+            + 0.5 * ["adam", "sgd", "rmsprop"].index(optimizer) + (drop - 2.5) ** 2 / 10 + (momentum - 0.9) ** 2)
+
+
+def seeded(url, name, seed, count):
+    study = optuna.create_study(study_name=name, storage=url, load_if_exists=True,
+                                sampler=optuna.samplers.TPESampler(seed=seed))
+    study.optimize(seeded_objective, n_trials=count)
+    print(json.dumps({"trials": len(study.trials)}))
+
+
 def write(url, name, count):
     study = optuna.create_study(study_name=name, storage=url, direction="minimize",
                                 sampler=optuna.samplers.RandomSampler(seed=0))
@@ -179,6 +199,8 @@ if __name__ == "__main__":
         write(url, sys.argv[3], int(sys.argv[4]))
     elif command == "work":
         work(url, sys.argv[3], int(sys.argv[4]), sys.argv[5])
+    elif command == "seeded":
+        seeded(url, sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
     elif command == "dashboard":
         dashboard(url, sys.argv[3])
     elif command == "hang":
