@@ -83,6 +83,24 @@ struct SamplerStreamTests {
         #expect(Self.same(try Self.rows(second, Self.mixedNames), SamplerStreamFixtures.tpeMixed))
     }
 
+    @Test func hyperbandBracketsNeverRepeatAPoint() throws {
+        // Hyperband shows TPE only the trial's bracket, so TPE samples at random for longer than
+        // the whole study's count says; those draws must still be new ones.
+        let study = try Study.create(name: "brackets", sampler: TPESampler(seed: 0),
+                                     pruner: try HyperbandPruner(minResource: 1, maxResource: 9))
+        try study.optimize(trials: 40) { trial in
+            let x = try trial.suggestFloat("x", in: 0...1), y = try trial.suggestFloat("y", in: 0...1)
+            for step in 1...9 {
+                try trial.report(abs(x - 0.3) + abs(y - 0.6) + 1 / Double(step), step: step)
+                try trial.pruneIfNeeded()
+            }
+            return abs(x - 0.3) + abs(y - 0.6)
+        }
+        let points = try study.trials.map { [$0.params["x"]!, $0.params["y"]!] }
+        #expect(points.count == 40 && Set(points).count == 40)
+        #expect(Set(points.map { $0[0] }).count == 40 && Set(points.map { $0[1] }).count == 40)
+    }
+
     @Test func overlappingTrialsDrawNumbersOfTheirOwn() throws {
         // Two trials running at once (two workers) must not propose the same point, and the
         // study still repeats for its seed.

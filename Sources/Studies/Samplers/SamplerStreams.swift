@@ -14,9 +14,10 @@ import TensorCore
 ///   `optimize` loop, and `ask`/`tell` in turn from separate processes): the trial draws exactly
 ///   the numbers Optuna's sampler draws at that point, and a study resumed in a new process goes
 ///   on where the stream stood (Optuna would restart it and repeat its first proposals).
-/// - **Trials that overlap** (several workers): the trial draws from a stream of its own seeded by
-///   (seed, trial number, stream), so concurrent workers never share draws, and the study still
-///   repeats for a seed whichever worker runs which trial.
+/// - **Trials that overlap** (several workers), or a pruner that shows the sampler only part of
+///   the study (Hyperband's brackets): the trial draws from a stream of its own seeded by (seed,
+///   trial number, stream), so concurrent workers never share draws, and the study still repeats
+///   for a seed whichever worker runs which trial.
 ///
 /// One known difference: where two observations of a parameter are equal (integers, steps),
 /// Optuna's kernel widths depend on how `numpy.argsort` orders the tie, which is not stable on
@@ -98,12 +99,16 @@ final class SamplerStreams: @unchecked Sendable {
                 break
             }
         }
+        // A pruner that shows the sampler only part of the study (Hyperband: the trial's bracket)
+        // decides its phase from that part, so the history's positions do not apply either.
+        let visible = try context.trials()
+        let ownStream = overlapping || visible.count != all.count
         lock.lock()
         defer { lock.unlock() }
-        let walk = overlapping ? Self.current(all, excluding: trial.number)
-                               : advance(over: all[..<end], context: context, plan: plan)
+        let walk = ownStream ? Self.current(visible, excluding: trial.number)
+                             : advance(over: all[..<end], context: context, plan: plan)
         let within = offset(walk)
-        if overlapping {
+        if ownStream {
             var generator = MersenneTwister(seed: Self.numpySeed(SamplingContext.mix(seed, UInt64(trial.number), kind.rawValue)))
             generator.skipSamples(kind == .random ? within.random : within.tpe)
             return generator
@@ -183,8 +188,9 @@ final class SamplerStreams: @unchecked Sendable {
         walk.walked += 1
     }
 
-    /// The finished count and intersection space of the study now (for overlapping trials,
-    /// whose position does not come from a walk but whose phase does matter).
+    /// The finished count and intersection space of the trials the sampler sees now (for a trial
+    /// on its own stream, whose position does not come from a walk but whose phase does matter:
+    /// it decides which stream each draw comes from and where in the trial it sits).
     private static func current(_ trials: [FrozenTrial], excluding number: Int) -> Walk {
         var walk = Walk()
         for trial in trials where trial.number != number && (trial.state == .complete || trial.state == .pruned) {
