@@ -354,3 +354,64 @@ final class Collected<T: Sendable>: @unchecked Sendable {
     func append(_ value: T) { lock.withLock { stored.append(value) } }
     var items: [T] { lock.withLock { stored } }
 }
+
+extension StudyCommandTests {
+    /// `ask` and `tell`, each a new process, on one SQLite study: the trials are those of Optuna's
+    /// `TPESampler(seed=11)` in one Python process on the same objective (startup and TPE trials
+    /// alike), because each trial's place in Optuna's streams comes from the stored history.
+    /// `ask` suggests the space's parameters in name order, so the Python objective does too.
+    @Test func askAndTellProcessesProposeOptunasTrials() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let python = environment["ATELIER_TEST_PYTHON"], !python.isEmpty else {
+            #expect(environment["CI"] != "true", "CI=true but ATELIER_TEST_PYTHON is unset (scripts/test.sh sets it up)")
+            return
+        }
+        let folder = TestSupport.temporaryDirectory("atelier-study-seeded")
+        let space = #"{"lr": {"type": "float", "low": 1e-5, "high": 0.1, "log": true}, "x": {"type": "float", "low": -5, "high": 5}, "opt": ["adam", "sgd", "rmsprop"]}"#
+        let spacePath = try TestSupport.writeFile(space, named: "space.json", in: folder)
+        let create = try atelier(["study", "create", "--study", "s", "--space", spacePath, "--seed", "11", "--json"], in: folder)
+        #expect(create.status == 0, "\(create.stderr)")
+        func objective(_ lr: Double, _ opt: String, _ x: Double) -> Double {
+            let a = log10(lr) + 3
+            return a * a + (x - 1) * (x - 1) + 0.5 * Double(["adam", "sgd", "rmsprop"].firstIndex(of: opt)!)
+        }
+        var ours: [[String]] = []
+        for _ in 0..<14 {
+            let ask = try atelier(["study", "ask", "--study", "s"], in: folder)
+            #expect(ask.status == 0, "\(ask.stderr)")
+            let answer = try json(ask.stdout)
+            let number = try #require(answer["number"] as? Int)
+            let params = try #require(answer["params"] as? [String: Any])
+            let lr = try #require(params["lr"] as? Double), x = try #require(params["x"] as? Double)
+            let opt = try #require(params["opt"] as? String)
+            ours.append([lr.description, opt, x.description])
+            let tell = try atelier(["study", "tell", "--study", "s", "--trial", "\(number)", "--value", "\(objective(lr, opt, x))"], in: folder)
+            #expect(tell.status == 0, "\(tell.stderr)")
+        }
+        let script = """
+        import json, math, optuna
+        optuna.logging.set_verbosity(optuna.logging.ERROR)
+        def f(t):
+            lr = t.suggest_float("lr", 1e-5, 0.1, log=True); opt = t.suggest_categorical("opt", ["adam", "sgd", "rmsprop"])
+            x = t.suggest_float("x", -5, 5)
+            return (math.log10(lr) + 3) ** 2 + (x - 1) ** 2 + 0.5 * ["adam", "sgd", "rmsprop"].index(opt)
+        s = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=11)); s.optimize(f, n_trials=14)
+        print(json.dumps([[t.params["lr"], t.params["opt"], t.params["x"]] for t in s.trials]))
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = ["-c", script]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let theirs = try #require(try JSONSerialization.jsonObject(with: data) as? [[Any]])
+        #expect(theirs.count == 14)
+        for (number, (mine, optuna)) in zip(ours, theirs).enumerated() {
+            let lr = optuna[0] as? Double ?? .nan, opt = optuna[1] as? String ?? "", x = optuna[2] as? Double ?? .nan
+            let same = abs(Double(mine[0])! - lr) <= 1e-12 * lr && mine[1] == opt && abs(Double(mine[2])! - x) <= 1e-12
+            #expect(same, "trial \(number): \(mine) against Optuna's \(optuna)")
+        }
+    }
+}
