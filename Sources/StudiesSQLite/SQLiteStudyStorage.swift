@@ -16,6 +16,10 @@ import StudyStorageSupport
 ///   write before it with it.
 /// - Finished trials are immutable and cached: `trials(studyID:)` reads the `trials` rows of the
 ///   study and the child rows of new or unfinished trials only.
+/// - Every transaction checks, before it commits, that the path still names the file it opened
+///   and that the file is still a SQLite database (`DatabaseFileGuard`): a file deleted, replaced
+///   or overwritten while a study runs is an error naming it, not a run that goes on writing to an
+///   unlinked inode and reports success.
 public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
     /// The database file.
     public let path: String
@@ -26,6 +30,8 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
     private let busyTimeout: TimeInterval
     /// When commits reach the disk.
     public let durability: Durability
+    /// The file as opened, checked by every transaction.
+    private let fileGuard: DatabaseFileGuard?
 
     /// When a commit is on disk, not only in the file (which a killed process never loses).
     public enum Durability: Sendable {
@@ -63,7 +69,17 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
         } catch {
             throw Self.storageError(error, location: location, opening: true)
         }
+        fileGuard = DatabaseFileGuard(path: path)
         try prepareSchema()
+    }
+
+    deinit {
+        // The guard's descriptor only once the connection is closed (closing it drops SQLite's
+        // locks); when the connection cannot close now, the descriptor stays open.
+        do {
+            try queue.close()
+            fileGuard?.closeDescriptor()
+        } catch {}
     }
 
     // MARK: Transactions
@@ -116,12 +132,17 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
                     var result: T?
                     try db.inTransaction(.immediate) {
                         result = try body(db)
+                        // Under the write lock, so a failed check rolls back what `body` wrote.
+                        try fileGuard?.check()
                         return .commit
                     }
                     return result!
                 }
             }
         } catch {
+            // SQLite's own error for a file overwritten under it ("not a database", "disk I/O")
+            // says less than what happened to the file.
+            try fileGuard?.check()
             throw Self.storageError(error, location: path)
         }
     }
@@ -134,12 +155,16 @@ public final class SQLiteStudyStorage: StudyStorage, @unchecked Sendable {
                     var result: T?
                     try db.inTransaction(.deferred) {
                         result = try body(db)
+                        try fileGuard?.check()
                         return .commit
                     }
                     return result!
                 }
             }
         } catch {
+            // SQLite's own error for a file overwritten under it ("not a database", "disk I/O")
+            // says less than what happened to the file.
+            try fileGuard?.check()
             throw Self.storageError(error, location: path)
         }
     }

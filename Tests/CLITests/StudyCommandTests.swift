@@ -191,27 +191,8 @@ struct StudyCommandTests {
         try worker.run()
         // Wait until the trial has its parameters and has reported an epoch (so its heartbeats
         // are being written), then kill the worker without warning, epochs before it would end.
-        let table = folder.appendingPathComponent("trials.csv").path
-        let export = ["study", "export", "--storage", storage, "--study", "k", "--out", table]
-        func rows() throws -> [[String: String]] {
-            let lines = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n")
-            let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            return lines.dropFirst().map { line in
-                let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-                return Dictionary(uniqueKeysWithValues: zip(header, cells))
-            }
-        }
-        var running: [String: String]? = nil
-        let deadline = Date().addingTimeInterval(120)
-        while running == nil && Date() < deadline && worker.isRunning {
-            if try atelier(export, in: folder).status == 0, let row = try rows().first, row["state"] == "RUNNING",
-               !(row["learningRate"] ?? "").isEmpty, !(row["lastStep"] ?? "").isEmpty {
-                running = row
-            } else {
-                Thread.sleep(forTimeInterval: 0.2)
-            }
-        }
-        let killed = try #require(running, "the worker's trial was never seen RUNNING")
+        let running = try waitForRunningTrials(1, storage: storage, study: "k", in: folder, while: worker)
+        let killed = try #require(running?.first, "the worker's trial was never seen RUNNING")
         kill(worker.processIdentifier, SIGKILL)
         worker.waitUntilExit()
         Thread.sleep(forTimeInterval: 2.5)
@@ -219,11 +200,120 @@ struct StudyCommandTests {
         // The study holds one trial; asking for two makes the next run look, fail it and retry it.
         let resumed = try atelier(common + ["--trials", "2", "--json"], in: folder)
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(try atelier(export, in: folder).status == 0)
-        let final = try rows()
+        let final = try #require(try exportedTrials(storage: storage, study: "k", in: folder))
         #expect(final.map { $0["state"] } == ["FAIL", "COMPLETE"], "\(final)")
         #expect(final.map { $0["learningRate"] } == [killed["learningRate"], killed["learningRate"]],
                 "retried with the killed trial's learning rate: \(final)")
+    }
+
+    /// One of two `run --workers 2` workers killed with SIGKILL mid-trial: the parent names the
+    /// worker and the signal and exits 1 once the other worker has finished the budget; the study
+    /// holds each trial once (numbers gapless), the killed one RUNNING until the next run fails it
+    /// after the grace period and retries it with the same parameters.
+    @Test func killedWorkerOfTwoIsNamedAndItsTrialRetried() throws {
+        let folder = TestSupport.temporaryDirectory("atelier-study-killed-of-two")
+        let spacePath = try TestSupport.writeFile(
+            #"{"learningRate": {"type": "float", "low": 0.001, "high": 0.01, "log": true}, "batchSize": [64], "hidden": [100], "optimizer": ["adam"]}"#,
+            named: "space.json", in: folder)
+        let storage = "sqlite:///" + folder.appendingPathComponent("workers.db").path
+        let common = ["study", "run", "--storage", storage, "--study", "w", "--data-dir", Self.mnist,
+                      "--heartbeat-interval", "1", "--grace-period", "2"]
+        let parent = Process()
+        parent.executableURL = Self.binary
+        parent.arguments = common + ["--trials", "2", "--workers", "2", "--model", "shallow", "--space", spacePath,
+                                     "--limit", "6000", "--epochs", "4", "--patience", "0"]
+        parent.currentDirectoryURL = folder
+        parent.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        parent.standardError = errors
+        try parent.run()
+        let stderr = Collected<String>()
+        let drained = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            stderr.append(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+            drained.signal()
+        }
+        // Both workers are mid-trial (each trial has reported an epoch): the budget of 2 is taken.
+        let running = try waitForRunningTrials(2, storage: storage, study: "w", in: folder, while: parent)
+        #expect(running?.count == 2, "two trials were never seen RUNNING at once")
+        let workers = Self.children(of: parent.processIdentifier)
+        let victim = try #require(workers.last, "no worker process found under \(parent.processIdentifier)")
+        #expect(workers.count == 2, "\(workers)")
+        kill(victim, SIGKILL)
+
+        let deadline = Date().addingTimeInterval(300)
+        while parent.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+        if parent.isRunning {
+            Issue.record("the parent still runs 300 s after its worker was killed")
+            kill(parent.processIdentifier, SIGKILL)
+            for pid in Self.children(of: parent.processIdentifier) { kill(pid, SIGKILL) }
+        }
+        parent.waitUntilExit()
+        drained.wait()
+        let message = stderr.items.joined()
+        #expect(parent.terminationReason == .exit && parent.terminationStatus == 1, "\(message)")
+        #expect(message.contains("(pid \(victim)) was killed by signal 9 (SIGKILL); the other worker goes on"), "\(message)")
+        #expect(message.contains("atelier: error: 1 of 2 worker processes failed: worker ")
+                && message.contains("(pid \(victim)) was killed by signal 9 (SIGKILL)."), "\(message)")
+        #expect(message.contains("over 2 s old") && message.contains("retried with the same parameters"), "\(message)")
+
+        let after = try #require(try exportedTrials(storage: storage, study: "w", in: folder))
+        #expect(after.map { $0["number"] } == ["0", "1"], "each trial once, numbers gapless: \(after)")
+        #expect(after.map { $0["state"] ?? "" }.sorted() == ["COMPLETE", "RUNNING"], "the other worker finished its trial: \(after)")
+        let killed = try #require(after.first { $0["state"] == "RUNNING" })
+
+        // After the grace period, the next run (one more trial) fails the killed trial and retries it.
+        Thread.sleep(forTimeInterval: 2.5)
+        let resumed = try atelier(common + ["--trials", "3", "--json"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let final = try #require(try exportedTrials(storage: storage, study: "w", in: folder))
+        #expect(final.map { $0["number"] } == ["0", "1", "2"], "\(final)")
+        #expect(final.first { $0["number"] == killed["number"] }?["state"] == "FAIL", "\(final)")
+        #expect(final.last?["state"] == "COMPLETE" && final.last?["learningRate"] == killed["learningRate"],
+                "trial 2 retried the killed trial's learning rate: \(final)")
+    }
+
+    /// The SQLite file deleted while `run` trains: the run stops at the trial's next write with an
+    /// error naming the file, exit 1, and the path stays deleted (no success reported, nothing
+    /// written on into the unlinked file).
+    @Test func deletedDatabaseStopsARunWithAnErrorNamingIt() throws {
+        let folder = TestSupport.temporaryDirectory("atelier-study-deleted")
+        let database = folder.appendingPathComponent("deleted.db").path
+        let storage = "sqlite:///" + database
+        let run = Process()
+        run.executableURL = Self.binary
+        run.arguments = ["study", "run", "--storage", storage, "--study", "d", "--data-dir", Self.mnist, "--model", "shallow",
+                         "--limit", "6000", "--epochs", "4", "--patience", "0", "--trials", "3", "--heartbeat-interval", "1"]
+        run.currentDirectoryURL = folder
+        let out = Pipe(), err = Pipe()
+        run.standardOutput = out
+        run.standardError = err
+        try run.run()
+        let output = Collected<String>()
+        let drained = DispatchSemaphore(value: 0)
+        for pipe in [out, err] {
+            DispatchQueue.global().async {
+                output.append(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+                drained.signal()
+            }
+        }
+        let running = try waitForRunningTrials(1, storage: storage, study: "d", in: folder, while: run)
+        #expect(running != nil, "the trial was never seen RUNNING")
+        try FileManager.default.removeItem(atPath: database)
+        let deadline = Date().addingTimeInterval(120)
+        while run.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+        if run.isRunning {
+            Issue.record("the run still trains 120 s after its database was deleted")
+            kill(run.processIdentifier, SIGKILL)
+        }
+        run.waitUntilExit()
+        drained.wait()
+        drained.wait()
+        let text = output.items.joined()
+        #expect(run.terminationReason == .exit && run.terminationStatus == 1, "\(text)")
+        #expect(text.contains("atelier: error: storage error: \(database) was deleted while the study was open"), "\(text)")
+        #expect(!text.contains("trials ("), "no summary of a study that is gone: \(text)")
+        #expect(!FileManager.default.fileExists(atPath: database), "the run did not put a file back at the path")
     }
 
     /// `--timeout` ends a run between trials once the time is up, whatever `--trials` allows.
@@ -307,6 +397,48 @@ struct StudyCommandTests {
 }
 
 extension StudyCommandTests {
+    /// The study's trials as `study export` writes them, one dictionary per CSV row, or nil while
+    /// the export fails (the study is not created yet).
+    func exportedTrials(storage: String, study: String, in folder: URL) throws -> [[String: String]]? {
+        let table = folder.appendingPathComponent("trials-\(study).csv").path
+        guard try atelier(["study", "export", "--storage", storage, "--study", study, "--out", table], in: folder).status == 0 else {
+            return nil
+        }
+        let lines = try String(contentsOfFile: table, encoding: .utf8).split(separator: "\n")
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        return lines.dropFirst().map { line in
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            return Dictionary(uniqueKeysWithValues: zip(header, cells))
+        }
+    }
+
+    /// Waits (at most 180 s, and while `process` runs) until `count` trials are RUNNING with their
+    /// learning rate drawn and an epoch reported, so their heartbeats are being written; returns
+    /// their rows, or nil when that was never seen.
+    func waitForRunningTrials(_ count: Int, storage: String, study: String, in folder: URL,
+                              while process: Process) throws -> [[String: String]]? {
+        let deadline = Date().addingTimeInterval(180)
+        while Date() < deadline && process.isRunning {
+            let running = try exportedTrials(storage: storage, study: study, in: folder)?.filter {
+                $0["state"] == "RUNNING" && !($0["learningRate"] ?? "").isEmpty && !($0["lastStep"] ?? "").isEmpty
+            }
+            if let running, running.count >= count { return running }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return nil
+    }
+
+    /// The pids of `parent`'s child processes (Linux: the fourth field of /proc/PID/stat).
+    static func children(of parent: Int32) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let name = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: name)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == parent
+        }.sorted()
+    }
+
     /// Opens the study with the real Optuna 5.1 (`ATELIER_TEST_PYTHON`, set up by scripts/test.sh;
     /// required when CI=true) and compares what it reads with Atelier's own export.
     func checkWithOptuna(storage: String, study: String, atelierExport folder: URL) throws {

@@ -148,4 +148,52 @@ struct SQLiteStorageTests {
         #expect(number == 0)
         #expect(Date().timeIntervalSince(start) > 1.0)
     }
+
+    /// What happens to the file mid-run, done by the objective of trial 2 of 5.
+    enum FileAccident: String, CaseIterable, Sendable {
+        case deleted, replaced, overwritten
+    }
+
+    @Test("the database file deleted, replaced or overwritten while a study optimizes: an error naming the file, no success",
+          arguments: FileAccident.allCases)
+    func fileGoneDuringOptimize(_ accident: FileAccident) throws {
+        let path = newPath()
+        let garbage = Data("not a database any more\n".utf8) + Data(repeating: 0x5A, count: 8192)
+        let study = try Study.create(name: "gone", storage: try SQLiteStudyStorage(path: path), sampler: RandomSampler(seed: 1))
+        var evaluated: [Int] = []
+        do {
+            try study.optimize(trials: 5) { trial in
+                let x = try trial.suggestFloat("x", in: -1...1)
+                evaluated.append(trial.number)
+                if trial.number == 2 {
+                    switch accident {
+                    case .deleted:
+                        try FileManager.default.removeItem(atPath: path)
+                    case .replaced:
+                        // As an editor or `mv` puts another file in its place: a new inode.
+                        try garbage.write(to: URL(fileURLWithPath: path), options: .atomic)
+                    case .overwritten:
+                        // In place, the same inode: `cat other > study.db`.
+                        let handle = try #require(FileHandle(forUpdatingAtPath: path))
+                        try handle.truncate(atOffset: 0)
+                        handle.write(garbage)
+                        try handle.close()
+                    }
+                }
+                return x * x
+            }
+            Issue.record("optimize succeeded although \(path) was \(accident.rawValue)")
+        } catch let error as StudyError {
+            let expected = ["deleted": "was deleted", "replaced": "was replaced by another file",
+                            "overwritten": "is no longer a SQLite database"][accident.rawValue]!
+            #expect("\(error)".contains(path) && "\(error)".contains(expected), "\(error)")
+        }
+        #expect(evaluated == [0, 1, 2], "the run stopped at the trial during which the file went")
+        // Nothing was written to the path since: deleted stays deleted, the new content stays as it was.
+        if accident == .deleted {
+            #expect(!FileManager.default.fileExists(atPath: path))
+        } else {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
+        }
+    }
 }

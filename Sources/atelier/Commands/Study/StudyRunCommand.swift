@@ -14,7 +14,7 @@ struct StudyRunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a study whose objective trains a model of the zoo on MNIST or Fashion-MNIST.",
         discussion: """
-        Creates the study when it does not exist (with --model's default space, seed 002's ranges, unless --space FILE is given) and joins it when it does, so a stopped or killed run continues where it stopped: --trials counts every trial the study holds. Each trial trains on a stratified split of the training set and reports the validation accuracy (the autoencoder: validation MSE) after every epoch, so pruners can stop it. --workers N starts N local worker processes on one study (not with the memory storage). Default spaces: learningRate 1e-5..1e-1 (log), batchSize 3..100, optimizer adam|sgd; shallow: hidden 500..2000; mlp: layers 2..10, units 200..1000 per layer and dropout 0..0.5; autoencoder: hidden 32..512 (log), latent 2..64 (log).
+        Creates the study when it does not exist (with --model's default space, seed 002's ranges, unless --space FILE is given) and joins it when it does, so a stopped or killed run continues where it stopped: --trials counts every trial the study holds. Each trial trains on a stratified split of the training set and reports the validation accuracy (the autoencoder: validation MSE) after every epoch, so pruners can stop it. --workers N starts N local worker processes on one study (not with the memory storage); a worker that dies is named with its pid and signal, the others finish the budget, and the run exits 1 (a trial the worker left RUNNING is failed after --grace-period by the next ask and retried, --retries). Default spaces: learningRate 1e-5..1e-1 (log), batchSize 3..100, optimizer adam|sgd; shallow: hidden 500..2000; mlp: layers 2..10, units 200..1000 per layer and dropout 0..0.5; autoencoder: hidden 32..512 (log), latent 2..64 (log).
 
         --tensorboard DIR writes TensorBoard event files: DIR/trial-N per trial, with the scalars loss/train, loss/validation, accuracy/train, accuracy/validation, learningRate and seconds after every epoch and the trial's parameters as HParams, ending as Success (complete), Failure (failed) or Unknown (pruned: TensorBoard has no pruned status); and DIR itself with the experiment, which lists every parameter of the space and the metrics, so that TensorBoard's HParams view shows them all. Workers write into the same DIR.
 
@@ -168,8 +168,6 @@ struct StudyRunCommand: ParsableCommand {
         if workers > 1 && !workerProcess {
             try runWorkers(storage: storage, studyID: studyID)
         } else {
-            let heartbeat = heartbeatInterval > 0 && location.storage != "memory"
-                ? Heartbeat(interval: heartbeatInterval, gracePeriod: gracePeriod, retries: retries) : nil
             let study = try Study.load(name: location.study, storage: storage, sampler: try stored.makeSampler(space: space),
                                        pruner: try stored.makePruner(), heartbeat: heartbeat)
             let spaceByName = Dictionary(uniqueKeysWithValues: space.map { ($0.name, $0.distribution) })
@@ -278,8 +276,17 @@ struct StudyRunCommand: ParsableCommand {
             processes.append(process)
         }
         let direction = try storage.study(id: studyID).directions.first ?? .maximize
+        // A worker that dies is reported when it is seen dead; the others go on to the budget.
+        var reported: Set<Int> = []
         while processes.contains(where: \.isRunning) {
             Thread.sleep(forTimeInterval: 1)
+            for (index, process) in processes.enumerated() where !process.isRunning && !reported.contains(index) {
+                reported.insert(index)
+                let exit = Self.exit(of: process, worker: index + 1)
+                guard !exit.succeeded else { continue }
+                progress.finish()
+                FileHandle.standardError.write(Data("atelier: \(exit.notice(running: processes.filter(\.isRunning).count))\n".utf8))
+            }
             guard progress.isEnabled, let trials = try? storage.trials(studyID: studyID) else { continue }
             // Each worker's timeout starts after it loaded the data, so this time left errs short.
             let state = StudyProgress(trials: trials, direction: direction, finishedBefore: finishedBefore, budget: self.trials,
@@ -287,10 +294,25 @@ struct StudyRunCommand: ParsableCommand {
             progress.update(state.text)
         }
         progress.finish()
-        let failed = processes.filter { $0.terminationStatus != 0 }
-        if !failed.isEmpty {
-            throw StudyError.storage("\(failed.count) of \(workers) worker processes exited with an error (statuses \(failed.map(\.terminationStatus))); their messages are above")
+        let exits = processes.enumerated().map { Self.exit(of: $0.element, worker: $0.offset + 1) }
+        if !exits.allSatisfy(\.succeeded) {
+            throw StudyWorkersFailed(exits: exits, heartbeat: heartbeat)
         }
+    }
+
+    /// The heartbeats of this run's trials: none with `--heartbeat-interval 0` or the memory
+    /// storage (no other process can see a stale trial there).
+    var heartbeat: Heartbeat? {
+        heartbeatInterval > 0 && location.storage != "memory"
+            ? Heartbeat(interval: heartbeatInterval, gracePeriod: gracePeriod, retries: retries) : nil
+    }
+
+    /// How an ended worker process ended: Foundation's `terminationStatus` is the signal's number
+    /// when `terminationReason` is `.uncaughtSignal`.
+    static func exit(of process: Process, worker: Int) -> StudyWorkerExit {
+        let ending: StudyWorkerExit.Ending = process.terminationReason == .uncaughtSignal
+            ? .signalled(process.terminationStatus) : .exited(status: process.terminationStatus)
+        return StudyWorkerExit(worker: worker, pid: process.processIdentifier, ending: ending)
     }
 
     func printSummary(storage: any StudyStorage, studyID: Int64, objective: TrainingObjective, started: Date) throws {
