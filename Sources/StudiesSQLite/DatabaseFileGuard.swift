@@ -8,7 +8,9 @@ import Studies
 /// would report trials that no later `study show` finds. When the file is overwritten in place,
 /// pages SQLite has cached (WAL mode keeps them while the WAL is unchanged) hide it until a
 /// read misses the cache. So each transaction looks at the path itself: the same device and
-/// inode as at opening (a `stat`), and SQLite's header at its start (a 16-byte `pread`).
+/// inode as at opening (a `stat`), and SQLite's header at its start (a 16-byte `pread`). Another
+/// SQLite database copied over the file in place keeps the inode and the header, and is not
+/// noticed.
 ///
 /// The header is read through a descriptor held open from `init` on, never one opened per check:
 /// closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's
@@ -26,8 +28,12 @@ final class DatabaseFileGuard: @unchecked Sendable {
     private static let header = Array("SQLite format 3\0".utf8)
 
     /// Remembers what `path` names now; nil for a path that names no file (":memory:", "").
-    init?(path: String) {
-        guard !path.isEmpty, path != ":memory:" else { return nil }
+    /// A relative path is made absolute first, so that a later change of the working directory
+    /// is not taken for a deleted file.
+    init?(path relative: String) {
+        guard !relative.isEmpty, relative != ":memory:" else { return nil }
+        let path = relative.hasPrefix("/") ? relative
+            : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(relative).path
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         var info = stat()
         // A descriptor whose fstat fails is left open rather than closed, for the reason above.

@@ -21,6 +21,28 @@ public struct MersenneTwister: Sendable {
         index = Self.stateCount
     }
 
+    /// The stream of NumPy's `init_by_array(key)` (what `RandomState` does with an array seed):
+    /// for seeds wider than 32 bits.
+    public init(key: [UInt32]) {
+        self.init(seed: 19_650_218)
+        let n = Self.stateCount
+        var i = 1, j = 0
+        for _ in 0..<max(n, key.count) {
+            state[i] = (state[i] ^ ((state[i - 1] ^ (state[i - 1] >> 30)) &* 1_664_525)) &+ key[j] &+ UInt32(j)
+            i += 1
+            j += 1
+            if i >= n { state[0] = state[n - 1]; i = 1 }
+            if j >= key.count { j = 0 }
+        }
+        for _ in 0..<(n - 1) {
+            state[i] = (state[i] ^ ((state[i - 1] ^ (state[i - 1] >> 30)) &* 1_566_083_941)) &- UInt32(i)
+            i += 1
+            if i >= n { state[0] = state[n - 1]; i = 1 }
+        }
+        state[0] = 0x8000_0000
+        index = n
+    }
+
     /// The next 32-bit output (NumPy's `mt19937_next32`).
     public mutating func nextUInt32() -> UInt32 {
         if index >= Self.stateCount { twist() }

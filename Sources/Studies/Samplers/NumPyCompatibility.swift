@@ -1,8 +1,8 @@
 import TensorCore
 
 /// The few NumPy routines whose exact arithmetic Optuna's samplers depend on, so that a seeded
-/// Atelier sampler proposes what the same Optuna sampler proposes, bit for bit (see
-/// `SamplerStreams`).
+/// Atelier sampler proposes what the same Optuna sampler proposes, to the last bits (NumPy's
+/// SIMD `exp` and `log` may round an ulp differently from glibc's; see `SamplerStreams`).
 enum NumPy {
     /// `numpy.sum` of a float64 vector: pairwise summation in blocks of 128 with eight partial
     /// sums (NumPy's `pairwise_sum`), which rounds differently from a running sum.

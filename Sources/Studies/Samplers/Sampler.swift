@@ -105,14 +105,21 @@ public final class TrialsSnapshot: @unchecked Sendable {
 public enum IntersectionSearchSpace {
     public static func calculate(_ trials: [FrozenTrial]) -> [String: Distribution] {
         var space: [String: Distribution]?
-        for trial in trials where trial.state == .complete || trial.state == .pruned {
-            guard let current = space else {
-                space = trial.distributions
-                continue
-            }
-            if current.isEmpty { break }
-            space = current.filter { trial.distributions[$0.key] == $0.value }
+        for trial in trials {
+            space = narrowed(space, by: trial)
+            if space?.isEmpty == true { break }
         }
         return (space ?? [:]).filter { !$0.value.isSingle }
+    }
+
+    /// One step of `calculate`: `space` (nil before the first finished trial) narrowed to the
+    /// parameters `trial` has with the same distribution, when `trial` is COMPLETE or PRUNED.
+    /// One-point distributions are kept here and left out by the caller.
+    static func narrowed(_ space: [String: Distribution]?, by trial: FrozenTrial) -> [String: Distribution]? {
+        guard trial.state == .complete || trial.state == .pruned else { return space }
+        guard let space else { return trial.distributions }
+        // Most trials share the whole space: check before building a new dictionary.
+        if space.allSatisfy({ trial.distributions[$0.key] == $0.value }) { return space }
+        return space.filter { trial.distributions[$0.key] == $0.value }
     }
 }

@@ -48,6 +48,13 @@ final class SamplerStreams: @unchecked Sendable {
         var space: [String: Distribution]?
         var random = 0
         var tpe = 0
+        /// The storage walked, held weakly: a new storage object at a freed one's address (the
+        /// same `ObjectIdentifier`, the same study and trial ids) must not inherit its walk.
+        var owner = Owner()
+    }
+
+    private final class Owner {
+        weak var storage: AnyObject?
     }
 
     private struct WalkKey: Hashable {
@@ -71,8 +78,7 @@ final class SamplerStreams: @unchecked Sendable {
                    salt: String? = nil) throws -> MersenneTwister {
         let trial = context.trial
         if let salt {
-            let mixed = SamplingContext.mix(seed, UInt64(truncatingIfNeeded: trial.number), SamplingContext.stableHash(salt) ^ kind.rawValue)
-            return MersenneTwister(seed: Self.numpySeed(mixed))
+            return Self.ownStream(seed: seed, trial: trial.number, kind: kind, salt: SamplingContext.stableHash(salt))
         }
         func offset(_ walk: Walk) -> (random: Int, tpe: Int) {
             joint ? (random: 0, tpe: 0) : Self.cost(of: trial, before: walk, plan: plan, current: true)
@@ -101,15 +107,16 @@ final class SamplerStreams: @unchecked Sendable {
         }
         // A pruner that shows the sampler only part of the study (Hyperband: the trial's bracket)
         // decides its phase from that part, so the history's positions do not apply either.
+        // (Random draws never depend on what the sampler sees: the random plan keeps one stream.)
         let visible = try context.trials()
-        let ownStream = overlapping || visible.count != all.count
+        let ownStream = overlapping || (visible.count != all.count && plan.startupTrials != .max)
         lock.lock()
         defer { lock.unlock() }
         let walk = ownStream ? Self.current(visible, excluding: trial.number)
                              : advance(over: all[..<end], context: context, plan: plan)
         let within = offset(walk)
         if ownStream {
-            var generator = MersenneTwister(seed: Self.numpySeed(SamplingContext.mix(seed, UInt64(trial.number), kind.rawValue)))
+            var generator = Self.ownStream(seed: seed, trial: trial.number, kind: kind, salt: 0)
             generator.skipSamples(kind == .random ? within.random : within.tpe)
             return generator
         }
@@ -140,7 +147,8 @@ final class SamplerStreams: @unchecked Sendable {
     private func shortWalk(_ context: SamplingContext, plan: Plan) throws -> Walk? {
         let number = context.trial.number
         let key = WalkKey(storage: ObjectIdentifier(context.study.storage), study: context.study.id, plan: plan)
-        guard var walk = walks[key], walk.walked > 0, walk.walked == number || walk.walked == number - 1 else { return nil }
+        guard var walk = walks[key], walk.owner.storage === context.study.storage, walk.walked > 0,
+              walk.walked == number || walk.walked == number - 1 else { return nil }
         let storage = context.study.storage, study = context.study.id
         // The walked trials were finished when walked, and a finished trial stays so: only the
         // one after them and any newer than this one can overlap.
@@ -155,6 +163,15 @@ final class SamplerStreams: @unchecked Sendable {
         return walk
     }
 
+    /// A trial's own stream: keyed by the whole seed, trial number, stream and salt (NumPy's
+    /// `init_by_array`), so no two trials of a study share one, however many there are.
+    private static func ownStream(seed: UInt64, trial: Int, kind: Kind, salt: UInt64) -> MersenneTwister {
+        let number = UInt64(truncatingIfNeeded: trial)
+        return MersenneTwister(key: [UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32),
+                                     UInt32(truncatingIfNeeded: number), UInt32(truncatingIfNeeded: number >> 32),
+                                     UInt32(kind.rawValue), UInt32(truncatingIfNeeded: salt), UInt32(truncatingIfNeeded: salt >> 32)])
+    }
+
     /// NumPy accepts seeds below 2^32; larger ones are folded (they have no Optuna twin).
     static func numpySeed(_ seed: UInt64) -> UInt32 {
         seed <= UInt64(UInt32.max) ? UInt32(seed) : UInt32(truncatingIfNeeded: seed ^ (seed >> 32))
@@ -166,8 +183,10 @@ final class SamplerStreams: @unchecked Sendable {
         let key = WalkKey(storage: ObjectIdentifier(context.study.storage), study: context.study.id, plan: plan)
         var walk = walks[key] ?? Walk()
         let first = previous.startIndex
-        if walk.walked > previous.count || (walk.walked > 0 && previous[first + walk.walked - 1].id != walk.lastID) {
+        if walk.owner.storage !== context.study.storage || walk.walked > previous.count
+            || (walk.walked > 0 && previous[first + walk.walked - 1].id != walk.lastID) {
             walk = Walk()
+            walk.owner.storage = context.study.storage
         }
         while walk.walked < previous.count { Self.step(&walk, over: previous[first + walk.walked], plan: plan) }
         if walks.count > 64 { walks.removeAll() }
@@ -180,10 +199,8 @@ final class SamplerStreams: @unchecked Sendable {
         let spent = cost(of: trial, before: walk, plan: plan, current: false)
         walk.random += spent.random
         walk.tpe += spent.tpe
-        if trial.state == .complete || trial.state == .pruned {
-            walk.finished += 1
-            walk.space = walk.space.map { space in space.filter { trial.distributions[$0.key] == $0.value } } ?? trial.distributions
-        }
+        if trial.state == .complete || trial.state == .pruned { walk.finished += 1 }
+        walk.space = IntersectionSearchSpace.narrowed(walk.space, by: trial)
         walk.lastID = trial.id
         walk.walked += 1
     }
@@ -195,7 +212,7 @@ final class SamplerStreams: @unchecked Sendable {
         var walk = Walk()
         for trial in trials where trial.number != number && (trial.state == .complete || trial.state == .pruned) {
             walk.finished += 1
-            walk.space = walk.space.map { space in space.filter { trial.distributions[$0.key] == $0.value } } ?? trial.distributions
+            walk.space = IntersectionSearchSpace.narrowed(walk.space, by: trial)
         }
         return walk
     }
@@ -203,13 +220,16 @@ final class SamplerStreams: @unchecked Sendable {
     /// The draws `trial` consumed (or, for the trial being sampled, has consumed so far) from
     /// each stream, given the study as it stood before it.
     private static func cost(of trial: FrozenTrial, before walk: Walk, plan: Plan, current: Bool) -> (random: Int, tpe: Int) {
-        let sampled = trial.distributions.filter { !$0.value.isSingle }
+        // Fixed (enqueued, or a retry's) values and one-point distributions are never sampled.
+        var fixed: Set<String> = []
+        if case .object(let values)? = trial.systemAttributes[Trial.fixedParamsKey] { fixed = Set(values.keys) }
+        let sampled = trial.distributions.filter { !$0.value.isSingle && !fixed.contains($0.key) }
         if walk.finished < plan.startupTrials {
             return (sampled.values.reduce(0) { $0 + randomDraws($1) }, 0)
         }
         let joint = plan.multivariate ? (walk.space ?? [:]).filter { !$0.value.isSingle } : [:]
         var tpe = 0
-        // The joint proposal is drawn at the trial's first suggestion, before any value exists.
+        // The joint proposal is drawn at the trial's first sampled suggestion, before any value.
         if !joint.isEmpty && (current || !sampled.isEmpty) {
             tpe += plan.candidateCount * (1 + joint.count)
         }

@@ -84,8 +84,7 @@ struct ParzenEstimator {
         for (k, value) in column.enumerated() { p[k * choiceCount + Int(value)] += 1 }
         for k in 0..<kernelCount {
             let row = k * choiceCount
-            var sum = 0.0
-            for c in 0..<choiceCount { sum += p[row + c] }
+            var sum = NumPy.sum(p[row..<row + choiceCount])   // numpy's `sum(axis=1)`, pairwise
             if sum == 0 { sum = 1 }
             for c in 0..<choiceCount { p[row + c] /= sum }
         }
@@ -182,7 +181,7 @@ struct ParzenEstimator {
     /// order and arithmetic of Optuna's `_MixtureOfProductDistribution.sample`: first every
     /// draw's kernel (`choice`), then one uniform per draw for each categorical parameter, then
     /// one per draw for each numerical parameter, inverted through the truncated normal's
-    /// quantile function (`Gaussian.optunaPPF`, one batch).
+    /// quantile function (`Gaussian.ppf`, one batch).
     func sample(count: Int, using generator: inout MersenneTwister) -> [[Double]] {
         let active = generator.choice(probabilities: weights, count: count)
         var rows = Array(repeating: [Double](repeating: 0, count: kernels.count), count: count)
@@ -212,7 +211,7 @@ struct ParzenEstimator {
             }
         }
         if quantiles.isEmpty { return rows }
-        let standard = Gaussian.optunaPPF(quantiles, lower, upper)
+        let standard = Gaussian.ppf(quantiles, lower, upper)
         var offset = 0
         for (p, kernel) in kernels.enumerated() {
             guard case .numerical(let mus, let sigmas, _, _, let log, let step, let valueLow, let valueHigh) = kernel else { continue }
@@ -277,7 +276,7 @@ struct ParzenEstimator {
                 let index = k * numerical.count + d
                 if truncation[index].isNaN {
                     let a = (column.low - column.mus[k]) / column.sigmas[k], b = (column.high - column.mus[k]) / column.sigmas[k]
-                    truncation[index] = -Gaussian.optunaLogMass(a, b)
+                    truncation[index] = -Gaussian.logMass(a, b)
                 }
                 total += truncation[index]
             }
@@ -342,7 +341,7 @@ struct ParzenEstimator {
                     let mu = column.mus[k], sigma = column.sigmas[k]
                     if column.step != nil {
                         let a = (left - mu) / sigma, b = (right - mu) / sigma
-                        term += a > -5 && b < 5 ? Foundation.log(Gaussian.bodyMass(a, b)) : Gaussian.logMass(a, b)
+                        term += Gaussian.logMass(a, b)
                     } else {
                         let z = (left - mu) / sigma
                         term -= 0.5 * z * z

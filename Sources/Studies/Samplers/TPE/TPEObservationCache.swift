@@ -67,19 +67,8 @@ final class TPEObservationCache: @unchecked Sendable {
                 continue
             }
             if advancing { watermark = index + 1 }
-            guard state == .complete || state == .pruned else { continue }
-            let distributions = trials[index].distributions
-            guard let current = space else {
-                space = distributions
-                continue
-            }
-            if current.isEmpty { continue }
-            var stillShared = true
-            for (name, distribution) in current where distributions[name] != distribution {
-                stillShared = false
-                break
-            }
-            if !stillShared { space = current.filter { distributions[$0.key] == $0.value } }
+            if space?.isEmpty == true { continue }
+            space = IntersectionSearchSpace.narrowed(space, by: trials[index])
         }
         intersections[key] = (space, watermark, watermark > 0 ? trials[watermark - 1].id : -1)
         return (space ?? [:]).filter { !$0.value.isSingle }

@@ -34,37 +34,22 @@ enum Gaussian {
         return logLeft + Foundation.log(total)
     }
 
-    /// log(Φ(b) − Φ(a)) for a ≤ b, stable on either tail (Optuna's three cases).
-    static func logMass(_ a: Double, _ b: Double) -> Double {
-        if b <= 0 { return logDifference(logCDF(b), logCDF(a)) }
-        if a > 0 { return logDifference(logCDF(-a), logCDF(-b)) }
-        return Foundation.log1p(-cdf(a) - cdf(-b))
-    }
-
     /// log(e^x − e^y) for x ≥ y.
     static func logDifference(_ x: Double, _ y: Double) -> Double {
         x + Foundation.log1p(-Foundation.exp(y - x))
     }
 
-    /// Φ(b) − Φ(a) for a bin that lies in the body of the normal (|a|, |b| < 5), where the
-    /// difference of two erfs loses nothing that matters (relative error ~1e-10 at worst); the
-    /// TPE hot loop uses it, and `logMass` everywhere else.
+    /// Optuna's `_ndtr`: Φ(a) as 0.5 + 0.5 erf(a/√2), without `cdf`'s erfc switch; its
+    /// `_log_gauss_mass` uses it for intervals that straddle 0, where neither term is tiny.
     @inline(__always)
-    static func bodyMass(_ a: Double, _ b: Double) -> Double {
-        0.5 * (erf(b * 0.7071067811865476) - erf(a * 0.7071067811865476))
-    }
+    static func cdfByErf(_ a: Double) -> Double { 0.5 + 0.5 * erf(a / 2.0.squareRoot()) }
 
-    /// Optuna's `_ndtr`: Φ(a) as 0.5 + 0.5 erf(a/√2) (no erfc switch), which its
-    /// `_log_gauss_mass` uses for intervals that straddle 0.
-    @inline(__always)
-    static func optunaCDF(_ a: Double) -> Double { 0.5 + 0.5 * erf(a / 2.0.squareRoot()) }
-
-    /// log(Φ(b) − Φ(a)) exactly as Optuna's `_log_gauss_mass` computes it (its central case
-    /// differs from `logMass` in the last bits, which the sampling path must reproduce).
-    static func optunaLogMass(_ a: Double, _ b: Double) -> Double {
+    /// log(Φ(b) − Φ(a)) for a ≤ b as Optuna's `_log_gauss_mass` computes it: in the left tail by
+    /// log Φ, the right tail mirrored onto it, and an interval around 0 as log1p(−Φ(a) − Φ(−b)).
+    static func logMass(_ a: Double, _ b: Double) -> Double {
         if b <= 0 { return logDifference(logCDF(b), logCDF(a)) }
         if a > 0 { return logDifference(logCDF(-a), logCDF(-b)) }
-        return Foundation.log1p(-optunaCDF(a) - optunaCDF(-b))
+        return Foundation.log1p(-cdfByErf(a) - cdfByErf(-b))
     }
 
     /// NumPy's `logaddexp`.
@@ -80,17 +65,17 @@ enum Gaussian {
     /// normal truncated to [a, b] with mass q below it. Inverted by Newton's method on log Φ, with
     /// the iteration count shared by each half of the batch (left: a < 0, right: a ≥ 0), as
     /// Optuna's vectorised loop runs until all of them converge; so a batch gives Optuna's bits.
-    static func optunaPPF(_ q: [Double], _ a: [Double], _ b: [Double]) -> [Double] {
+    static func ppf(_ q: [Double], _ a: [Double], _ b: [Double]) -> [Double] {
         let count = q.count
         var out = [Double](repeating: 0, count: count)
         let left = (0..<count).filter { a[$0] < 0 }
         let right = (0..<count).filter { !(a[$0] < 0) }
         if !left.isEmpty {
-            let y = left.map { i in logAddExp(logCDF(a[i]), Foundation.log(q[i]) + optunaLogMass(a[i], b[i])) }
+            let y = left.map { i in logAddExp(logCDF(a[i]), Foundation.log(q[i]) + logMass(a[i], b[i])) }
             for (i, x) in zip(left, inverseLogCDF(y)) { out[i] = x }
         }
         if !right.isEmpty {
-            let y = right.map { i in logAddExp(logCDF(-b[i]), Foundation.log1p(-q[i]) + optunaLogMass(a[i], b[i])) }
+            let y = right.map { i in logAddExp(logCDF(-b[i]), Foundation.log1p(-q[i]) + logMass(a[i], b[i])) }
             for (i, x) in zip(right, inverseLogCDF(y)) { out[i] = -x }
         }
         for i in 0..<count {
