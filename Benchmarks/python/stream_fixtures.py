@@ -56,6 +56,28 @@ print("    static let randomMixed: [[Double]] =", lit(rows(s, mixed_names)))
 s = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=3)); s.optimize(mixed, n_trials=40)
 print("    /// TPESampler(seed=3), 40 trials of the mixed space")
 print("    static let tpeMixed: [[Double]] =", lit(rows(s, mixed_names)))
+s = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=5, multivariate=False)); s.optimize(mixed, n_trials=30)
+print("    /// TPESampler(seed=5, multivariate=False), 30 trials of the mixed space (every value sampled alone)")
+print("    static let independentMixed: [[Double]] =", lit(rows(s, mixed_names)))
+
+
+def dependent(t):
+    """A dynamic space: widths exist only for the layers a trial has, so TPE samples lr, layers and
+    width0 jointly and width1, width2 alone (continuous widths: no ties)."""
+    lr = t.suggest_float("lr", 1e-4, 1e-1, log=True)
+    layers = t.suggest_categorical("layers", [1, 2, 3])
+    widths = [t.suggest_float(f"width{i}", 16.0, 512.0, log=True) for i in range(layers)]
+    return (math.log10(lr) + 2) ** 2 + sum((math.log2(w) - 7 + i) ** 2 for i, w in enumerate(widths)) / 10 + 0.1 * layers
+
+
+dep_names = ["lr", "layers", "width0", "width1", "width2"]
+s = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=2)); s.optimize(dependent, n_trials=40)
+out = []
+for t in s.trials:
+    out.append([float(t.params["lr"]), float([1, 2, 3].index(t.params["layers"]))]
+               + [float(t.params[n]) if n in t.params else float("nan") for n in dep_names[2:]])
+print("    /// TPESampler(seed=2), 40 trials of a dependent space (NaN: the trial has no such width)")
+print("    static let tpeDependent: [[Double]] =", lit(out).replace("nan", ".nan"))
 h_names = [f"x{i}" for i in range(6)]
 s = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0)); s.optimize(hartmann6, n_trials=100)
 print("    /// TPESampler(seed=0), 100 trials of Hartmann-6, columns x0...x5")

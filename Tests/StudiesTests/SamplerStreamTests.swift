@@ -38,15 +38,30 @@ struct SamplerStreamTests {
         return -total
     }
 
+    static func dependent(_ trial: Trial) throws -> Double {
+        let lr = try trial.suggestFloat("lr", in: 1e-4...1e-1, log: true)
+        let layers = try trial.suggestCategorical("layers", [ParameterValue.int(1), .int(2), .int(3)]).intValue!
+        var total = 0.0
+        for i in 0..<layers {
+            let w = log2(try trial.suggestFloat("width\(i)", in: 16...512, log: true)) - 7 + Double(i)
+            total += w * w
+        }
+        let a = log10(lr) + 2
+        return a * a + total / 10 + 0.1 * Double(layers)
+    }
+
     /// Each trial's internal values in `names` order.
     static func rows(_ study: Study, _ names: [String]) throws -> [[Double]] {
         try study.trials.map { trial in names.map { trial.params[$0] ?? .nan } }
     }
 
-    /// Equal up to the last bits (NumPy's SIMD exp and log may round differently from libm's).
+    /// Equal up to the last bits (NumPy's SIMD exp and log may round differently from libm's);
+    /// NaN (a parameter the trial does not have) only where the other has NaN.
     static func same(_ a: [[Double]], _ b: [[Double]]) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { row, expected in
-            zip(row, expected).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) }
+            row.count == expected.count && zip(row, expected).allSatisfy {
+                $0.isNaN ? $1.isNaN : abs($0 - $1) <= 1e-12 * max(1, abs($1))
+            }
         }
     }
 
@@ -62,6 +77,24 @@ struct SamplerStreamTests {
         let study = try Study.create(name: "tpe", sampler: TPESampler(seed: 3))
         try study.optimize(trials: 40, objective: Self.mixed)
         #expect(Self.same(try Self.rows(study, Self.mixedNames), SamplerStreamFixtures.tpeMixed))
+    }
+
+    @Test func independentTPEProposesOptunasTrials() throws {
+        // multivariate: false: every value is sampled alone (kernel choice and quantile per
+        // parameter, 48 draws each).
+        let study = try Study.create(name: "independent", sampler: TPESampler(seed: 5, multivariate: false))
+        try study.optimize(trials: 30, objective: Self.mixed)
+        #expect(Self.same(try Self.rows(study, Self.mixedNames), SamplerStreamFixtures.independentMixed))
+    }
+
+    @Test func tpeProposesOptunasTrialsOnADependentSpace() throws {
+        // lr, layers and width0 are in every trial and sampled jointly; width1 and width2 exist
+        // only with enough layers and are sampled alone, after the joint proposal.
+        let study = try Study.create(name: "dependent", sampler: TPESampler(seed: 2))
+        try study.optimize(trials: 40, objective: Self.dependent)
+        let rows = try Self.rows(study, ["lr", "layers", "width0", "width1", "width2"])
+        #expect(rows.contains { $0[4].isNaN } && rows.contains { !$0[4].isNaN })
+        #expect(Self.same(rows, SamplerStreamFixtures.tpeDependent))
     }
 
     @Test func tpeProposesOptunasTrialsOnHartmann6() throws {
