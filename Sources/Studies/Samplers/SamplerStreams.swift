@@ -65,7 +65,14 @@ final class SamplerStreams: @unchecked Sendable {
 
     private let lock = NSLock()
     private var walks: [WalkKey: Walk] = [:]
-    private var generators: [UInt64: (position: Int, generator: MersenneTwister)] = [:]
+    /// The last generator handed out per (seed, stream): a pure function of seed and position,
+    /// so any study may continue from it.
+    private var generators: [GeneratorKey: (position: Int, generator: MersenneTwister)] = [:]
+
+    private struct GeneratorKey: Hashable {
+        var seed: UInt64
+        var kind: Kind
+    }
 
     init() {}
 
@@ -126,7 +133,7 @@ final class SamplerStreams: @unchecked Sendable {
     /// Seed `seed`'s stream after `position` samples (from the cached generator when it is not
     /// past that point). Call with the lock held.
     private func positioned(_ kind: Kind, seed: UInt64, at position: Int) -> MersenneTwister {
-        let key = seed &* 4 &+ kind.rawValue
+        let key = GeneratorKey(seed: seed, kind: kind)
         var generator: MersenneTwister
         var from = 0
         if let cached = generators[key], cached.position <= position {
