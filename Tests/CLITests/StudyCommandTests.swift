@@ -15,20 +15,47 @@ struct StudyCommandTests {
     static var mnist: String { TestSupport.repositoryRoot.appendingPathComponent("datasets/mnist").path }
 
     func atelier(_ arguments: [String], in directory: URL) throws -> Run {
+        try run(Self.binary, arguments, in: directory,
+                environment: ProcessInfo.processInfo.environment.filter { $0.key != "ATELIER_DATA_DIR" })
+    }
+
+    /// Starts `atelier` without waiting for it (a test that kills it or reads it as it goes);
+    /// output and errors go to the given pipes or are discarded.
+    func startAtelier(_ arguments: [String], in directory: URL, output: Pipe? = nil, errors: Pipe? = nil) throws -> Process {
         let process = Process()
-        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "ATELIER_DATA_DIR" }
         process.executableURL = Self.binary
         process.arguments = arguments
         process.currentDirectoryURL = directory
+        process.standardOutput = output ?? FileHandle.nullDevice
+        process.standardError = errors ?? FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Runs a program to its end and collects its output; stderr is read on another thread so
+    /// that neither pipe can fill up and stall the child.
+    func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+             environment: [String: String]? = nil) throws -> Run {
+        let process = Process()
+        if let environment { process.environment = environment }
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
+        let errors = Collected<Data>()
+        let drained = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            errors.append(err.fileHandleForReading.readDataToEndOfFile())
+            drained.signal()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
         process.waitUntilExit()
         return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
+                   stderr: String(decoding: errors.items.first ?? Data(), as: UTF8.self))
     }
 
     func json(_ text: String) throws -> [String: Any] {
@@ -182,13 +209,8 @@ struct StudyCommandTests {
         let storage = "sqlite:///" + folder.appendingPathComponent("killed.db").path
         let common = ["study", "run", "--storage", storage, "--study", "k", "--data-dir", Self.mnist,
                       "--heartbeat-interval", "1", "--grace-period", "2"]
-        let worker = Process()
-        worker.executableURL = Self.binary
-        worker.arguments = common + ["--trials", "1", "--model", "shallow", "--space", spacePath, "--limit", "6000", "--epochs", "4", "--patience", "0"]
-        worker.currentDirectoryURL = folder
-        worker.standardOutput = FileHandle.nullDevice
-        worker.standardError = FileHandle.nullDevice
-        try worker.run()
+        let worker = try startAtelier(common + ["--trials", "1", "--model", "shallow", "--space", spacePath,
+                                                "--limit", "6000", "--epochs", "4", "--patience", "0"], in: folder)
         // Wait until the trial has its parameters and has reported an epoch (so its heartbeats
         // are being written), then kill the worker without warning, epochs before it would end.
         let running = try waitForRunningTrials(1, storage: storage, study: "k", in: folder, while: worker)
@@ -218,15 +240,9 @@ struct StudyCommandTests {
         let storage = "sqlite:///" + folder.appendingPathComponent("workers.db").path
         let common = ["study", "run", "--storage", storage, "--study", "w", "--data-dir", Self.mnist,
                       "--heartbeat-interval", "1", "--grace-period", "2"]
-        let parent = Process()
-        parent.executableURL = Self.binary
-        parent.arguments = common + ["--trials", "2", "--workers", "2", "--model", "shallow", "--space", spacePath,
-                                     "--limit", "6000", "--epochs", "4", "--patience", "0"]
-        parent.currentDirectoryURL = folder
-        parent.standardOutput = FileHandle.nullDevice
         let errors = Pipe()
-        parent.standardError = errors
-        try parent.run()
+        let parent = try startAtelier(common + ["--trials", "2", "--workers", "2", "--model", "shallow", "--space", spacePath,
+                                                "--limit", "6000", "--epochs", "4", "--patience", "0"], in: folder, errors: errors)
         let stderr = Collected<String>()
         let drained = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
@@ -280,15 +296,10 @@ struct StudyCommandTests {
         let folder = TestSupport.temporaryDirectory("atelier-study-deleted")
         let database = folder.appendingPathComponent("deleted.db").path
         let storage = "sqlite:///" + database
-        let run = Process()
-        run.executableURL = Self.binary
-        run.arguments = ["study", "run", "--storage", storage, "--study", "d", "--data-dir", Self.mnist, "--model", "shallow",
-                         "--limit", "6000", "--epochs", "4", "--patience", "0", "--trials", "3", "--heartbeat-interval", "1"]
-        run.currentDirectoryURL = folder
         let out = Pipe(), err = Pipe()
-        run.standardOutput = out
-        run.standardError = err
-        try run.run()
+        let run = try startAtelier(["study", "run", "--storage", storage, "--study", "d", "--data-dir", Self.mnist, "--model", "shallow",
+                                    "--limit", "6000", "--epochs", "4", "--patience", "0", "--trials", "3", "--heartbeat-interval", "1"],
+                                   in: folder, output: out, errors: err)
         let output = Collected<String>()
         let drained = DispatchSemaphore(value: 0)
         for pipe in [out, err] {
@@ -442,12 +453,7 @@ extension StudyCommandTests {
     /// Opens the study with the real Optuna 5.1 (`ATELIER_TEST_PYTHON`, set up by scripts/test.sh;
     /// required when CI=true) and compares what it reads with Atelier's own export.
     func checkWithOptuna(storage: String, study: String, atelierExport folder: URL) throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let python = environment["ATELIER_TEST_PYTHON"], !python.isEmpty else {
-            #expect(environment["CI"] != "true", "CI=true but ATELIER_TEST_PYTHON is unset (scripts/test.sh sets it up)")
-            print("note: ATELIER_TEST_PYTHON unset; the Optuna check of atelier study run is skipped")
-            return
-        }
+        guard let python = Self.testPython(skipping: "the Optuna check of atelier study run") else { return }
         let script = """
         import json, sys, optuna
         s = optuna.load_study(study_name=sys.argv[2], storage=sys.argv[1])
@@ -455,18 +461,9 @@ extension StudyCommandTests {
                           "numbers": [t.number for t in s.trials], "best": s.best_value, "bestNumber": s.best_trial.number,
                           "params": sorted(s.best_params), "steps": [sorted(t.intermediate_values) for t in s.trials]}))
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, storage, study]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "optuna.load_study failed: \(errors)")
-        let optuna = try json(String(decoding: data, as: UTF8.self))
+        let loaded = try run(python: python, script, [storage, study])
+        #expect(loaded.status == 0, "optuna.load_study failed: \(loaded.stderr)")
+        let optuna = try json(loaded.stdout)
         let mine = try json(try atelier(["study", "best", "--storage", storage, "--study", study, "--json"], in: folder).stdout)
         let shown = try json(try atelier(["study", "show", "--storage", storage, "--study", study, "--json"], in: folder).stdout)
         #expect(optuna["direction"] as? String == "MAXIMIZE")
@@ -493,11 +490,7 @@ extension StudyCommandTests {
     /// alike), because each trial's place in Optuna's streams comes from the stored history.
     /// `ask` suggests the space's parameters in name order, so the Python objective does too.
     @Test func askAndTellProcessesProposeOptunasTrials() throws {
-        let environment = ProcessInfo.processInfo.environment
-        guard let python = environment["ATELIER_TEST_PYTHON"], !python.isEmpty else {
-            #expect(environment["CI"] != "true", "CI=true but ATELIER_TEST_PYTHON is unset (scripts/test.sh sets it up)")
-            return
-        }
+        guard let python = Self.testPython(skipping: "the ask/tell comparison with Optuna") else { return }
         let folder = TestSupport.temporaryDirectory("atelier-study-seeded")
         let space = #"{"lr": {"type": "float", "low": 1e-5, "high": 0.1, "log": true}, "x": {"type": "float", "low": -5, "high": 5}, "opt": ["adam", "sgd", "rmsprop"]}"#
         let spacePath = try TestSupport.writeFile(space, named: "space.json", in: folder)
@@ -530,20 +523,31 @@ extension StudyCommandTests {
         s = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=11)); s.optimize(f, n_trials=14)
         print(json.dumps([[t.params["lr"], t.params["opt"], t.params["x"]] for t in s.trials]))
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let theirs = try #require(try JSONSerialization.jsonObject(with: data) as? [[Any]])
+        let optuna = try run(python: python, script, [])
+        #expect(optuna.status == 0, "Optuna's run failed: \(optuna.stderr)")
+        let theirs = try #require(try JSONSerialization.jsonObject(with: Data(optuna.stdout.utf8)) as? [[Any]])
         #expect(theirs.count == 14)
         for (number, (mine, optuna)) in zip(ours, theirs).enumerated() {
             let lr = optuna[0] as? Double ?? .nan, opt = optuna[1] as? String ?? "", x = optuna[2] as? Double ?? .nan
             let same = abs(Double(mine[0])! - lr) <= 1e-12 * lr && mine[1] == opt && abs(Double(mine[2])! - x) <= 1e-12
             #expect(same, "trial \(number): \(mine) against Optuna's \(optuna)")
         }
+    }
+}
+
+extension StudyCommandTests {
+    /// The test venv's Python with Optuna 5.1 (`ATELIER_TEST_PYTHON`, set up by scripts/test.sh),
+    /// or nil with a note when it is unset; unset under CI=true is a failure.
+    static func testPython(skipping what: String) -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let python = environment["ATELIER_TEST_PYTHON"], !python.isEmpty { return python }
+        #expect(environment["CI"] != "true", "CI=true but ATELIER_TEST_PYTHON is unset (scripts/test.sh sets it up)")
+        print("note: ATELIER_TEST_PYTHON unset; \(what) is skipped")
+        return nil
+    }
+
+    /// Runs `python -c script arguments…` and collects its output.
+    func run(python: String, _ script: String, _ arguments: [String]) throws -> Run {
+        try run(URL(fileURLWithPath: python), ["-c", script] + arguments)
     }
 }
