@@ -22,8 +22,9 @@ public struct MersenneTwister: Sendable {
     }
 
     /// The stream of NumPy's `init_by_array(key)` (what `RandomState` does with an array seed):
-    /// for seeds wider than 32 bits.
+    /// for seeds wider than 32 bits. The key must not be empty (NumPy refuses an empty seed too).
     public init(key: [UInt32]) {
+        precondition(!key.isEmpty, "MersenneTwister(key:) needs at least one word, as numpy.random.RandomState does")
         self.init(seed: 19_650_218)
         let n = Self.stateCount
         var i = 1, j = 0

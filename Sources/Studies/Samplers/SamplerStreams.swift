@@ -115,7 +115,7 @@ final class SamplerStreams: @unchecked Sendable {
         // A pruner that shows the sampler only part of the study (Hyperband: the trial's bracket)
         // decides its phase from that part, so the history's positions do not apply either.
         // (Random draws never depend on what the sampler sees: the random plan keeps one stream.)
-        let visible = try context.trials()
+        let visible = plan.startupTrials == .max ? all : try context.trials()
         let ownStream = overlapping || (visible.count != all.count && plan.startupTrials != .max)
         lock.lock()
         defer { lock.unlock() }
