@@ -78,6 +78,31 @@ for t in s.trials:
                + [float(t.params[n]) if n in t.params else float("nan") for n in dep_names[2:]])
 print("    /// TPESampler(seed=2), 40 trials of a dependent space (NaN: the trial has no such width)")
 print("    static let tpeDependent: [[Double]] =", lit(out).replace("nan", ".nan"))
+def curve(t):
+    """prune.py's crossing learning curves with a deterministic wiggle: a pruned study."""
+    lr = t.suggest_float("lr", 1e-4, 1.0, log=True)
+    reg = t.suggest_float("reg", 0.0, 1.0)
+    u = math.log10(lr) + 2
+    floor = 0.05 + 0.10 * u * u + 0.20 * (reg - 0.3) ** 2
+    tau = 1 + 10 * 10 ** (-u / 2)
+    loss = 0.0
+    for step in range(1, 11):
+        loss = floor + (2.3 - floor) * math.exp(-step / tau) + 0.02 * math.sin(7.0 * step + 50.0 * reg + 3.0 * u)
+        t.report(loss, step)
+        if t.should_prune():
+            raise optuna.TrialPruned()
+    return loss
+
+
+s = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=4), pruner=optuna.pruners.MedianPruner())
+s.optimize(curve, n_trials=60)
+out = [[float(t.params["lr"]), float(t.params["reg"]), 1.0 if t.state == optuna.trial.TrialState.PRUNED else 0.0,
+        float(t.last_step), float(t.value)] for t in s.trials]
+print("    /// TPESampler(seed=4) with MedianPruner(), 60 trials of learning curves: lr, reg,")
+print("    /// pruned (1) or complete (0), last step reported, value (a pruned trial's is its last report)")
+print("    static let tpeMedianPruned: [[Double]] =", lit(out))
+
+
 h_names = [f"x{i}" for i in range(6)]
 s = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0)); s.optimize(hartmann6, n_trials=100)
 print("    /// TPESampler(seed=0), 100 trials of Hartmann-6, columns x0...x5")

@@ -116,6 +116,34 @@ struct SamplerStreamTests {
         #expect(Self.same(try Self.rows(second, Self.mixedNames), SamplerStreamFixtures.tpeMixed))
     }
 
+    @Test func tpeWithTheMedianPrunerRunsOptunasPrunedStudy() throws {
+        // The whole loop of a pruned study: TPE proposes, the median pruner stops trials, and TPE
+        // ranks the pruned trials (by their last step, then their last report) as Optuna does.
+        // 60 trials of crossing learning curves, against Optuna's TPESampler(seed=4) + MedianPruner().
+        let study = try Study.create(name: "curves", sampler: TPESampler(seed: 4), pruner: MedianPruner())
+        try study.optimize(trials: 60) { trial in
+            let lr = try trial.suggestFloat("lr", in: 1e-4...1, log: true)
+            let reg = try trial.suggestFloat("reg", in: 0...1)
+            let u = log10(lr) + 2
+            let floor = 0.05 + 0.10 * u * u + 0.20 * (reg - 0.3) * (reg - 0.3)
+            let tau = 1 + 10 * pow(10, -u / 2)
+            var loss = 0.0
+            for step in 1...10 {
+                let s = Double(step)
+                loss = floor + (2.3 - floor) * exp(-s / tau) + 0.02 * sin(7.0 * s + 50.0 * reg + 3.0 * u)
+                try trial.report(loss, step: step)
+                try trial.pruneIfNeeded()
+            }
+            return loss
+        }
+        let rows = try study.trials.map { trial -> [Double] in
+            [trial.params["lr"]!, trial.params["reg"]!, trial.state == .pruned ? 1 : 0,
+             Double(trial.lastStep ?? -1), trial.value ?? .nan]
+        }
+        #expect(Self.same(rows, SamplerStreamFixtures.tpeMedianPruned))
+        #expect(rows.filter { $0[2] == 1 }.count == SamplerStreamFixtures.tpeMedianPruned.filter { $0[2] == 1 }.count)
+    }
+
     @Test func hyperbandBracketsNeverRepeatAPoint() throws {
         // Hyperband shows TPE only the trial's bracket, so TPE samples at random for longer than
         // the whole study's count says; those draws must still be new ones.
