@@ -78,6 +78,8 @@ for t in s.trials:
                + [float(t.params[n]) if n in t.params else float("nan") for n in dep_names[2:]])
 print("    /// TPESampler(seed=2), 40 trials of a dependent space (NaN: the trial has no such width)")
 print("    static let tpeDependent: [[Double]] =", lit(out).replace("nan", ".nan"))
+
+
 def curve(t):
     """prune.py's crossing learning curves with a deterministic wiggle: a pruned study."""
     lr = t.suggest_float("lr", 1e-4, 1.0, log=True)
