@@ -202,13 +202,7 @@ struct StudyCommandTests {
     /// A `run` worker killed with SIGKILL mid-trial: its heartbeats stop, so the next `run` on the
     /// study (after the grace period) marks the trial FAIL and retries it with the same parameters.
     @Test func killedRunWorkerIsFailedAndRetriedWithItsParameters() throws {
-        let folder = TestSupport.temporaryDirectory("atelier-study-killed")
-        let spacePath = try TestSupport.writeFile(
-            #"{"learningRate": {"type": "float", "low": 0.001, "high": 0.01, "log": true}, "batchSize": [64], "hidden": [100], "optimizer": ["adam"]}"#,
-            named: "space.json", in: folder)
-        let storage = "sqlite:///" + folder.appendingPathComponent("killed.db").path
-        let common = ["study", "run", "--storage", storage, "--study", "k", "--data-dir", Self.mnist,
-                      "--heartbeat-interval", "1", "--grace-period", "2"]
+        let (folder, spacePath, storage, common) = try killableStudy("atelier-study-killed", study: "k")
         let worker = try startAtelier(common + ["--trials", "1", "--model", "shallow", "--space", spacePath,
                                                 "--limit", "6000", "--epochs", "4", "--patience", "0"], in: folder)
         // Wait until the trial has its parameters and has reported an epoch (so its heartbeats
@@ -233,13 +227,7 @@ struct StudyCommandTests {
     /// holds each trial once (numbers gapless), the killed one RUNNING until the next run fails it
     /// after the grace period and retries it with the same parameters.
     @Test func killedWorkerOfTwoIsNamedAndItsTrialRetried() throws {
-        let folder = TestSupport.temporaryDirectory("atelier-study-killed-of-two")
-        let spacePath = try TestSupport.writeFile(
-            #"{"learningRate": {"type": "float", "low": 0.001, "high": 0.01, "log": true}, "batchSize": [64], "hidden": [100], "optimizer": ["adam"]}"#,
-            named: "space.json", in: folder)
-        let storage = "sqlite:///" + folder.appendingPathComponent("workers.db").path
-        let common = ["study", "run", "--storage", storage, "--study", "w", "--data-dir", Self.mnist,
-                      "--heartbeat-interval", "1", "--grace-period", "2"]
+        let (folder, spacePath, storage, common) = try killableStudy("atelier-study-killed-of-two", study: "w")
         let errors = Pipe()
         let parent = try startAtelier(common + ["--trials", "2", "--workers", "2", "--model", "shallow", "--space", spacePath,
                                                 "--limit", "6000", "--epochs", "4", "--patience", "0"], in: folder, errors: errors)
@@ -408,6 +396,20 @@ struct StudyCommandTests {
 }
 
 extension StudyCommandTests {
+    /// A folder, a space in which only the learning rate varies, a SQLite study URL and the
+    /// `study run` arguments with a 1-second heartbeat and a 2-second grace period: the set-up of
+    /// the tests that kill a worker mid-trial.
+    func killableStudy(_ name: String, study: String) throws -> (folder: URL, space: String, storage: String, common: [String]) {
+        let folder = TestSupport.temporaryDirectory(name)
+        let space = try TestSupport.writeFile(
+            #"{"learningRate": {"type": "float", "low": 0.001, "high": 0.01, "log": true}, "batchSize": [64], "hidden": [100], "optimizer": ["adam"]}"#,
+            named: "space.json", in: folder)
+        let storage = "sqlite:///" + folder.appendingPathComponent("\(study).db").path
+        let common = ["study", "run", "--storage", storage, "--study", study, "--data-dir", Self.mnist,
+                      "--heartbeat-interval", "1", "--grace-period", "2"]
+        return (folder, space, storage, common)
+    }
+
     /// The study's trials as `study export` writes them, one dictionary per CSV row, or nil while
     /// the export fails (the study is not created yet).
     func exportedTrials(storage: String, study: String, in folder: URL) throws -> [[String: String]]? {
